@@ -1,0 +1,155 @@
+// Package builder assembles raw MIME messages for Amazon SES: the message model a caller fills in,
+// validation against SES's rules, and output as bytes or a stream, optionally DKIM-signed with the
+// SES-safe profile, together with the SMTP envelope.
+//
+// CONTRACT FILE: the exported API below is the agreed interface other packages code against.
+// Implementations may move to other files; signatures change only by agreement.
+package builder
+
+import (
+	"errors"
+	"io"
+	"net/mail"
+	"time"
+
+	"github.com/sesraw/sesraw/dkim"
+	"github.com/sesraw/sesraw/xheaders"
+)
+
+// Sentinel errors; every validation error wraps one of them (errors.Is) and most are a *FieldError
+// (errors.As) naming the field.
+var (
+	ErrNoFrom               = errors.New("builder: message has no From address")
+	ErrNoRecipients         = errors.New("builder: message has no recipients")
+	ErrTooManyRecipients    = errors.New("builder: more than 50 recipients")
+	ErrInvalidAddress       = errors.New("builder: invalid address")         // unparsable, non-ASCII local part, CR/LF
+	ErrHeaderInjection      = errors.New("builder: header injection attempt") // CR, LF or NUL in a value
+	ErrInvalidHeaderName    = errors.New("builder: invalid header field name")
+	ErrDuplicateHeader      = errors.New("builder: duplicate singleton header") // ses-facts §3.3 list
+	ErrReservedHeader       = errors.New("builder: header is set by the builder") // From, To, MIME-Version, Content-*, X-SES-* via custom headers...
+	ErrUnsupportedExtension = errors.New("builder: attachment extension refused by SES")
+	ErrTooLarge             = errors.New("builder: message exceeds the size limit of the target")
+	ErrInvalidAttachment    = errors.New("builder: invalid attachment")
+	ErrInvalidUTF8          = errors.New("builder: invalid UTF-8")
+)
+
+// FieldError reports which part of a Message is invalid.
+type FieldError struct {
+	Field  string // e.g. "To[3]", "Subject", "Headers[0].Name", "Attachments[1].Filename"
+	Reason string
+	Err    error // a sentinel above, or an error from xheaders / multipart / dkim
+}
+
+func (e *FieldError) Error() string { return "builder: " + e.Field + ": " + e.Reason }
+
+// Unwrap returns the underlying error.
+func (e *FieldError) Unwrap() error { return e.Err }
+
+// SizeError reports an encoded size over the target's limit.
+type SizeError struct {
+	Target Target
+	Size   int64 // encoded size (or bytes written when the limit was hit while streaming)
+	Limit  int64
+}
+
+// Target names the SES API (or transport) a message is built for; it selects the size limit.
+type Target int
+
+const (
+	TargetNone Target = iota // no SES size limit
+	TargetV1                 // SES v1 API (SendRawEmail): 10 MB after encoding
+	TargetV2                 // SES v2 API SendEmail raw: 40 MB
+	TargetSMTP               // SES SMTP interface: 40 MB
+)
+
+// Limit returns the target's maximum encoded message size in bytes (0 = none).
+func (t Target) Limit() int64
+
+// Attachment is a file attached to, or embedded inline in, a message. The body is taken from Reader,
+// else Data, else the file at Path (opened when the message is written and streamed).
+type Attachment struct {
+	Filename    string // Unicode allowed
+	ContentType string // empty: guessed from the extension, else application/octet-stream
+	Inline      bool   // inline part of multipart/related, referenced by cid:ContentID
+	ContentID   string // without angle brackets; required when Inline
+	Data        []byte
+	Reader      io.Reader
+	Size        int64 // bytes Reader yields, if known (0 = unknown)
+	Path        string
+}
+
+// Header is a custom header field.
+type Header struct{ Name, Value string }
+
+// Message is a message to build. Its zero value is empty; fill in at least From and one recipient.
+type Message struct {
+	From       mail.Address
+	To, Cc     []mail.Address
+	Bcc        []mail.Address // envelope only; never written to the header block
+	ReplyTo    []mail.Address
+	ReturnPath string // bare address; bounces go here (SES replaces the delivered Return-Path)
+	Subject    string
+	Text       string
+	HTML       string
+
+	Attachments []Attachment
+	Headers     []Header
+
+	// SES holds the X-SES-* control headers written at the top of the header block.
+	SES xheaders.Headers
+
+	// Date and MessageID are generated when zero/empty (SES replaces both anyway).
+	Date      time.Time
+	MessageID string // without angle brackets
+}
+
+// Delegate sets the common sending-authorization headers for one identity: X-SES-SOURCE-ARN and
+// X-SES-FROM-ARN, and X-SES-RETURN-PATH-ARN when ReturnPath is set. Both source and From ARN are set
+// because SES users report that with a From header in the raw message only FromArn is honoured
+// (ses-facts §6), although AWS documents SourceArn alone as sufficient.
+func (m *Message) Delegate(identity xheaders.ARN)
+
+// Envelope is the SMTP envelope / SendRawEmail Source and Destinations.
+type Envelope struct {
+	From string   // the ReturnPath if set, else the From address
+	To   []string // To + Cc + Bcc, ASCII, deduplicated case-insensitively, in order of first appearance
+}
+
+// Builder holds options shared by many messages. The zero value is ready to use; a Builder is safe
+// for concurrent use once configured (provided Rand and the Signer are).
+type Builder struct {
+	Target Target
+	// Signer, when set, DKIM-signs every message with the SES-safe profile.
+	Signer *dkim.Signer
+	// Now supplies Date when a Message has none; nil means time.Now.
+	Now func() time.Time
+	// Rand supplies boundaries and Message-IDs; nil means crypto/rand.
+	Rand io.Reader
+	// Hostname is the right-hand side of generated Message-IDs; empty means "sesraw.invalid".
+	Hostname string
+	// AllowUnsupportedAttachments permits the extensions SES refuses (for other transports).
+	AllowUnsupportedAttachments bool
+}
+
+// Validate checks m against every rule without writing anything.
+func (b *Builder) Validate(m *Message) error
+
+// Envelope validates m and returns its envelope.
+func (b *Builder) Envelope(m *Message) (Envelope, error)
+
+// Size returns the exact encoded size of m, and false if an attachment's size is unknown.
+func (b *Builder) Size(m *Message) (int64, bool, error)
+
+// Bytes validates and builds m (signing it when b.Signer is set).
+func (b *Builder) Bytes(m *Message) ([]byte, error)
+
+// AppendTo is Bytes appending to dst.
+func (b *Builder) AppendTo(dst []byte, m *Message) ([]byte, error)
+
+// WriteTo validates m before writing anything, then streams it to w. Attachments stream from their
+// readers with fixed buffers. With a Signer, the body hash is computed in the same pass (the encoded
+// body is buffered so the signature can precede it).
+func (b *Builder) WriteTo(w io.Writer, m *Message) (int64, error)
+
+// MessageWriterTo binds a message to a Builder as an io.WriterTo.
+func (b *Builder) MessageWriterTo(m *Message) io.WriterTo

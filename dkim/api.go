@@ -1,0 +1,83 @@
+// Package dkim signs messages with DKIM (RFC 6376, RFC 8463) using a header profile that is safe for
+// Amazon SES, and verifies signatures as built and after SES removes its X-SES-* headers.
+//
+// CONTRACT FILE: the exported API below is the agreed interface other packages code against.
+// Implementations may move to other files; signatures change only by agreement.
+package dkim
+
+import (
+	"crypto"
+	"errors"
+	"io"
+	"time"
+)
+
+// Sentinel errors; errors from this package wrap one of them and are prefixed "dkim: ".
+var (
+	ErrForbiddenHeader  = errors.New("dkim: header must not be signed for SES") // X-SES-*, Message-ID, Date, Return-Path, Bounces-To, DKIM-Signature
+	ErrAlreadySigned    = errors.New("dkim: message already carries a DKIM-Signature")
+	ErrKeyTooSmall      = errors.New("dkim: RSA key smaller than 1024 bits")
+	ErrUnsupportedKey   = errors.New("dkim: unsupported key type")
+	ErrInvalidOptions   = errors.New("dkim: invalid options")
+	ErrMalformedMessage = errors.New("dkim: malformed message")
+	ErrNoFrom           = errors.New("dkim: message has no From header")
+)
+
+// Canonicalization is a DKIM canonicalization algorithm.
+type Canonicalization string
+
+// Canonicalization algorithms.
+const (
+	Relaxed Canonicalization = "relaxed"
+	Simple  Canonicalization = "simple"
+)
+
+// Options configure a Signer. Domain, Selector and Key are mandatory.
+type Options struct {
+	Domain   string        // d=
+	Selector string        // s=
+	Key      crypto.Signer // *rsa.PrivateKey (1024..4096 bits) or ed25519.PrivateKey
+	// HeaderCanonicalization and BodyCanonicalization default to Relaxed.
+	HeaderCanonicalization Canonicalization
+	BodyCanonicalization   Canonicalization
+	// Headers names extra headers to sign beyond the SES-safe profile (e.g. custom X-Campaign).
+	// Naming a forbidden header is an error wrapping ErrForbiddenHeader.
+	Headers []string
+	// Identifier is the i= tag (AUID), optional.
+	Identifier string
+	// Expiration, when non-zero, sets x= to t= + Expiration.
+	Expiration time.Duration
+	// Now supplies t=; nil means time.Now.
+	Now func() time.Time
+}
+
+// Signer signs messages; it is immutable after NewSigner and safe for concurrent use.
+type Signer struct {
+	opts Options
+}
+
+// NewSigner validates opts and returns a Signer.
+func NewSigner(opts Options) (*Signer, error)
+
+// ParsePrivateKey parses a PEM private key (PKCS#1 RSA, PKCS#8 RSA or Ed25519).
+func ParsePrivateKey(pemBytes []byte) (crypto.Signer, error)
+
+// BodyHasher canonicalizes and hashes a message body as it is written (one pass). It carries
+// canonicalization state across Writes, so any chunking gives the same hash.
+type BodyHasher interface {
+	io.Writer
+	// Sum returns the body hash (the bh= value, raw bytes) of everything written so far, finishing
+	// canonicalization (trailing empty lines). Call it once, after the last Write.
+	Sum() []byte
+}
+
+// NewBodyHasher returns a BodyHasher for s's body canonicalization.
+func (s *Signer) NewBodyHasher() BodyHasher
+
+// AppendSignature signs the header block header (the message's header fields, CRLF-terminated, without
+// the blank line) with the body hash bh from a BodyHasher, and appends the complete folded
+// "DKIM-Signature: ...\r\n" field to dst. The field must then be placed at the top of the header block.
+func (s *Signer) AppendSignature(dst, header, bh []byte) ([]byte, error)
+
+// Sign appends to dst the raw message raw with a DKIM-Signature field prepended.
+func (s *Signer) Sign(dst, raw []byte) ([]byte, error)

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The project's test command (README): installs what the tests need on a fresh machine, then runs
+# every test of the library with the race detector.
+#   - python3-dkim (Debian): the independent DKIM verifier the dkim tests check our signatures with.
+#   - aws-ses-v2-local (npm, pinned in testdata/emulator/package-lock.json): the SES emulator the
+#     end-to-end tests send through with the real aws-sdk-go-v2 clients.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! [ -x /usr/bin/dkimverify ]; then
+  echo "test.sh: installing python3-dkim (Debian) for independent DKIM verification"
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq python3-dkim >/dev/null
+fi
+
+if [ -f testdata/emulator/package-lock.json ]; then
+  if ! [ -d testdata/emulator/node_modules ] || [ testdata/emulator/package-lock.json -nt testdata/emulator/node_modules ]; then
+    echo "test.sh: installing the SES emulator (npm ci in testdata/emulator)"
+    (cd testdata/emulator && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+fi
+
+go test -race -count=1 "$@" ./...
