@@ -24,4 +24,5 @@ require (
 	github.com/emersion/go-sasl v0.0.0-20241020182733-b788ff22d5a6 // indirect
 	github.com/emersion/go-smtp v0.25.1 // indirect
 	github.com/google/go-cmp v0.7.0 // indirect
+	golang.org/x/crypto v0.31.0 // indirect
 )
