@@ -9,6 +9,7 @@ import (
 	"crypto"
 	"errors"
 	"io"
+	"sync"
 	"time"
 )
 
@@ -53,14 +54,22 @@ type Options struct {
 
 // Signer signs messages; it is immutable after NewSigner and safe for concurrent use.
 type Signer struct {
-	opts Options
+	opts          Options
+	algo          string      // a= value
+	hashOpt       crypto.Hash // crypto.SHA256 for RSA, 0 for Ed25519 (RFC 8463 signs the SHA-256 digest)
+	headerRelaxed bool
+	bodyRelaxed   bool
+	headers       []signedHeader   // profile + Options.Headers, in h= order
+	prefix        []byte           // "DKIM-Signature: v=1; a=...; c=...; d=...; s=...;[ i=...;]" folded
+	prefixCol     int              // column after prefix
+	now           func() time.Time // clock for t=
+	pool          sync.Pool        // *signState
 }
 
 // NewSigner validates opts and returns a Signer.
-func NewSigner(opts Options) (*Signer, error)
+func NewSigner(opts Options) (*Signer, error) { return newSigner(opts) }
 
-// ParsePrivateKey parses a PEM private key (PKCS#1 RSA, PKCS#8 RSA or Ed25519).
-func ParsePrivateKey(pemBytes []byte) (crypto.Signer, error)
+// ParsePrivateKey (PEM keys) and TXTRecord (DNS records) are in keys.go.
 
 // BodyHasher canonicalizes and hashes a message body as it is written (one pass). It carries
 // canonicalization state across Writes, so any chunking gives the same hash.
@@ -72,12 +81,14 @@ type BodyHasher interface {
 }
 
 // NewBodyHasher returns a BodyHasher for s's body canonicalization.
-func (s *Signer) NewBodyHasher() BodyHasher
+func (s *Signer) NewBodyHasher() BodyHasher { return newBodyHasher(s.bodyRelaxed) }
 
 // AppendSignature signs the header block header (the message's header fields, CRLF-terminated, without
 // the blank line) with the body hash bh from a BodyHasher, and appends the complete folded
 // "DKIM-Signature: ...\r\n" field to dst. The field must then be placed at the top of the header block.
-func (s *Signer) AppendSignature(dst, header, bh []byte) ([]byte, error)
+func (s *Signer) AppendSignature(dst, header, bh []byte) ([]byte, error) {
+	return s.appendSignature(dst, header, bh)
+}
 
 // Sign appends to dst the raw message raw with a DKIM-Signature field prepended.
-func (s *Signer) Sign(dst, raw []byte) ([]byte, error)
+func (s *Signer) Sign(dst, raw []byte) ([]byte, error) { return s.sign(dst, raw) }

@@ -1,0 +1,177 @@
+package dkim
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"hash"
+)
+
+// bodyBufSize is the scratch buffer of a body hasher: canonical output is gathered there and handed
+// to SHA-256 in large blocks, so Write never allocates.
+const bodyBufSize = 4096
+
+// crlfRun is a run of CRLFs used to flush pending empty lines in blocks.
+var crlfRun = bytes.Repeat([]byte("\r\n"), 64)
+
+// bodyHasher canonicalizes (RFC 6376 §3.4.3 simple, §3.4.4 relaxed) and hashes a body in one pass.
+// Only CRLF ends a line (RFC 6376 §2.8); a bare CR or LF is an ordinary body byte. State carried
+// across Writes: a CR at the end of a chunk, pending whitespace (relaxed), pending empty lines and
+// whether the current line has content.
+type bodyHasher struct {
+	h       hash.Hash
+	relaxed bool
+	cr      bool // the previous byte was CR, LF not yet seen
+	wsp     bool // relaxed: WSP seen in the current line and not yet written
+	line    bool // the current line has canonical content
+	any     bool // some canonical output was produced
+	empties int  // empty lines seen and not yet written (they may be trailing)
+	n       int  // bytes used in buf
+	buf     [bodyBufSize]byte
+}
+
+func newBodyHasher(relaxed bool) *bodyHasher {
+	return &bodyHasher{h: sha256.New(), relaxed: relaxed}
+}
+
+// reset makes b ready to hash a new body.
+func (b *bodyHasher) reset() {
+	b.h.Reset()
+	b.cr, b.wsp, b.line, b.any = false, false, false, false
+	b.empties, b.n = 0, 0
+}
+
+// emit appends canonical output.
+func (b *bodyHasher) emit(p []byte) {
+	if len(p) > len(b.buf)-b.n {
+		if b.n > 0 {
+			b.h.Write(b.buf[:b.n])
+			b.n = 0
+		}
+		if len(p) >= len(b.buf)/2 {
+			b.h.Write(p)
+			return
+		}
+	}
+	b.n += copy(b.buf[b.n:], p)
+}
+
+func (b *bodyHasher) emitByte(c byte) {
+	if b.n == len(b.buf) {
+		b.h.Write(b.buf[:])
+		b.n = 0
+	}
+	b.buf[b.n] = c
+	b.n++
+}
+
+// startContent writes what is pending before a line's content: empty lines held back (they turned
+// out not to be trailing) and, for relaxed, one SP for a run of WSP.
+func (b *bodyHasher) startContent() {
+	for b.empties > 0 {
+		k := b.empties
+		if k > len(crlfRun)/2 {
+			k = len(crlfRun) / 2
+		}
+		b.emit(crlfRun[:2*k])
+		b.empties -= k
+	}
+	if b.wsp {
+		b.emitByte(' ')
+		b.wsp = false
+	}
+	b.line = true
+	b.any = true
+}
+
+// endLine handles a CRLF: WSP before it is dropped (relaxed); an empty line is held back.
+func (b *bodyHasher) endLine() {
+	b.wsp = false
+	if b.line {
+		b.emit(crlfRun[:2])
+		b.line = false
+	} else {
+		b.empties++
+	}
+}
+
+// relaxedSpecial marks the bytes the relaxed canonicalizer must look at: CR, SP and HTAB.
+var relaxedSpecial = [256]bool{'\r': true, ' ': true, '\t': true}
+
+// Write canonicalizes p into the hash. It never fails and never allocates.
+func (b *bodyHasher) Write(p []byte) (int, error) {
+	n := len(p)
+	for len(p) > 0 {
+		if b.cr {
+			b.cr = false
+			if p[0] == '\n' {
+				b.endLine()
+				p = p[1:]
+				continue
+			}
+			// A bare CR is content.
+			b.startContent()
+			b.emitByte('\r')
+		}
+		c := p[0]
+		switch {
+		case c == '\r':
+			b.cr = true
+			p = p[1:]
+		case b.relaxed && (c == ' ' || c == '\t'):
+			b.wsp = true
+			p = p[1:]
+		default:
+			var j int
+			if b.relaxed {
+				j = 1
+				for j < len(p) && !relaxedSpecial[p[j]] {
+					j++
+				}
+			} else {
+				j = bytes.IndexByte(p, '\r')
+				if j < 0 {
+					j = len(p)
+				}
+			}
+			b.startContent()
+			b.emit(p[:j])
+			p = p[j:]
+		}
+	}
+	return n, nil
+}
+
+// finish completes canonicalization: a CR left pending is content, the last line gets its CRLF,
+// trailing empty lines are dropped, and an empty simple body becomes one CRLF.
+func (b *bodyHasher) finish() {
+	if b.cr {
+		b.cr = false
+		b.startContent()
+		b.emitByte('\r')
+	}
+	if b.line {
+		b.wsp = false
+		b.emit(crlfRun[:2])
+		b.line = false
+	} else if !b.relaxed && !b.any {
+		b.emit(crlfRun[:2])
+		b.any = true
+	}
+	b.empties, b.wsp = 0, false
+	if b.n > 0 {
+		b.h.Write(b.buf[:b.n])
+		b.n = 0
+	}
+}
+
+// Sum finishes canonicalization and returns the SHA-256 body hash.
+func (b *bodyHasher) Sum() []byte {
+	b.finish()
+	return b.h.Sum(nil)
+}
+
+// appendSum finishes canonicalization and appends the body hash to dst.
+func (b *bodyHasher) appendSum(dst []byte) []byte {
+	b.finish()
+	return b.h.Sum(dst)
+}

@@ -1,0 +1,97 @@
+package dkim
+
+import (
+	"fmt"
+	"strings"
+)
+
+// profileHeaders is the SES-safe header profile: the fields signed when present, in h= order.
+// Oversigned (listed once more than present) are the first five, see oversigned.
+var profileHeaders = []string{
+	"From", "To", "Cc", "Reply-To", "Subject",
+	"MIME-Version", "Content-Type", "Content-Transfer-Encoding",
+	"In-Reply-To", "References",
+	"List-Unsubscribe", "List-Unsubscribe-Post", "List-Id",
+	"Sender",
+}
+
+// oversigned reports whether a profile header is oversigned when present.
+func oversigned(canonical string) bool {
+	switch canonical {
+	case "From", "To", "Cc", "Reply-To", "Subject":
+		return true
+	}
+	return false
+}
+
+// forbiddenReason returns why a header must never be signed for SES, or "" if it may be.
+// Sources: /work/shared/reference/ses-facts.md §1.1 (X-SES-* removed), §3.3 (Date, Message-ID,
+// Return-Path rewritten; DKIM-Signature at most once) and §4 (manual DKIM: don't sign Message-ID,
+// Date, Return-Path, Bounces-To).
+func forbiddenReason(name []byte) string {
+	switch {
+	case hasPrefixFold(name, "X-SES-"):
+		return "SES removes every X-SES-* header before delivery"
+	case equalFold(name, "Message-ID"):
+		return "SES replaces Message-ID with its own (and adds one when absent)"
+	case equalFold(name, "Date"):
+		return "SES replaces Date with the time it accepted the message"
+	case equalFold(name, "Return-Path"):
+		return "SES rewrites Return-Path for bounce handling"
+	case equalFold(name, "Bounces-To"):
+		return "SES documents that Bounces-To must not be signed with manual DKIM"
+	case equalFold(name, "DKIM-Signature"):
+		return "a DKIM-Signature cannot sign itself, and SES rejects a second one"
+	}
+	return ""
+}
+
+// validFieldName reports whether name is a non-empty RFC 5322 field name (printable ASCII except
+// colon) of at most 200 bytes.
+func validFieldName(name string) bool {
+	if name == "" || len(name) > 200 {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; c <= ' ' || c >= 0x7f || c == ':' {
+			return false
+		}
+	}
+	return true
+}
+
+// signedHeader is one entry of a Signer's header list.
+type signedHeader struct {
+	name      string // as written in h=
+	oversign  bool
+	listUnsub bool // List-Unsubscribe or List-Unsubscribe-Post
+}
+
+// buildHeaderList validates extra names and returns the profile followed by the extra names,
+// deduplicated case-insensitively.
+func buildHeaderList(extra []string) ([]signedHeader, error) {
+	list := make([]signedHeader, 0, len(profileHeaders)+len(extra))
+	for _, n := range profileHeaders {
+		list = append(list, signedHeader{
+			name:      n,
+			oversign:  oversigned(n),
+			listUnsub: n == "List-Unsubscribe" || n == "List-Unsubscribe-Post",
+		})
+	}
+outer:
+	for _, n := range extra {
+		if !validFieldName(n) {
+			return nil, fmt.Errorf("%w: Headers: %q is not a header field name", ErrInvalidOptions, n)
+		}
+		if r := forbiddenReason([]byte(n)); r != "" {
+			return nil, fmt.Errorf("%w: %s: %s", ErrForbiddenHeader, n, r)
+		}
+		for _, h := range list {
+			if strings.EqualFold(h.name, n) {
+				continue outer
+			}
+		}
+		list = append(list, signedHeader{name: n})
+	}
+	return list, nil
+}

@@ -1,0 +1,407 @@
+package dkim
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"hash"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// maxLineLen is the column the DKIM-Signature field is folded at (RFC 5322 §2.1.1 SHOULD).
+const maxLineLen = 78
+
+// signState is the per-call scratch of a Signer, pooled so that signing does not allocate per header
+// field (and, in steady state, not per message either, apart from the private-key operation).
+type signState struct {
+	fields []field
+	match  []int16 // per field: index into Signer.headers, or -1
+	buf    []byte  // canonicalization and base64 scratch
+	h      hash.Hash
+	body   *bodyHasher
+	sum    [sha256.Size]byte
+}
+
+func malformed(msg string) error {
+	return &wrapError{msg: "dkim: malformed message: " + msg, err: ErrMalformedMessage}
+}
+
+// wrapError is an error with its own text that wraps a sentinel.
+type wrapError struct {
+	msg string
+	err error
+}
+
+func (e *wrapError) Error() string { return e.msg }
+func (e *wrapError) Unwrap() error { return e.err }
+
+// newSigner validates opts and fills s.
+func newSigner(opts Options) (*Signer, error) {
+	s := &Signer{opts: opts}
+	if err := validName("Domain", opts.Domain); err != nil {
+		return nil, err
+	}
+	if err := validName("Selector", opts.Selector); err != nil {
+		return nil, err
+	}
+	algo, err := keyAlgorithm(opts.Key)
+	if err != nil {
+		return nil, err
+	}
+	s.algo = algo
+	if algo == "rsa-sha256" {
+		s.hashOpt = crypto.SHA256
+	}
+	hc, err := canonicalization("HeaderCanonicalization", opts.HeaderCanonicalization)
+	if err != nil {
+		return nil, err
+	}
+	bc, err := canonicalization("BodyCanonicalization", opts.BodyCanonicalization)
+	if err != nil {
+		return nil, err
+	}
+	s.headerRelaxed = hc == Relaxed
+	s.bodyRelaxed = bc == Relaxed
+	if s.headers, err = buildHeaderList(opts.Headers); err != nil {
+		return nil, err
+	}
+	if opts.Identifier != "" {
+		if err := validIdentifier(opts.Identifier, opts.Domain); err != nil {
+			return nil, err
+		}
+	}
+	if opts.Expiration < 0 {
+		return nil, fmt.Errorf("%w: negative Expiration", ErrInvalidOptions)
+	}
+	if opts.Expiration > 0 && opts.Expiration < time.Second {
+		return nil, fmt.Errorf("%w: Expiration below one second (x= has second resolution)", ErrInvalidOptions)
+	}
+	s.now = opts.Now
+	if s.now == nil {
+		s.now = time.Now
+	}
+
+	// Fixed part of every signature.
+	p := append([]byte(nil), "DKIM-Signature: v=1; a="...)
+	p = append(p, algo...)
+	p = append(p, "; c="...)
+	p = append(p, hc...)
+	p = append(p, '/')
+	p = append(p, bc...)
+	p = append(p, ';')
+	col := len(p)
+	p, col = appendToken(p, col, "d=", []byte(opts.Domain), ";")
+	p, col = appendToken(p, col, "s=", []byte(opts.Selector), ";")
+	if opts.Identifier != "" {
+		p, col = appendToken(p, col, "i=", []byte(opts.Identifier), ";")
+	}
+	s.prefix, s.prefixCol = p, col
+	s.pool.New = func() any {
+		return &signState{h: sha256.New(), body: newBodyHasher(s.bodyRelaxed)}
+	}
+	return s, nil
+}
+
+func canonicalization(what string, c Canonicalization) (Canonicalization, error) {
+	switch c {
+	case "":
+		return Relaxed, nil
+	case Relaxed, Simple:
+		return c, nil
+	}
+	return "", fmt.Errorf("%w: %s %q (want relaxed or simple)", ErrInvalidOptions, what, string(c))
+}
+
+// validName checks a domain name or selector: dot-separated labels of letters, digits, '-' and '_',
+// each 1..63 bytes, 253 bytes at most (internationalized names must be given as A-labels).
+func validName(what, s string) error {
+	if s == "" {
+		return fmt.Errorf("%w: %s is required", ErrInvalidOptions, what)
+	}
+	if len(s) > 253 {
+		return fmt.Errorf("%w: %s longer than 253 bytes", ErrInvalidOptions, what)
+	}
+	label := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '.':
+			if label == 0 {
+				return fmt.Errorf("%w: %s %q has an empty label", ErrInvalidOptions, what, s)
+			}
+			label = 0
+			continue
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '-', c == '_':
+		default:
+			return fmt.Errorf("%w: %s %q contains %q (use A-labels for non-ASCII names)", ErrInvalidOptions, what, s, rune(c))
+		}
+		label++
+		if label > 63 {
+			return fmt.Errorf("%w: %s %q has a label longer than 63 bytes", ErrInvalidOptions, what, s)
+		}
+	}
+	if label == 0 {
+		return fmt.Errorf("%w: %s %q has an empty label", ErrInvalidOptions, what, s)
+	}
+	return nil
+}
+
+// validIdentifier checks i=: [local-part] "@" domain, where domain is d= or a subdomain of it
+// (RFC 6376 §3.5). The local part may not contain characters that would need DKIM quoted-printable
+// encoding (WSP, control characters, ';', '=', non-ASCII).
+func validIdentifier(id, domain string) error {
+	at := strings.LastIndexByte(id, '@')
+	if at < 0 {
+		return fmt.Errorf("%w: Identifier %q has no '@'", ErrInvalidOptions, id)
+	}
+	if len(id) > 320 {
+		return fmt.Errorf("%w: Identifier longer than 320 bytes", ErrInvalidOptions)
+	}
+	for i := 0; i < at; i++ {
+		if c := id[i]; c <= ' ' || c >= 0x7f || c == ';' || c == '=' {
+			return fmt.Errorf("%w: Identifier %q: local part contains %q", ErrInvalidOptions, id, rune(c))
+		}
+	}
+	d := id[at+1:]
+	if err := validName("Identifier domain", d); err != nil {
+		return err
+	}
+	if !strings.EqualFold(d, domain) && !(len(d) > len(domain) && d[len(d)-len(domain)-1] == '.' &&
+		strings.EqualFold(d[len(d)-len(domain):], domain)) {
+		return fmt.Errorf("%w: Identifier domain %q is neither Domain %q nor a subdomain of it", ErrInvalidOptions, d, domain)
+	}
+	return nil
+}
+
+// appendToken appends " "+a+b+c, or a fold ("\r\n ") and a+b+c if the line would pass maxLineLen.
+func appendToken(dst []byte, col int, a string, b []byte, c string) ([]byte, int) {
+	n := len(a) + len(b) + len(c)
+	if col+1+n > maxLineLen {
+		dst = append(dst, "\r\n "...)
+		col = 1
+	} else {
+		dst = append(dst, ' ')
+		col++
+	}
+	dst = append(dst, a...)
+	dst = append(dst, b...)
+	dst = append(dst, c...)
+	return dst, col + n
+}
+
+// appendSignature implements Signer.AppendSignature.
+func (s *Signer) appendSignature(dst, header, bh []byte) ([]byte, error) {
+	if len(bh) != sha256.Size {
+		return dst, fmt.Errorf("%w: body hash of %d bytes (want %d from a BodyHasher)", ErrInvalidOptions, len(bh), sha256.Size)
+	}
+	st := s.pool.Get().(*signState)
+	defer s.pool.Put(st)
+	out, err := s.appendSignatureState(st, dst, header, bh)
+	if err != nil {
+		return dst, err
+	}
+	return out, nil
+}
+
+func (s *Signer) appendSignatureState(st *signState, dst, header, bh []byte) ([]byte, error) {
+	fs, err := parseHeader(st.fields[:0], header)
+	st.fields = fs
+	if err != nil {
+		return dst, err
+	}
+	if cap(st.match) < len(fs) {
+		st.match = make([]int16, len(fs), cap(fs))
+	}
+	match := st.match[:len(fs)]
+	hasFrom, listMgmt := false, false
+	for i, f := range fs {
+		name := header[f.start:f.nameEnd]
+		match[i] = -1
+		switch {
+		case equalFold(name, "DKIM-Signature"):
+			return dst, ErrAlreadySigned
+		case equalFold(name, "X-SES-LIST-MANAGEMENT-OPTIONS"):
+			listMgmt = true
+		}
+		for k := range s.headers {
+			if equalFold(name, s.headers[k].name) {
+				match[i] = int16(k)
+				if k == 0 {
+					hasFrom = true
+				}
+				break
+			}
+		}
+	}
+	if !hasFrom {
+		return dst, ErrNoFrom
+	}
+
+	start := len(dst)
+	dst = append(dst, s.prefix...)
+	col := s.prefixCol
+	var num [20]byte
+	t := s.now().Unix()
+	dst, col = appendToken(dst, col, "t=", strconv.AppendInt(num[:0], t, 10), ";")
+	if s.opts.Expiration > 0 {
+		x := t + int64(s.opts.Expiration/time.Second)
+		dst, col = appendToken(dst, col, "x=", strconv.AppendInt(num[:0], x, 10), ";")
+	}
+
+	// h= and the header hash, in one loop so they cannot disagree.
+	h := st.h
+	h.Reset()
+	first := true
+	for k := range s.headers {
+		sh := &s.headers[k]
+		if sh.listUnsub && listMgmt {
+			// SES overrides List-Unsubscribe(-Post) when it manages the subscription
+			// (ses-facts §1.3); signing them would break the signature.
+			continue
+		}
+		n := 0
+		for i := len(fs) - 1; i >= 0; i-- { // bottom-up, RFC 6376 §5.4.2
+			if int(match[i]) != k {
+				continue
+			}
+			n++
+			dst, col = appendHName(dst, col, sh.name, first)
+			first = false
+			f := header[fs[i].start:fs[i].end]
+			if s.headerRelaxed {
+				st.buf = appendRelaxedHeader(st.buf[:0], f)
+				st.buf = append(st.buf, '\r', '\n')
+				h.Write(st.buf)
+			} else {
+				h.Write(f)
+			}
+		}
+		if n > 0 && sh.oversign {
+			dst, col = appendHName(dst, col, sh.name, false)
+		}
+	}
+	dst = append(dst, ';')
+	col++
+
+	st.buf = base64.StdEncoding.AppendEncode(st.buf[:0], bh)
+	dst, col = appendToken(dst, col, "bh=", st.buf, ";")
+	if col+3 > maxLineLen {
+		dst = append(dst, "\r\n b="...)
+		col = 3
+	} else {
+		dst = append(dst, " b="...)
+		col += 3
+	}
+
+	// The signature field itself, with an empty b= and without its final CRLF.
+	if s.headerRelaxed {
+		st.buf = appendRelaxedHeader(st.buf[:0], dst[start:])
+		h.Write(st.buf)
+	} else {
+		h.Write(dst[start:])
+	}
+	digest := h.Sum(st.sum[:0])
+	sig, err := s.opts.Key.Sign(rand.Reader, digest, s.hashOpt)
+	if err != nil {
+		return dst[:start], fmt.Errorf("dkim: signing failed: %w", err)
+	}
+	st.buf = base64.StdEncoding.AppendEncode(st.buf[:0], sig)
+	b := st.buf
+	for len(b) > 0 {
+		room := maxLineLen - col
+		if room <= 0 {
+			dst = append(dst, "\r\n "...)
+			col = 1
+			continue
+		}
+		if room > len(b) {
+			room = len(b)
+		}
+		dst = append(dst, b[:room]...)
+		col += room
+		b = b[room:]
+	}
+	dst = append(dst, '\r', '\n')
+	return dst, nil
+}
+
+// appendHName appends one h= entry: "h=Name" first, then ":Name", folding before the colon.
+func appendHName(dst []byte, col int, name string, first bool) ([]byte, int) {
+	sep := ":"
+	if first {
+		sep = " h="
+	}
+	if col+len(sep)+len(name)+1 > maxLineLen { // +1 for a possible final ';'
+		dst = append(dst, "\r\n "...)
+		col = 1
+		if first {
+			sep = "h="
+		}
+	}
+	dst = append(dst, sep...)
+	dst = append(dst, name...)
+	return dst, col + len(sep) + len(name)
+}
+
+// splitMessage splits raw at the empty line ending the header block. header keeps its final CRLF.
+func splitMessage(raw []byte) (header, body []byte) {
+	if bytes.HasPrefix(raw, []byte("\r\n")) {
+		return nil, raw[2:]
+	}
+	k := bytes.Index(raw, []byte("\r\n\r\n"))
+	if k < 0 {
+		return raw, nil
+	}
+	return raw[:k+2], raw[k+4:]
+}
+
+// checkCRLF reports an error if b contains a CR not followed by LF or an LF not preceded by CR.
+func checkCRLF(b []byte, where string) error {
+	for i := 0; ; {
+		k := bytes.IndexByte(b[i:], '\n')
+		if k < 0 {
+			break
+		}
+		k += i
+		if k == 0 || b[k-1] != '\r' {
+			return malformed("bare LF in " + where + " at offset " + strconv.Itoa(k) + " (lines must end in CRLF)")
+		}
+		i = k + 1
+	}
+	for i := 0; ; {
+		k := bytes.IndexByte(b[i:], '\r')
+		if k < 0 {
+			break
+		}
+		k += i
+		if k+1 >= len(b) || b[k+1] != '\n' {
+			return malformed("bare CR in " + where + " at offset " + strconv.Itoa(k) + " (lines must end in CRLF)")
+		}
+		i = k + 1
+	}
+	return nil
+}
+
+// sign implements Signer.Sign.
+func (s *Signer) sign(dst, raw []byte) ([]byte, error) {
+	header, body := splitMessage(raw)
+	if err := checkCRLF(body, "body"); err != nil {
+		return dst, err
+	}
+	st := s.pool.Get().(*signState)
+	defer s.pool.Put(st)
+	st.body.reset()
+	st.body.Write(body)
+	var bh [sha256.Size]byte
+	st.body.appendSum(bh[:0])
+	out, err := s.appendSignatureState(st, dst, header, bh[:])
+	if err != nil {
+		return dst, err
+	}
+	return append(out, raw...), nil
+}
