@@ -1,0 +1,353 @@
+package xheaders
+
+import (
+	"bytes"
+	"errors"
+)
+
+// knownNames lists the seven headers in Append order; Effective indexes by position.
+var knownNames = [numKnown]string{SourceARN, FromARN, ReturnPathARN, ConfigurationSet, MessageTags, ListManagement, Tenant}
+
+// knownIndex returns the index in knownNames of name (any ASCII case), or -1.
+func knownIndex(name []byte) int {
+	if !IsSESName(name) {
+		return -1
+	}
+	rest := name[6:]
+	var i int
+	switch len(rest) {
+	case 10:
+		i = 0 // SOURCE-ARN
+	case 8:
+		i = 1 // FROM-ARN
+	case 15:
+		i = 2 // RETURN-PATH-ARN
+	case 17:
+		i = 3 // CONFIGURATION-SET
+	case 12:
+		i = 4 // MESSAGE-TAGS
+	case 23:
+		i = 5 // LIST-MANAGEMENT-OPTIONS
+	case 6:
+		i = 6 // TENANT
+	default:
+		return -1
+	}
+	want := knownNames[i][6:]
+	for j := 0; j < len(rest); j++ {
+		// want is upper-case letters and '-'; name bytes are ftext, so folding bit 0x20 on letters
+		// only is exact.
+		c := rest[j]
+		if 'a' <= c && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		if c != want[j] {
+			return -1
+		}
+	}
+	return i
+}
+
+// knownIndexString is knownIndex for a string in any case.
+func knownIndexString(name string) int {
+	for i, k := range knownNames {
+		if equalFoldASCII(name, k) {
+			return i
+		}
+	}
+	return -1
+}
+
+func isSESName(name []byte) bool {
+	return len(name) >= 6 &&
+		lower(name[0]) == 'x' && name[1] == '-' &&
+		lower(name[2]) == 's' && lower(name[3]) == 'e' && lower(name[4]) == 's' && name[5] == '-'
+}
+
+// SyntaxError reports where and why a header block stops being a header block. It wraps
+// ErrMalformedHeader. The offending line is treated as the first body line.
+type SyntaxError struct {
+	Offset int    // offset of the offending line in the input
+	Reason string // what is wrong with it
+}
+
+func (e *SyntaxError) Error() string {
+	return "xheaders: malformed header block at offset " + itoa(e.Offset) + ": " + e.Reason
+}
+
+// Unwrap returns ErrMalformedHeader.
+func (e *SyntaxError) Unwrap() error { return ErrMalformedHeader }
+
+func itoa(n int) string {
+	var b [20]byte
+	i := len(b)
+	if n == 0 {
+		return "0"
+	}
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	for n > 0 {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	if neg {
+		i--
+		b[i] = '-'
+	}
+	return string(b[i:])
+}
+
+// lineEnd returns the offset just past the LF ending the line that contains p, or len(src).
+func lineEnd(src []byte, p int) int {
+	if i := bytes.IndexByte(src[p:], '\n'); i >= 0 {
+		return p + i + 1
+	}
+	return len(src)
+}
+
+// Line kinds of the first line at a position in a header block.
+const (
+	lineField     = iota // a field: name, optional blanks, ':'
+	lineBlank            // the empty line ending the header block
+	lineMalformed        // neither; the header block ends before it
+)
+
+// classifyLine classifies the line starting at p (p < len(src)). For a field it returns the end of
+// the field name (blanks before the colon excluded) and the offset just past the colon. A line
+// starting with SP or HTAB is classified as malformed here: callers treat it as a continuation
+// line when it follows a field.
+func classifyLine(src []byte, p int) (kind, nameEnd, colon int, reason string) {
+	c := src[p]
+	if c == '\n' {
+		return lineBlank, 0, 0, ""
+	}
+	if c == '\r' && p+1 < len(src) && src[p+1] == '\n' {
+		return lineBlank, 0, 0, ""
+	}
+	q := p
+	for q < len(src) && class[src[q]]&cFtext != 0 {
+		q++
+	}
+	if q == p {
+		if isWSP(c) {
+			return lineMalformed, 0, 0, "header block starts with a continuation line"
+		}
+		return lineMalformed, 0, 0, "line is not a header field (empty field name)"
+	}
+	nameEnd = q
+	for q < len(src) && isWSP(src[q]) {
+		q++
+	}
+	if q == len(src) || src[q] != ':' {
+		return lineMalformed, 0, 0, "line is not a header field (no ':' after the field name)"
+	}
+	return lineField, nameEnd, q + 1, ""
+}
+
+// next finds the next field of any name starting at s.pos. It returns false at the end of the
+// header block, setting s.done, s.bodyAt and possibly s.err.
+func (s *Scanner) nextAny() bool {
+	src := s.src
+	p := s.pos
+	if p >= len(src) {
+		s.finish(len(src))
+		return false
+	}
+	kind, nameEnd, colon, reason := classifyLine(src, p)
+	switch kind {
+	case lineBlank:
+		if src[p] == '\r' {
+			s.finish(p + 2)
+		} else {
+			s.finish(p + 1)
+		}
+		return false
+	case lineMalformed:
+		s.err = &SyntaxError{Offset: p, Reason: reason}
+		s.finish(p)
+		return false
+	}
+	e := lineEnd(src, colon)
+	for e < len(src) && isWSP(src[e]) {
+		e = lineEnd(src, e)
+	}
+	ve := e
+	if ve > colon && src[ve-1] == '\n' {
+		ve--
+		if ve > colon && src[ve-1] == '\r' {
+			ve--
+		}
+	}
+	s.field = Field{Name: src[p:nameEnd:nameEnd], Value: src[colon:ve:ve], Offset: p, End: e}
+	s.pos = e
+	return true
+}
+
+func (s *Scanner) finish(bodyAt int) {
+	s.done = true
+	s.bodyAt = bodyAt
+	s.pos = bodyAt
+}
+
+func (s *Scanner) next() bool {
+	if s.done {
+		return false
+	}
+	for s.nextAny() {
+		// Fast reject: a name that does not start with x/X cannot be an X-SES name.
+		if n := s.field.Name; len(n) >= 6 && n[0]|0x20 == 'x' && isSESName(n) {
+			return true
+		}
+	}
+	s.field = Field{}
+	return false
+}
+
+// unfold appends v with folding line breaks removed and leading and trailing blanks trimmed.
+func appendUnfolded(dst, v []byte) []byte {
+	for len(v) > 0 && (isWSP(v[0]) || v[0] == '\r' || v[0] == '\n') {
+		v = v[1:]
+	}
+	for len(v) > 0 && (isWSP(v[len(v)-1]) || v[len(v)-1] == '\r' || v[len(v)-1] == '\n') {
+		v = v[:len(v)-1]
+	}
+	for {
+		i := bytes.IndexByte(v, '\n')
+		if i < 0 {
+			return append(dst, v...)
+		}
+		j := i
+		if j > 0 && v[j-1] == '\r' {
+			j--
+		}
+		dst = append(dst, v[:j]...)
+		v = v[i+1:]
+	}
+}
+
+// AppendUnfolded appends Unfolded's result to dst without allocating.
+func (f Field) AppendUnfolded(dst []byte) []byte { return appendUnfolded(dst, f.Value) }
+
+func (f Field) unfolded() string {
+	v := f.Value
+	if bytes.IndexByte(v, '\n') < 0 {
+		for len(v) > 0 && (isWSP(v[0]) || v[0] == '\r') {
+			v = v[1:]
+		}
+		for len(v) > 0 && (isWSP(v[len(v)-1]) || v[len(v)-1] == '\r') {
+			v = v[:len(v)-1]
+		}
+		return string(v)
+	}
+	return string(appendUnfolded(make([]byte, 0, len(v)), v))
+}
+
+func read(raw []byte) (Effective, error) {
+	var e Effective
+	var s Scanner
+	s.Reset(raw)
+	for s.next() {
+		i := knownIndex(s.field.Name)
+		if i < 0 {
+			e.other++
+			continue
+		}
+		if e.count[i] == 0 {
+			e.first[i] = s.field
+		}
+		e.count[i]++
+	}
+	return e, s.err
+}
+
+// First returns the instance of the named header (any case) that SES uses, with its offsets, and
+// whether the header was present.
+func (e *Effective) First(name string) (Field, bool) {
+	i := knownIndexString(name)
+	if i < 0 || e.count[i] == 0 {
+		return Field{}, false
+	}
+	return e.first[i], true
+}
+
+// Others returns how many X-SES-* fields with a name other than the seven known ones were present
+// (SES removes them too, by this package's reading of its documentation).
+func (e *Effective) Others() int { return e.other }
+
+// Total returns the number of X-SES-* fields of any name in the header block.
+func (e *Effective) Total() int {
+	n := e.other
+	for _, c := range e.count {
+		n += c
+	}
+	return n
+}
+
+func (e *Effective) headers() (Headers, error) {
+	var h Headers
+	var errs [numKnown]error
+	n := 0
+	for i := range numKnown {
+		if e.count[i] == 0 {
+			continue
+		}
+		v := e.first[i].unfolded()
+		var err error
+		switch i {
+		case 0, 1, 2:
+			var a ARN
+			a, err = parseARN(v)
+			if err != nil {
+				err.(*HeaderError).Header = knownNames[i]
+			}
+			switch i {
+			case 0:
+				h.SourceARN = a
+			case 1:
+				h.FromARN = a
+			case 2:
+				h.ReturnPathARN = a
+			}
+		case 3:
+			if err = checkConfigSet(v); err == nil {
+				h.ConfigurationSet = v
+			}
+		case 4:
+			h.Tags, err = ParseTags(v)
+		case 5:
+			var l ListOptions
+			if l, err = ParseListOptions(v); err == nil {
+				h.ListManagement = &l
+			}
+		case 6:
+			if err = checkTenant(v); err == nil {
+				h.Tenant = v
+			}
+		}
+		if err != nil {
+			errs[n] = err
+			n++
+		}
+	}
+	switch n {
+	case 0:
+		return h, nil
+	case 1:
+		return h, errs[0]
+	}
+	return h, errors.Join(errs[:n]...)
+}
+
+func remove(dst, raw []byte) []byte {
+	var s Scanner
+	s.Reset(raw)
+	last := 0
+	for s.next() {
+		dst = append(dst, raw[last:s.field.Offset]...)
+		last = s.field.End
+	}
+	return append(dst, raw[last:]...)
+}
