@@ -127,7 +127,7 @@ func Encode(dst []byte, label string) ([]byte, error) {
 				m = r
 			}
 		}
-		if (m-n) > (maxInt32-delta)/(h+1) {
+		if (m - n) > (maxInt32-delta)/(h+1) {
 			return dst, newError(label, "overflow")
 		}
 		delta += (m - n) * (h + 1)
