@@ -7,8 +7,6 @@ import "testing"
 func sesrawLibs(*Fixture) []lib          { return nil }
 func sesrawSignLibs(*Fixture, Key) []lib { return nil }
 func sesrawLargeLibs(*Fixture) []lib     { return nil }
-func sesrawReaders() []sesReader         { return nil }
-func sesrawRemovers() []sesRemover       { return nil }
 
 // refMessage is the built fixture the X-SES and hashing benchmarks work on.
 func refMessage(tb testing.TB, f *Fixture) []byte {
