@@ -1,0 +1,229 @@
+// Command ratios reads raw `go test -bench` output of the bench package (any -count) and prints,
+// as Markdown, the median of every benchmark, each library's ratio to sesraw and to the floor of its
+// group, and the issue 7 targets with met / missed by how much.
+//
+// Usage (from bench/): go run ./cmd/ratios results/new.txt
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+type sample struct{ ns, bytes, allocs, mbs []float64 }
+
+type result struct {
+	group, lib string // "Build", "sesraw"; "BuildSign/key=ed25519", "floor"
+	s          *sample
+}
+
+func main() {
+	if len(os.Args) != 2 {
+		fmt.Fprintln(os.Stderr, "usage: ratios results.txt")
+		os.Exit(2)
+	}
+	f, err := os.Open(os.Args[1])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	defer f.Close()
+	results, err := parse(f)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	report(os.Stdout, results)
+}
+
+// parse collects every sample of every benchmark, in order of first appearance.
+func parse(r io.Reader) ([]result, error) {
+	var out []result
+	index := map[string]int{}
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		if len(fields) < 4 || !strings.HasPrefix(fields[0], "Benchmark") {
+			continue
+		}
+		name := strings.TrimPrefix(fields[0], "Benchmark")
+		if i := strings.LastIndexByte(name, '-'); i > 0 && isDigits(name[i+1:]) {
+			name = name[:i] // GOMAXPROCS suffix
+		}
+		i := strings.LastIndex(name, "/lib=")
+		if i < 0 {
+			continue
+		}
+		k, ok := index[name]
+		if !ok {
+			k = len(out)
+			index[name] = k
+			out = append(out, result{group: name[:i], lib: name[i+len("/lib="):], s: &sample{}})
+		}
+		s := out[k].s
+		for j := 2; j+1 < len(fields); j += 2 {
+			v, err := strconv.ParseFloat(fields[j], 64)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %v", fields[0], err)
+			}
+			switch fields[j+1] {
+			case "ns/op":
+				s.ns = append(s.ns, v)
+			case "B/op":
+				s.bytes = append(s.bytes, v)
+			case "allocs/op":
+				s.allocs = append(s.allocs, v)
+			case "MB/s":
+				s.mbs = append(s.mbs, v)
+			}
+		}
+	}
+	return out, sc.Err()
+}
+
+func isDigits(s string) bool {
+	return s != "" && strings.Trim(s, "0123456789") == ""
+}
+
+func median(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	v = slices.Clone(v)
+	slices.Sort(v)
+	if n := len(v); n%2 == 1 {
+		return v[n/2]
+	} else {
+		return (v[n/2-1] + v[n/2]) / 2
+	}
+}
+
+func find(rs []result, group, lib string) *sample {
+	for _, r := range rs {
+		if r.group == group && r.lib == lib {
+			return r.s
+		}
+	}
+	return nil
+}
+
+func report(w io.Writer, rs []result) {
+	fmt.Fprintln(w, "| benchmark | library | runs | median ns/op | MB/s | B/op | allocs/op | time / sesraw | time / floor |")
+	fmt.Fprintln(w, "|---|---|---:|---:|---:|---:|---:|---:|---:|")
+	for _, r := range rs {
+		ses := find(rs, r.group, "sesraw")
+		var floor *sample
+		for _, o := range rs {
+			if o.group == r.group && strings.HasPrefix(o.lib, "floor") {
+				floor = o.s
+				break
+			}
+		}
+		ns := median(r.s.ns)
+		fmt.Fprintf(w, "| %s | %s | %d | %s | %.0f | %s | %s | %s | %s |\n", r.group, r.lib, len(r.s.ns),
+			num(ns), median(r.s.mbs), num(median(r.s.bytes)), num(median(r.s.allocs)),
+			ratio(ns, ses), ratio(ns, floor))
+	}
+
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| target | measured | verdict |")
+	fmt.Fprintln(w, "|---|---|---|")
+	peers := []string{"go-mail", "go-message", "gomail", "jordan-wright"}
+	if s := find(rs, "Build", "sesraw"); s != nil {
+		ns := median(s.ns)
+		best, bestName := 0.0, ""
+		for _, p := range peers {
+			if ps := find(rs, "Build", p); ps != nil && (best == 0 || median(ps.ns) < best) {
+				best, bestName = median(ps.ns), p
+			}
+		}
+		if best > 0 {
+			target(w, "Build ≤ 0.6× the fastest peer's time", ns/best, 0.6, true,
+				fmt.Sprintf("%.2f× %s (%s vs %s ns/op)", ns/best, bestName, num(ns), num(best)))
+		}
+		a := median(s.allocs)
+		target(w, "Build ≤ 30 allocs per message", a, 30, true, num(a)+" allocs/op")
+		if fl := find(rs, "Build", "floor-encode"); fl != nil {
+			target(w, "Build ≤ 1.3× the encoding floor", ns/median(fl.ns), 1.3, true,
+				fmt.Sprintf("%.2f× (%s vs %s ns/op)", ns/median(fl.ns), num(ns), num(median(fl.ns))))
+		}
+	}
+	for _, key := range []string{"ed25519", "rsa2048"} {
+		g := "BuildSign/key=" + key
+		s, p := find(rs, g, "sesraw"), find(rs, g, "go-message+msgauth")
+		if s == nil || p == nil {
+			continue
+		}
+		sp := median(p.ns) / median(s.ns)
+		min := 4.0
+		name := "Build + sign " + key + " ≥ 4× faster than go-message + go-msgauth"
+		if key != "ed25519" {
+			min = 0
+			name = "Build + sign " + key + " vs go-message + go-msgauth (no target)"
+		}
+		target(w, name, sp, min, false, fmt.Sprintf("%.2f× faster (%s vs %s ns/op)", sp, num(median(s.ns)), num(median(p.ns))))
+	}
+	if s, p := find(rs, "XSESRead", "sesraw"), find(rs, "XSESRead", "go-message"); s != nil && p != nil {
+		sp := median(p.ns) / median(s.ns)
+		target(w, "X-SES read ≥ 10× faster than go-message", sp, 10, false,
+			fmt.Sprintf("%.1f× faster (%s vs %s ns/op)", sp, num(median(s.ns)), num(median(p.ns))))
+		a := median(s.allocs)
+		target(w, "X-SES read with zero allocs", a, 0, true, num(a)+" allocs/op")
+	}
+	if s, p := find(rs, "XSESRemove", "sesraw"), find(rs, "XSESRemove", "go-message"); s != nil && p != nil {
+		sp := median(p.ns) / median(s.ns)
+		extra := ""
+		if fl := find(rs, "XSESRemove", "floor-copy"); fl != nil {
+			extra = fmt.Sprintf("; copy floor %s ns/op, so sesraw spends %s ns over it, go-message %s",
+				num(median(fl.ns)), num(median(s.ns)-median(fl.ns)), num(median(p.ns)-median(fl.ns)))
+		}
+		target(w, "X-SES remove ≥ 5× faster than go-message", sp, 5, false,
+			fmt.Sprintf("%.1f× faster (%s vs %s ns/op%s)", sp, num(median(s.ns)), num(median(p.ns)), extra))
+	}
+	if s, fl := find(rs, "BuildLarge", "sesraw"), find(rs, "BuildLarge", "floor-base64"); s != nil && fl != nil {
+		r := median(fl.ns) / median(s.ns)
+		target(w, "10 MiB build throughput ≥ 80% of plain base64", r, 0.8, false,
+			fmt.Sprintf("%.0f%% (%s vs %s ns/op; %.0f vs %.0f MB/s of own output)", 100*r,
+				num(median(s.ns)), num(median(fl.ns)), median(s.mbs), median(fl.mbs)))
+	}
+}
+
+// target prints one row; atMost says whether the measured value must be <= limit (else >=).
+func target(w io.Writer, name string, v, limit float64, atMost bool, measured string) {
+	verdict := "met"
+	switch {
+	case atMost && v > limit:
+		if limit == 0 {
+			verdict = fmt.Sprintf("**missed** (%.4g over)", v)
+		} else {
+			verdict = fmt.Sprintf("**missed** by %.0f%% (%.3g vs ≤ %.3g)", 100*(v/limit-1), v, limit)
+		}
+	case !atMost && v < limit:
+		verdict = fmt.Sprintf("**missed** by %.0f%% (%.3g vs ≥ %.3g)", 100*(1-v/limit), v, limit)
+	case !atMost && limit == 0:
+		verdict = "-"
+	}
+	fmt.Fprintf(w, "| %s | %s | %s |\n", name, measured, verdict)
+}
+
+func ratio(v float64, base *sample) string {
+	if base == nil || len(base.ns) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%.2f×", v/median(base.ns))
+}
+
+func num(v float64) string {
+	switch {
+	case v >= 100:
+		return strconv.FormatFloat(v, 'f', 0, 64)
+	case v >= 1:
+		return strconv.FormatFloat(v, 'f', 1, 64)
+	}
+	return strconv.FormatFloat(v, 'g', 3, 64)
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs the issue 7 benchmarks and prints everything BENCHMARKS.md publishes:
+#   ./run.sh [results file]   (default results/new.txt; COUNT=10 runs of every benchmark)
+# 1. the raw results (kept in the results file), 2. the benchstat table, 3. medians, ratios and
+# targets (cmd/ratios), 4. CPU profiles of the sesraw sub-benchmarks (pprof -top, files under
+# results/, not committed).
+set -euo pipefail
+cd "$(dirname "$0")"
+out=${1:-results/new.txt}
+count=${COUNT:-10}
+benchstat=golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
+
+echo "== machine"
+lscpu | grep -E '^(Model name|CPU\(s\)|Thread|Core)' || true
+go version
+echo "== go test -run='^\$' -bench=. -count=$count"
+go test -run='^$' -bench=. -count="$count" | tee "$out"
+echo "== benchstat"
+go run "$benchstat" "$out"
+echo "== ratios and targets"
+go run ./cmd/ratios "$out"
+
+if [ "${PROFILE:-1}" = 1 ]; then
+  for p in 'build:^BenchmarkBuild$/^lib=sesraw$' 'sign-ed25519:^BenchmarkBuildSign$/^key=ed25519$/^lib=sesraw$' \
+           'xses-read:^BenchmarkXSESRead$/^lib=sesraw$' 'xses-remove:^BenchmarkXSESRemove$/^lib=sesraw$' \
+           'large:^BenchmarkBuildLarge$/^lib=sesraw$'; do
+    name=${p%%:*} b=${p#*:}
+    echo "== profile $name ($b)"
+    go test -run='^$' -bench="$b" -benchtime=3s -cpuprofile "results/$name.cpu.prof" -o results/bench.test.tmp >/dev/null
+    go tool pprof -top -nodecount=25 results/bench.test.tmp "results/$name.cpu.prof" 2>/dev/null | sed -n '1,32p'
+  done
+  rm -f results/bench.test.tmp
+fi
