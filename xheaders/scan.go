@@ -206,18 +206,16 @@ func (s *Scanner) next() bool {
 	return false
 }
 
-// unfold appends v with folding line breaks removed and leading and trailing blanks trimmed.
+// appendUnfolded appends v with every line break (CRLF or bare LF) deleted and then leading and
+// trailing blanks trimmed. In a field value every line break precedes a continuation line, so this is
+// RFC 5322 unfolding.
 func appendUnfolded(dst, v []byte) []byte {
-	for len(v) > 0 && (isWSP(v[0]) || v[0] == '\r' || v[0] == '\n') {
-		v = v[1:]
-	}
-	for len(v) > 0 && (isWSP(v[len(v)-1]) || v[len(v)-1] == '\r' || v[len(v)-1] == '\n') {
-		v = v[:len(v)-1]
-	}
+	start := len(dst)
 	for {
 		i := bytes.IndexByte(v, '\n')
 		if i < 0 {
-			return append(dst, v...)
+			dst = append(dst, v...)
+			break
 		}
 		j := i
 		if j > 0 && v[j-1] == '\r' {
@@ -226,18 +224,28 @@ func appendUnfolded(dst, v []byte) []byte {
 		dst = append(dst, v[:j]...)
 		v = v[i+1:]
 	}
+	out := dst[start:]
+	k, e := 0, len(out)
+	for k < e && isWSP(out[k]) {
+		k++
+	}
+	for e > k && isWSP(out[e-1]) {
+		e--
+	}
+	n := copy(out, out[k:e])
+	return dst[:start+n]
 }
 
-// AppendUnfolded appends Unfolded's result to dst without allocating.
+// AppendUnfolded appends Unfolded's result to dst; it allocates only if dst must grow.
 func (f Field) AppendUnfolded(dst []byte) []byte { return appendUnfolded(dst, f.Value) }
 
 func (f Field) unfolded() string {
 	v := f.Value
 	if bytes.IndexByte(v, '\n') < 0 {
-		for len(v) > 0 && (isWSP(v[0]) || v[0] == '\r') {
+		for len(v) > 0 && isWSP(v[0]) {
 			v = v[1:]
 		}
-		for len(v) > 0 && (isWSP(v[len(v)-1]) || v[len(v)-1] == '\r') {
+		for len(v) > 0 && isWSP(v[len(v)-1]) {
 			v = v[:len(v)-1]
 		}
 		return string(v)

@@ -178,15 +178,15 @@ func applyTo(w io.Writer, h *Headers, r io.Reader, opts ApplyOptions) (int64, er
 	if err != nil {
 		return 0, err
 	}
-	hdr := buf[:end]
-	if err := checkApply(h, hdr, opts); err != nil {
+	// buf holds the whole header block plus possibly the first body bytes: the Scanner stops at
+	// the same place on it as on the whole message.
+	if err := checkApply(h, buf, opts); err != nil {
 		return 0, err
 	}
+	hdr := buf[:end]
 	c := countWriter{w: w}
-	// A message without any line break in its header block but a longer body is impossible: the
-	// header ends at a blank line or EOF, so hdr decides the line ending exactly as Apply does
-	// (Apply looks at the first line break of raw, which lies in hdr or, if hdr has none, hdr is
-	// the whole message).
+	// readHeader returns only after seeing a complete line or EOF, so buf holds raw's first line
+	// break if raw has one: the line ending chosen here is the one Apply chooses.
 	c.write(h.appendBlock(make([]byte, 0, 512), lineEnding(buf)))
 	if opts.Replace {
 		c.writeRemoved(hdr)

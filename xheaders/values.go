@@ -9,7 +9,7 @@ const (
 	maxConfigSet  = 64  // [DG:quotas] configuration set names: up to 64 characters
 	maxTagPart    = 256 // [API1]/[API2] MessageTag Name and Value: 256 characters or fewer
 	maxTenant     = 64  // [API2] TenantName: up to 64 characters (header form UNCONFIRMED)
-	maxListName   = 256 // contact list / topic names: no documented limit found; generous bound
+	maxListName   = 64  // AWS::SES::ContactList ContactListName and Topic TopicName: ^[a-zA-Z0-9_-]{1,64}$ (CloudFormation reference)
 	maxLineOctets = 998 // RFC 5322 2.1.1
 )
 
@@ -176,7 +176,7 @@ func ParseListOptions(s string) (ListOptions, error) {
 	l := ListOptions{ContactList: trimWSP(list)}
 	if hasTopic {
 		key, topic, ok := strings.Cut(trimWSP(rest), "=")
-		if !ok || !equalFoldASCII(key, "topic") {
+		if !ok || !equalFoldASCII(trimWSP(key), "topic") {
 			return ListOptions{}, headerError(ListManagement, s, `text after ';' is not "topic=NAME"`, ErrInvalidListManagement)
 		}
 		l.Topic = trimWSP(topic)
