@@ -93,11 +93,6 @@ func equalFold(a []byte, b string) bool {
 	return true
 }
 
-// hasPrefixFold reports whether a starts with prefix under ASCII case folding.
-func hasPrefixFold(a []byte, prefix string) bool {
-	return len(a) >= len(prefix) && equalFold(a[:len(prefix)], prefix)
-}
-
 // appendRelaxedHeader appends the relaxed canonical form (RFC 6376 §3.4.2) of one header field f
 // (name, colon, value, continuation lines, final CRLF optional) to dst, without the final CRLF:
 // name lower-cased, lines unfolded, WSP runs reduced to one SP, WSP around the colon and at the

@@ -3,6 +3,8 @@ package dkim
 import (
 	"fmt"
 	"strings"
+
+	"github.com/sesraw/sesraw/xheaders"
 )
 
 // profileHeaders is the SES-safe header profile: the fields signed when present, in h= order.
@@ -30,7 +32,7 @@ func oversigned(canonical string) bool {
 // Date, Return-Path, Bounces-To).
 func forbiddenReason(name []byte) string {
 	switch {
-	case hasPrefixFold(name, "X-SES-"):
+	case xheaders.IsSESName(name):
 		return "SES removes every X-SES-* header before delivery"
 	case equalFold(name, "Message-ID"):
 		return "SES replaces Message-ID with its own (and adds one when absent)"

@@ -1,0 +1,223 @@
+package dkim_test
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
+	"math/rand"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/sesraw/sesraw/dkim"
+)
+
+// refCanonBody is a deliberately naive, whole-input canonicalization written straight from
+// RFC 6376 §3.4.3 (simple) and §3.4.4 (relaxed), with only CRLF ending a line (§2.8).
+func refCanonBody(body string, relaxed bool) string {
+	lines := strings.Split(body, "\r\n")
+	if lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1] // body ends in CRLF (or is empty): no incomplete last line
+	}
+	if relaxed {
+		wsp := regexp.MustCompile(`[ \t]+`)
+		for i, l := range lines {
+			lines[i] = strings.TrimRight(wsp.ReplaceAllString(l, " "), " ")
+		}
+	}
+	for len(lines) > 0 && lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	if len(lines) == 0 {
+		if relaxed {
+			return ""
+		}
+		return "\r\n"
+	}
+	return strings.Join(lines, "\r\n") + "\r\n"
+}
+
+func canonName(relaxed bool) string {
+	if relaxed {
+		return "relaxed"
+	}
+	return "simple"
+}
+
+func bodySigner(t testing.TB, relaxed bool) *dkim.Signer {
+	t.Helper()
+	c := dkim.Simple
+	if relaxed {
+		c = dkim.Relaxed
+	}
+	s, err := dkim.NewSigner(dkim.Options{Domain: "example.com", Selector: "s", Key: rfc8463Key(), BodyCanonicalization: c})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// hashChunks writes the chunks to a fresh BodyHasher and returns the hash.
+func hashChunks(s *dkim.Signer, chunks ...string) []byte {
+	h := s.NewBodyHasher()
+	for _, c := range chunks {
+		if n, err := h.Write([]byte(c)); n != len(c) || err != nil {
+			panic("short write")
+		}
+	}
+	return h.Sum()
+}
+
+var bodyCases = []string{
+	"",
+	"\r\n",
+	"\r\n\r\n\r\n",
+	"\r",
+	"\n",
+	"a",
+	"a\r",
+	"a\r\n",
+	"a \r\n",
+	" a\r\n",
+	"\ta\t\r\n",
+	"a\t \tb  \r\n\r\n",
+	"a\r\r\n",         // go-msgauth issue 38: bare CR before CRLF
+	"a \r\r\n",        // WSP before a bare CR is not trailing WSP
+	"a \r b\r\n",      // bare CR inside a line
+	"a\nb \n",         // bare LF is an ordinary byte
+	" \r\n \t \r\nx",  // lines of only WSP are empty in relaxed
+	"x\r\n \r\n\t\r\n", // ... and trailing
+	"\r\n\r\nx\r\n\r\n",
+	"a  ",
+	"a \r",
+	"Hi.\r\n\r\nWe lost the game. Are you hungry yet?\r\n\r\nJoe.\r\n",
+	strings.Repeat("\r\n", 200) + "x" + strings.Repeat("\r\n", 300),
+	strings.Repeat("y", 5000) + " \r\n" + strings.Repeat("z ", 3000) + "\r\n",
+	strings.Repeat("a b\tc  \r\n\r\n", 700),
+}
+
+// TestBodyHasherReference checks both canonicalizations against the naive reference, whole input.
+func TestBodyHasherReference(t *testing.T) {
+	for _, relaxed := range []bool{false, true} {
+		s := bodySigner(t, relaxed)
+		for _, body := range bodyCases {
+			want := sha256.Sum256([]byte(refCanonBody(body, relaxed)))
+			if got := hashChunks(s, body); !bytes.Equal(got, want[:]) {
+				t.Errorf("%s %q: hash differs from reference canonical form %q", canonName(relaxed), trunc(body), trunc(refCanonBody(body, relaxed)))
+			}
+		}
+	}
+}
+
+// TestBodyHasherChunked splits every case at every byte (two chunks, which includes splitting inside
+// CRLF and inside WSP runs), then feeds it one byte at a time: the hash must not change.
+func TestBodyHasherChunked(t *testing.T) {
+	for _, relaxed := range []bool{false, true} {
+		s := bodySigner(t, relaxed)
+		for _, body := range bodyCases {
+			if len(body) > 2000 {
+				continue // covered by the byte-at-a-time pass below
+			}
+			want := hashChunks(s, body)
+			for i := 0; i <= len(body); i++ {
+				if got := hashChunks(s, body[:i], body[i:]); !bytes.Equal(got, want) {
+					t.Fatalf("%s %q split at %d: hash differs", canonName(relaxed), trunc(body), i)
+				}
+			}
+			for i := 0; i+2 <= len(body); i++ { // three chunks around every 2-byte window
+				if got := hashChunks(s, body[:i], body[i:i+1], "", body[i+1:]); !bytes.Equal(got, want) {
+					t.Fatalf("%s %q split at %d,%d: hash differs", canonName(relaxed), trunc(body), i, i+1)
+				}
+			}
+		}
+		for _, body := range bodyCases {
+			want := hashChunks(s, body)
+			h := s.NewBodyHasher()
+			for i := 0; i < len(body); i++ {
+				h.Write([]byte{body[i]})
+			}
+			if got := h.Sum(); !bytes.Equal(got, want) {
+				t.Errorf("%s %q byte by byte: hash differs", canonName(relaxed), trunc(body))
+			}
+		}
+	}
+}
+
+// TestBodyHasherRandom compares random bodies over the interesting alphabet, randomly chunked,
+// with the reference.
+func TestBodyHasherRandom(t *testing.T) {
+	rng := rand.New(rand.NewSource(1))
+	alphabet := []byte("ab \t\r\n\r\n")
+	for _, relaxed := range []bool{false, true} {
+		s := bodySigner(t, relaxed)
+		for n := 0; n < 2000; n++ {
+			b := make([]byte, rng.Intn(40))
+			for i := range b {
+				b[i] = alphabet[rng.Intn(len(alphabet))]
+			}
+			body := string(b)
+			var chunks []string
+			for rest := body; len(rest) > 0; {
+				k := 1 + rng.Intn(len(rest))
+				chunks = append(chunks, rest[:k])
+				rest = rest[k:]
+			}
+			want := sha256.Sum256([]byte(refCanonBody(body, relaxed)))
+			if got := hashChunks(s, chunks...); !bytes.Equal(got, want[:]) {
+				t.Fatalf("%s %q chunks %q: hash differs from reference %q", canonName(relaxed), body, chunks, refCanonBody(body, relaxed))
+			}
+		}
+	}
+}
+
+// TestBodyHasherVectors checks known body hashes: RFC 6376 Appendix A (simple) and RFC 8463
+// Appendix A (relaxed), plus the hashes of the empty body (RFC 6376 §3.4.3/§3.4.4).
+func TestBodyHasherVectors(t *testing.T) {
+	tests := []struct {
+		relaxed bool
+		body    string
+		bh      string
+	}{
+		{false, rfc6376Body, "2jUSOH9NhtVGCQWNr9BrIAPreKQjO6Sn7XIkfJVOzv8="},
+		{true, rfc8463Body, "2jUSOH9NhtVGCQWNr9BrIAPreKQjO6Sn7XIkfJVOzv8="},
+		{false, "", "frcCV1k9oG9oKj3dpUqdJg1PxRT2RSN/XKdLCPjaYaY="}, // sha256("\r\n")
+		{true, "", "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="},  // sha256("")
+	}
+	for _, tt := range tests {
+		s := bodySigner(t, tt.relaxed)
+		for _, chunk := range []int{1, 2, 3, 7, 1 << 20} {
+			h := s.NewBodyHasher()
+			for rest := tt.body; len(rest) > 0; {
+				k := min(chunk, len(rest))
+				h.Write([]byte(rest[:k]))
+				rest = rest[k:]
+			}
+			if got := base64.StdEncoding.EncodeToString(h.Sum()); got != tt.bh {
+				t.Errorf("%s %q in chunks of %d: bh=%s, want %s", canonName(tt.relaxed), trunc(tt.body), chunk, got, tt.bh)
+			}
+		}
+	}
+}
+
+// TestBodyHasherNoAllocs: Write must not allocate, whatever the chunking.
+func TestBodyHasherNoAllocs(t *testing.T) {
+	body := []byte(strings.Repeat("line with  some \t spaces \r\n\r\n", 400))
+	for _, relaxed := range []bool{false, true} {
+		h := bodySigner(t, relaxed).NewBodyHasher()
+		allocs := testing.AllocsPerRun(50, func() {
+			h.Write(body)
+			h.Write(body[:7])
+			h.Write(body[7:13])
+		})
+		if allocs != 0 {
+			t.Errorf("%s: %v allocations per Write round, want 0", canonName(relaxed), allocs)
+		}
+	}
+}
+
+func trunc(s string) string {
+	if len(s) > 60 {
+		return s[:60] + "..."
+	}
+	return s
+}
