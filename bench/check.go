@@ -18,7 +18,8 @@ type CheckOptions struct {
 	// DKIM, when set, requires exactly one DKIM-Signature that verifies with go-msgauth against
 	// this key, both on the bytes as built and after every X-SES-* field is removed (as SES does).
 	DKIM *Key
-	// SignedHeaders, when set, requires h= to list exactly these names (case-insensitive, in order).
+	// SignedHeaders, when set, requires h= to list exactly these names, each as often (compared
+	// case-insensitively, in any order).
 	SignedHeaders []string
 }
 
@@ -180,10 +181,23 @@ func checkDKIM(raw []byte, key Key, signed []string) error {
 			return fmt.Errorf("h= names %s", k)
 		}
 	}
-	if signed != nil && !slices.EqualFunc(v.HeaderKeys, signed, strings.EqualFold) {
+	if signed != nil && !sameNames(v.HeaderKeys, signed) {
 		return fmt.Errorf("h=%s, want %s", strings.Join(v.HeaderKeys, ":"), strings.Join(signed, ":"))
 	}
 	return nil
+}
+
+// sameNames reports whether a and b hold the same header names as often, ignoring case and order.
+func sameNames(a, b []string) bool {
+	norm := func(s []string) []string {
+		out := make([]string, len(s))
+		for i, n := range s {
+			out[i] = strings.ToLower(n)
+		}
+		slices.Sort(out)
+		return out
+	}
+	return slices.Equal(norm(a), norm(b))
 }
 
 // SignedHeaders returns the h= list of raw's only DKIM signature, verified against key.

@@ -19,5 +19,5 @@ func refMessage(tb testing.TB, f *Fixture) []byte {
 
 // signedHeaderList is the h= list every signer is given.
 func signedHeaderList(testing.TB, *Fixture, Key) []string {
-	return []string{"From", "To", "Cc", "Reply-To", "Subject", "MIME-Version", "Content-Type"}
+	return []string{"From", "From", "To", "To", "Cc", "Cc", "Reply-To", "Reply-To", "Subject", "Subject", "MIME-Version", "Content-Type"}
 }
