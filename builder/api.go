@@ -2,6 +2,61 @@
 // validation against SES's rules, and output as bytes or a stream, optionally DKIM-signed with the
 // SES-safe profile, together with the SMTP envelope.
 //
+// # Validation
+//
+// Every output method validates the whole Message before it writes the first byte; a message that
+// fails validation produces no output. Each failure is a *FieldError naming the field (errors.As)
+// and wrapping one of the sentinel errors (errors.Is); an invalid X-SES value also wraps the
+// xheaders error. An encoded size over the Builder.Target's limit is a *SizeError, which matches
+// ErrTooLarge. The rules:
+//
+//   - From and at least one of To, Cc, Bcc are required; at most 50 distinct recipients.
+//   - Addresses are bare addr-specs (local@domain, no angle brackets, nothing trimmed). The local
+//     part must be ASCII (SES does not support SMTPUTF8); an internationalized domain is converted to
+//     punycode, with the limits documented in internal/punycode (no NFC or IDNA2008 mapping: a
+//     character that would need one is rejected). Display names may be any Unicode; they are written
+//     as RFC 2047 encoded words where needed.
+//   - CR, LF and NUL in any value that reaches the header block (display names, subject, file
+//     names, Content-IDs, custom headers; X-SES values via the xheaders package) are
+//     ErrHeaderInjection; invalid UTF-8 is ErrInvalidUTF8.
+//   - Custom headers: valid names; a name the builder writes itself (From, To, Cc, Bcc, Subject,
+//     Date, Message-ID, MIME-Version, Content-*, Return-Path, Reply-To, DKIM-Signature) or any
+//     X-SES-* name is ErrReservedHeader (SES control headers go through Message.SES only); a second
+//     instance of a field SES accepts only once is ErrDuplicateHeader.
+//   - Attachments: the 90 extensions SES refuses are ErrUnsupportedExtension (case-insensitive,
+//     after trailing dots and spaces are stripped) unless Builder.AllowUnsupportedAttachments is set;
+//     inline parts need a unique ContentID and an HTML body.
+//
+// # Message shape
+//
+// Text only gives a text/plain message; Text and HTML a multipart/alternative; HTML only a text/html
+// message. Inline attachments wrap the body in multipart/related (with the inline parts after it);
+// other attachments put everything in multipart/mixed, outermost. A message with neither Text nor
+// HTML gets an empty text/plain part, so every message has a body part a client can show.
+//
+// The header block is, in order: the DKIM-Signature when signing (prepended last), the X-SES-*
+// fields (xheaders.Headers.Append: each at most once, canonical spelling), Return-Path, From,
+// Reply-To, To, Cc, Subject, Date, Message-ID, MIME-Version, the custom headers, and the root part's
+// Content-* fields. Bcc is never written; it is only part of the Envelope.
+//
+// Return-Path is written because SES sends bounce and complaint notifications to it; SES replaces
+// it in the delivered message, so the DKIM profile never signs it (nor Date, Message-ID or any
+// X-SES-* field, which SES rewrites or removes).
+//
+// # Size
+//
+// TargetV1 allows 10 MiB (10,485,760 bytes, the number the v1 API itself reports when it rejects a
+// message); TargetV2 and TargetSMTP allow 40 MiB, assumed by analogy (AWS writes "40 MB"). Size is
+// exact when every attachment's size is known (Data, a file, or a Reader with Size); otherwise the
+// writers count and stop with a *SizeError before the byte that would pass the limit.
+//
+// # Determinism and concurrency
+//
+// With Builder.Now and Builder.Rand fixed (or Message.Date and Message.MessageID set, and Rand fixed
+// for the boundaries) the output is byte-identical from run to run. Validate, Size and Envelope
+// never read Rand. A Builder may be shared by goroutines once configured, provided its Rand and
+// Signer are safe for concurrent use (crypto/rand and dkim.Signer are).
+//
 // CONTRACT FILE: the exported API below is the agreed interface other packages code against.
 // Implementations may move to other files; signatures change only by agreement.
 package builder
@@ -63,7 +118,15 @@ const (
 )
 
 // Limit returns the target's maximum encoded message size in bytes (0 = none).
-func (t Target) Limit() int64
+func (t Target) Limit() int64 {
+	switch t {
+	case TargetV1:
+		return limitV1
+	case TargetV2, TargetSMTP:
+		return limitV2
+	}
+	return 0
+}
 
 // Attachment is a file attached to, or embedded inline in, a message. The body is taken from Reader,
 // else Data, else the file at Path (opened when the message is written and streamed).
@@ -107,7 +170,13 @@ type Message struct {
 // X-SES-FROM-ARN, and X-SES-RETURN-PATH-ARN when ReturnPath is set. Both source and From ARN are set
 // because SES users report that with a From header in the raw message only FromArn is honoured
 // (ses-facts §6), although AWS documents SourceArn alone as sufficient.
-func (m *Message) Delegate(identity xheaders.ARN)
+func (m *Message) Delegate(identity xheaders.ARN) {
+	m.SES.SourceARN = identity
+	m.SES.FromARN = identity
+	if m.ReturnPath != "" {
+		m.SES.ReturnPathARN = identity
+	}
+}
 
 // Envelope is the SMTP envelope / SendRawEmail Source and Destinations.
 type Envelope struct {
@@ -132,24 +201,37 @@ type Builder struct {
 }
 
 // Validate checks m against every rule without writing anything.
-func (b *Builder) Validate(m *Message) error
+func (b *Builder) Validate(m *Message) error { return b.validate(m) }
 
 // Envelope validates m and returns its envelope.
-func (b *Builder) Envelope(m *Message) (Envelope, error)
+func (b *Builder) Envelope(m *Message) (Envelope, error) { return b.envelope(m) }
 
 // Size returns the exact encoded size of m, and false if an attachment's size is unknown.
-func (b *Builder) Size(m *Message) (int64, bool, error)
+func (b *Builder) Size(m *Message) (int64, bool, error) { return b.size(m) }
 
 // Bytes validates and builds m (signing it when b.Signer is set).
-func (b *Builder) Bytes(m *Message) ([]byte, error)
+func (b *Builder) Bytes(m *Message) ([]byte, error) {
+	out, err := b.appendTo(nil, m)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
 
 // AppendTo is Bytes appending to dst.
-func (b *Builder) AppendTo(dst []byte, m *Message) ([]byte, error)
+func (b *Builder) AppendTo(dst []byte, m *Message) ([]byte, error) { return b.appendTo(dst, m) }
 
 // WriteTo validates m before writing anything, then streams it to w. Attachments stream from their
 // readers with fixed buffers. With a Signer, the body hash is computed in the same pass (the encoded
 // body is buffered so the signature can precede it).
-func (b *Builder) WriteTo(w io.Writer, m *Message) (int64, error)
+func (b *Builder) WriteTo(w io.Writer, m *Message) (int64, error) { return b.writeTo(w, m) }
 
 // MessageWriterTo binds a message to a Builder as an io.WriterTo.
-func (b *Builder) MessageWriterTo(m *Message) io.WriterTo
+func (b *Builder) MessageWriterTo(m *Message) io.WriterTo { return &messageWriterTo{b: b, m: m} }
+
+type messageWriterTo struct {
+	b *Builder
+	m *Message
+}
+
+func (mw *messageWriterTo) WriteTo(w io.Writer) (int64, error) { return mw.b.writeTo(w, mw.m) }

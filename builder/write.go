@@ -1,0 +1,263 @@
+package builder
+
+import (
+	"errors"
+	"io"
+	"slices"
+
+	"github.com/sesraw/sesraw/dkim"
+)
+
+// sigReserve is room reserved in an output buffer for a DKIM-Signature field (an RSA-4096 signature
+// with a long h= list is below this).
+const sigReserve = 1536
+
+func (b *Builder) validate(m *Message) error {
+	a, err := b.prepare(m, modeCheck)
+	if err != nil {
+		return err
+	}
+	defer a.release()
+	limit := b.Target.Limit()
+	if limit == 0 || !a.sizeKnown {
+		return nil
+	}
+	n := int64(len(a.hdr)) + 2 + a.bodySize
+	if n > limit {
+		return &SizeError{Target: b.Target, Size: n, Limit: limit}
+	}
+	if b.Signer != nil && n+sigReserve > limit {
+		s, err := a.signatureLen()
+		if err != nil {
+			return err
+		}
+		if n+s > limit {
+			return &SizeError{Target: b.Target, Size: n + s, Limit: limit}
+		}
+	}
+	return nil
+}
+
+// signatureLen returns the length of the DKIM-Signature field for the assembled header block. The
+// field's length does not depend on the body hash, so a zero hash is signed.
+func (a *assembly) signatureLen() (int64, error) {
+	var zero [32]byte
+	var err error
+	a.sig, err = a.b.Signer.AppendSignature(a.sig[:0], a.hdr, zero[:])
+	if err != nil {
+		return 0, signError(err)
+	}
+	return int64(len(a.sig)), nil
+}
+
+func signError(err error) error {
+	return &FieldError{Field: "Builder.Signer", Reason: err.Error(), Err: err}
+}
+
+func (b *Builder) envelope(m *Message) (Envelope, error) {
+	a, err := b.prepare(m, modeCheck)
+	if err != nil {
+		return Envelope{}, err
+	}
+	defer a.release()
+	env := Envelope{From: a.returnPath, To: slices.Clone(a.rcpt)}
+	if env.From == "" {
+		env.From = a.from[0].Addr
+	}
+	return env, nil
+}
+
+func (b *Builder) size(m *Message) (int64, bool, error) {
+	a, err := b.prepare(m, modeCheck)
+	if err != nil {
+		return 0, false, err
+	}
+	defer a.release()
+	n := int64(len(a.hdr)) + 2 + a.bodySize
+	if b.Signer != nil {
+		s, err := a.signatureLen()
+		if err != nil {
+			return 0, false, err
+		}
+		n += s
+	}
+	return n, a.sizeKnown, nil
+}
+
+func (a *assembly) sizeError(n int64) error {
+	return &SizeError{Target: a.b.Target, Size: n, Limit: a.b.Target.Limit()}
+}
+
+func (b *Builder) appendTo(dst []byte, m *Message) ([]byte, error) {
+	a, err := b.prepare(m, modeWrite)
+	if err != nil {
+		return dst, err
+	}
+	defer a.release()
+	limit := b.Target.Limit()
+	start := len(dst)
+	n := int64(len(a.hdr)) + 2 + a.bodySize
+	if a.sizeKnown {
+		if limit > 0 && n > limit {
+			return dst, a.sizeError(n)
+		}
+		extra := 0
+		if b.Signer != nil {
+			extra = sigReserve
+		}
+		dst = slices.Grow(dst, int(n)+extra)
+	}
+	dst = append(dst, a.hdr...)
+	dst = append(dst, '\r', '\n')
+	a.aw = appendWriter{buf: dst, max: -1}
+	if limit > 0 {
+		a.aw.max = start + int(limit)
+		a.aw.over = -int64(start)
+		a.aw.target = b.Target
+	}
+	if b.Signer != nil {
+		a.aw.h = b.Signer.NewBodyHasher()
+	}
+	_, err = a.tree.WriteBody(&a.aw)
+	dst = a.aw.buf
+	if err != nil {
+		return dst[:start], err
+	}
+	if b.Signer != nil {
+		end := len(dst)
+		hdrEnd := start + len(a.hdr)
+		dst, err = b.Signer.AppendSignature(dst, dst[start:hdrEnd], a.aw.h.Sum())
+		if err != nil {
+			return dst[:start], signError(err)
+		}
+		// Move the signature field to the top: save it, shift the message (one memmove), put it back.
+		var tmp [sigReserve]byte
+		sig := dst[end:]
+		var saved []byte
+		if len(sig) <= len(tmp) {
+			saved = tmp[:copy(tmp[:], sig)]
+		} else {
+			saved = slices.Clone(sig)
+		}
+		copy(dst[start+len(saved):], dst[start:end])
+		copy(dst[start:], saved)
+	}
+	if limit > 0 && int64(len(dst)-start) > limit {
+		return dst[:start], a.sizeError(int64(len(dst) - start))
+	}
+	return dst, nil
+}
+
+func (b *Builder) writeTo(w io.Writer, m *Message) (int64, error) {
+	a, err := b.prepare(m, modeWrite)
+	if err != nil {
+		return 0, err
+	}
+	defer a.release()
+	limit := b.Target.Limit()
+	n := int64(len(a.hdr)) + 2 + a.bodySize
+	if a.sizeKnown && limit > 0 && n > limit {
+		return 0, a.sizeError(n)
+	}
+	if b.Signer == nil {
+		a.hdr = append(a.hdr, '\r', '\n')
+		a.cw = countWriter{w: w, limit: limit, target: b.Target}
+		if _, err := a.cw.Write(a.hdr); err != nil {
+			return a.cw.n, err
+		}
+		_, err := a.tree.WriteBody(&a.cw)
+		return a.cw.n, err
+	}
+
+	// Signed: the body hash must be known before the header is written.
+	h := b.Signer.NewBodyHasher()
+	var bodyLen int64
+	if a.inMem {
+		// Every body is in memory: hash in a first pass, write in a second; nothing is buffered.
+		a.cw = countWriter{w: h, n: int64(len(a.hdr)) + 2, limit: limit, target: b.Target}
+		if _, err := a.tree.WriteBody(&a.cw); err != nil {
+			return 0, err
+		}
+		bodyLen = a.cw.n - int64(len(a.hdr)) - 2
+	} else {
+		// Some body streams from a reader or file, which is read once: buffer the encoded body.
+		if a.sizeKnown {
+			a.buf = slices.Grow(a.buf[:0], int(a.bodySize))
+		}
+		a.aw = appendWriter{buf: a.buf[:0], h: h, max: -1, target: b.Target}
+		if limit > 0 {
+			a.aw.max = max(0, int(limit)-len(a.hdr)-2)
+			a.aw.over = int64(len(a.hdr)) + 2
+		}
+		_, err := a.tree.WriteBody(&a.aw)
+		a.buf = a.aw.buf
+		if err != nil {
+			return 0, err
+		}
+		bodyLen = int64(len(a.buf))
+	}
+	a.sig, err = b.Signer.AppendSignature(a.sig[:0], a.hdr, h.Sum())
+	if err != nil {
+		return 0, signError(err)
+	}
+	a.sig = append(a.sig, a.hdr...)
+	a.sig = append(a.sig, '\r', '\n')
+	if total := int64(len(a.sig)) + bodyLen; limit > 0 && total > limit {
+		return 0, a.sizeError(total)
+	}
+	a.cw = countWriter{w: w}
+	if _, err := a.cw.Write(a.sig); err != nil {
+		return a.cw.n, err
+	}
+	if a.inMem {
+		_, err = a.tree.WriteBody(&a.cw)
+	} else {
+		_, err = a.cw.Write(a.buf)
+	}
+	if err == nil && a.cw.n != int64(len(a.sig))+bodyLen {
+		err = errors.New("builder: internal error: body differs between hashing and writing")
+	}
+	return a.cw.n, err
+}
+
+// appendWriter appends to buf, optionally feeding a body hasher, and fails with a *SizeError
+// instead of growing buf past max (max < 0: no limit).
+type appendWriter struct {
+	buf    []byte
+	h      dkim.BodyHasher
+	max    int
+	over   int64 // bytes outside buf that count towards the size (header of a buffered body)
+	target Target
+}
+
+func (w *appendWriter) Write(p []byte) (int, error) {
+	if w.max >= 0 && len(w.buf)+len(p) > w.max {
+		return 0, &SizeError{Target: w.target, Size: w.over + int64(len(w.buf)+len(p)), Limit: w.target.Limit()}
+	}
+	w.buf = append(w.buf, p...)
+	if w.h != nil {
+		w.h.Write(p)
+	}
+	return len(p), nil
+}
+
+// countWriter counts bytes written to w (n may start above zero) and fails with a *SizeError,
+// writing nothing of the chunk, before the count would pass limit (limit <= 0: no limit).
+type countWriter struct {
+	w      io.Writer
+	n      int64
+	limit  int64
+	target Target
+}
+
+func (w *countWriter) Write(p []byte) (int, error) {
+	if w.limit > 0 && w.n+int64(len(p)) > w.limit {
+		return 0, &SizeError{Target: w.target, Size: w.n + int64(len(p)), Limit: w.target.Limit()}
+	}
+	k, err := w.w.Write(p)
+	w.n += int64(k)
+	if err == nil && k < len(p) {
+		err = io.ErrShortWrite
+	}
+	return k, err
+}
