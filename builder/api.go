@@ -77,10 +77,10 @@ var (
 	ErrNoFrom               = errors.New("builder: message has no From address")
 	ErrNoRecipients         = errors.New("builder: message has no recipients")
 	ErrTooManyRecipients    = errors.New("builder: more than 50 recipients")
-	ErrInvalidAddress       = errors.New("builder: invalid address")         // unparsable, non-ASCII local part, CR/LF
+	ErrInvalidAddress       = errors.New("builder: invalid address")          // unparsable, non-ASCII local part, CR/LF
 	ErrHeaderInjection      = errors.New("builder: header injection attempt") // CR, LF or NUL in a value
 	ErrInvalidHeaderName    = errors.New("builder: invalid header field name")
-	ErrDuplicateHeader      = errors.New("builder: duplicate singleton header") // ses-facts §3.3 list
+	ErrDuplicateHeader      = errors.New("builder: duplicate singleton header")   // ses-facts §3.3 list
 	ErrReservedHeader       = errors.New("builder: header is set by the builder") // From, To, MIME-Version, Content-*, X-SES-* via custom headers...
 	ErrUnsupportedExtension = errors.New("builder: attachment extension refused by SES")
 	ErrTooLarge             = errors.New("builder: message exceeds the size limit of the target")
