@@ -81,11 +81,11 @@ var bodyCases = []string{
 	" a\r\n",
 	"\ta\t\r\n",
 	"a\t \tb  \r\n\r\n",
-	"a\r\r\n",         // go-msgauth issue 38: bare CR before CRLF
-	"a \r\r\n",        // WSP before a bare CR is not trailing WSP
-	"a \r b\r\n",      // bare CR inside a line
-	"a\nb \n",         // bare LF is an ordinary byte
-	" \r\n \t \r\nx",  // lines of only WSP are empty in relaxed
+	"a\r\r\n",          // go-msgauth issue 38: bare CR before CRLF
+	"a \r\r\n",         // WSP before a bare CR is not trailing WSP
+	"a \r b\r\n",       // bare CR inside a line
+	"a\nb \n",          // bare LF is an ordinary byte
+	" \r\n \t \r\nx",   // lines of only WSP are empty in relaxed
 	"x\r\n \r\n\t\r\n", // ... and trailing
 	"\r\n\r\nx\r\n\r\n",
 	"a  ",

@@ -3,15 +3,15 @@ package dkim
 import "bytes"
 
 // field is one header field of a header block: src[start:end] is the whole field including its final
-// CRLF; src[start:nameEnd] is the name without trailing WSP.
+// CRLF; src[start:nameEnd] is the name.
 type field struct {
 	start, nameEnd, end int
 }
 
 // parseHeader splits the header block hdr into fields, appending them to fs. hdr must be a sequence
 // of CRLF-terminated fields; an empty line ends it (nothing may follow it). Bare CR or LF, a
-// continuation line without a field, a line without a colon or an invalid field name is an error
-// wrapping ErrMalformedMessage.
+// continuation line without a field, a line without a colon, an invalid field name or WSP before
+// the colon is an error wrapping ErrMalformedMessage.
 func parseHeader(fs []field, hdr []byte) ([]field, error) {
 	i := 0
 	for i < len(hdr) {
@@ -34,16 +34,17 @@ func parseHeader(fs []field, hdr []byte) ([]field, error) {
 			i = e
 			continue
 		}
-		// Field name: printable ASCII except colon, then optional WSP (obsolete syntax), then ':'.
+		// Field name: printable ASCII except colon, then ':'. The obsolete form with WSP before the
+		// colon (RFC 5322 §4.5) is refused: verifiers disagree about it (python3-dkim rejects it).
 		j := i
 		for j < len(hdr) && hdr[j] > ' ' && hdr[j] < 0x7f && hdr[j] != ':' {
 			j++
 		}
 		nameEnd := j
-		for j < len(hdr) && (hdr[j] == ' ' || hdr[j] == '\t') {
-			j++
+		if j < len(hdr) && (hdr[j] == ' ' || hdr[j] == '\t') && j > i {
+			return fs, malformed("whitespace between field name and colon (obsolete syntax)")
 		}
-		if j == i || j >= len(hdr) || hdr[j] != ':' || nameEnd == i {
+		if j == i || j >= len(hdr) || hdr[j] != ':' {
 			return fs, malformed("header line is not a field (no name or no colon)")
 		}
 		e, err := lineEnd(hdr, j)

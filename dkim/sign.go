@@ -349,15 +349,20 @@ func appendHName(dst []byte, col int, name string, first bool) ([]byte, int) {
 }
 
 // splitMessage splits raw at the empty line ending the header block. header keeps its final CRLF.
-func splitMessage(raw []byte) (header, body []byte) {
+// A message without the empty line is refused: RFC 5322 allows it when there is no body, but
+// verifiers such as go-msgauth cannot read it, so it could never verify.
+func splitMessage(raw []byte) (header, body []byte, err error) {
 	if bytes.HasPrefix(raw, []byte("\r\n")) {
-		return nil, raw[2:]
+		return nil, raw[2:], nil
 	}
 	k := bytes.Index(raw, []byte("\r\n\r\n"))
 	if k < 0 {
-		return raw, nil
+		if _, err := parseHeader(nil, raw); err != nil {
+			return nil, nil, err
+		}
+		return nil, nil, malformed("no empty line after the header block (add CRLF even when the body is empty)")
 	}
-	return raw[:k+2], raw[k+4:]
+	return raw[:k+2], raw[k+4:], nil
 }
 
 // checkCRLF reports an error if b contains a CR not followed by LF or an LF not preceded by CR.
@@ -389,7 +394,10 @@ func checkCRLF(b []byte, where string) error {
 
 // sign implements Signer.Sign.
 func (s *Signer) sign(dst, raw []byte) ([]byte, error) {
-	header, body := splitMessage(raw)
+	header, body, err := splitMessage(raw)
+	if err != nil {
+		return dst, err
+	}
 	if err := checkCRLF(body, "body"); err != nil {
 		return dst, err
 	}
