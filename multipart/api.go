@@ -37,10 +37,11 @@ const (
 )
 
 // String returns the Content-Transfer-Encoding token ("7bit", "quoted-printable", ...); Auto is "auto".
-func (e Encoding) String() string
+func (e Encoding) String() string { return e.string() }
 
 // Param is one Content-Type or Content-Disposition parameter. Values may be Unicode; they are written
-// with RFC 2231 (name*=utf-8''...) when they are not plain ASCII tokens/quoted-strings.
+// with RFC 2231 extended syntax (name*=utf-8, two apostrophes, percent-encoded octets) when they are
+// not plain ASCII tokens or quoted-strings.
 type Param struct{ Name, Value string }
 
 // Field is an extra header field of a part. Names must be printable ASCII without ':'; values are
@@ -85,26 +86,28 @@ type Part struct {
 type Tree struct {
 	root *Part
 	// implementation-defined fields follow
+	nodes []node // pre-order; nodes[0] is root
+	hdr   []byte // rendered MIME header fields of every node
 }
 
 // NewTree validates root, picks the encoding of every Auto leaf whose body is in memory, and assigns
 // a boundary to every container, unique per nesting level and impossible inside encoded content.
 // rand supplies the boundaries' randomness (nil means crypto/rand); with a fixed rand the output is
 // byte-identical from run to run.
-func NewTree(root *Part, rand io.Reader) (*Tree, error)
+func NewTree(root *Part, rand io.Reader) (*Tree, error) { return newTree(root, rand) }
 
 // AppendHeader appends the root entity's MIME header fields (Content-Type, Content-Transfer-Encoding,
 // Content-Disposition, Content-ID, extra fields), each CRLF-terminated, without the blank line that
 // ends the header block and without MIME-Version.
-func (t *Tree) AppendHeader(dst []byte) ([]byte, error)
+func (t *Tree) AppendHeader(dst []byte) ([]byte, error) { return t.appendHeader(dst) }
 
 // WriteBody writes the body that follows the header block (after the blank line): for a leaf its
 // encoded content, for a container its parts with boundaries. It streams Readers with fixed buffers.
-func (t *Tree) WriteBody(w io.Writer) (int64, error)
+func (t *Tree) WriteBody(w io.Writer) (int64, error) { return t.writeBody(w) }
 
 // BodySize returns the exact number of bytes WriteBody will write, and false when some Reader has
 // an unknown Size.
-func (t *Tree) BodySize() (int64, bool)
+func (t *Tree) BodySize() (int64, bool) { return t.bodySize() }
 
 // Address is a mailbox for header formatting: Name is a display name (Unicode allowed), Addr an ASCII
 // addr-spec (local@domain; IDN domains must already be punycode).
@@ -113,12 +116,16 @@ type Address struct{ Name, Addr string }
 // AppendAddressField appends "Name: addr, addr\r\n" (e.g. name "To") with display names as atoms,
 // quoted-strings or RFC 2047 encoded words, folded between addresses (and inside long encoded names)
 // so lines stay at most 78 octets where possible and never exceed 998.
-func AppendAddressField(dst []byte, name string, addrs []Address) ([]byte, error)
+func AppendAddressField(dst []byte, name string, addrs []Address) ([]byte, error) {
+	return appendAddressField(dst, name, addrs)
+}
 
 // AppendTextField appends "Name: value\r\n" for unstructured text (Subject, custom headers): ASCII
 // text as is, anything else as RFC 2047 UTF-8 encoded words (never split inside a character), folded
 // at whitespace to at most 78 octets per line where possible and never more than 998.
-func AppendTextField(dst []byte, name, value string) ([]byte, error)
+func AppendTextField(dst []byte, name, value string) ([]byte, error) {
+	return appendTextField(dst, name, value)
+}
 
 // ValidFieldName reports whether name is a valid header field name (printable ASCII except ':').
-func ValidFieldName(name string) bool
+func ValidFieldName(name string) bool { return validFieldName(name) }

@@ -1,0 +1,681 @@
+package multipart
+
+import (
+	"encoding/base64"
+	"io"
+)
+
+const (
+	b64LineIn   = 57 // input octets per 76-column base64 line
+	b64LineOut  = 78 // 76 columns + CRLF
+	b64Lines    = 64 // lines per chunk
+	b64ChunkIn  = b64LineIn * b64Lines
+	b64ChunkOut = b64LineOut * b64Lines
+	outBufSize  = 32 << 10
+	qpLineMax   = 76
+)
+
+func (e Encoding) string() string {
+	switch e {
+	case Auto:
+		return "auto"
+	case SevenBit:
+		return "7bit"
+	case QuotedPrintable:
+		return "quoted-printable"
+	case Base64:
+		return "base64"
+	case EightBit:
+		return "8bit"
+	}
+	return "invalid"
+}
+
+// b64Size is the encoded size of n octets: 76-column lines, each ending in CRLF.
+func b64Size(n int64) int64 {
+	return (n+2)/3*4 + (n+b64LineIn-1)/b64LineIn*2
+}
+
+// dataScan summarises an in-memory body for the choice of encoding.
+type dataScan struct {
+	outLen   int64 // octets after bare LF -> CRLF (text only)
+	nonASCII bool
+	nul      bool
+	bare     bool // a CR or LF not part of CRLF (with crlf, only a bare CR)
+	maxLine  int  // longest line, octets without the line break
+	eqUnder  bool // contains "=_", which could start a boundary
+	qpExtra  int64
+}
+
+func scan(data []byte, crlf bool) dataScan {
+	var s dataScan
+	s.outLen = int64(len(data))
+	line := 0
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		if c >= 0x20 && c < 0x7f {
+			line++
+			if c == '=' {
+				s.qpExtra += 2
+				if i+1 < len(data) && data[i+1] == '_' {
+					s.eqUnder = true
+				}
+			}
+			continue
+		}
+		switch {
+		case c == '\r' && i+1 < len(data) && data[i+1] == '\n':
+			s.maxLine = max(s.maxLine, line)
+			line = 0
+			i++
+			continue
+		case c == '\n' && crlf:
+			s.outLen++
+			s.maxLine = max(s.maxLine, line)
+			line = 0
+			continue
+		case c == '\r' || c == '\n':
+			s.bare = true
+		case c == 0:
+			s.nul = true
+		case c >= 0x80:
+			s.nonASCII = true
+		}
+		if c != '\t' {
+			s.qpExtra += 2
+		}
+		line++
+	}
+	s.maxLine = max(s.maxLine, line)
+	return s
+}
+
+func chooseEncoding(n *node, ct string) error {
+	p := n.p
+	enc := p.Encoding
+	if enc > EightBit {
+		return newErr(ErrInvalidPart, "unknown encoding "+quote(enc.String()))
+	}
+	message := hasPrefixFold(ct, "message/")
+	if message && (enc == QuotedPrintable || enc == Base64) {
+		return newErr(ErrInvalidPart, quote(ct)+" must be 7bit or 8bit (RFC 2046 §5.2.1)")
+	}
+	if p.Reader != nil {
+		if enc == Auto {
+			enc = Base64
+			if message {
+				enc = SevenBit
+			}
+		}
+		n.enc = enc
+		n.size = -1
+		if p.Size > 0 {
+			switch enc {
+			case Base64:
+				n.size = b64Size(p.Size)
+			case SevenBit, EightBit:
+				n.size = p.Size
+			}
+		}
+		return nil
+	}
+	n.crlf = hasPrefixFold(ct, "text/")
+	text := n.crlf
+	if enc == Auto && !text && !message {
+		// Only 7bit or base64 are candidates: a quick scan that stops at the first byte ruling 7bit out.
+		enc = SevenBit
+		if !plain7bit(p.Data) {
+			enc = Base64
+		}
+	}
+	var s dataScan
+	if enc != Base64 || text {
+		s = scan(p.Data, n.crlf)
+	} else {
+		s.outLen = int64(len(p.Data))
+	}
+	if enc == Auto {
+		switch {
+		case !s.nonASCII && !s.nul && !s.bare && !s.eqUnder && s.maxLine <= qpLineMax:
+			enc = SevenBit
+		case message:
+			enc = SevenBit // and checked below
+		default:
+			qp := s.outLen + s.qpExtra + (s.outLen+s.qpExtra)/(qpLineMax-1)*3
+			enc = Base64
+			if qp <= b64Size(s.outLen) {
+				enc = QuotedPrintable
+			}
+		}
+	}
+	switch enc {
+	case SevenBit, EightBit:
+		if enc == SevenBit && s.nonASCII {
+			return newErr(ErrInvalidPart, "7bit content holds non-ASCII octets")
+		}
+		if s.nul || s.bare {
+			return newErr(ErrInvalidPart, enc.String()+" content holds NUL or a CR or LF outside CRLF")
+		}
+		if s.maxLine > hardLimit {
+			return newErr(ErrLineTooLong, enc.String()+" content has a line longer than 998 octets")
+		}
+		n.size = s.outLen
+	case QuotedPrintable:
+		n.size = qpSize(p.Data, n.crlf)
+	case Base64:
+		n.size = b64Size(s.outLen)
+	}
+	n.enc = enc
+	return nil
+}
+
+// plain7bit reports whether data is ASCII without NUL, bare CR or LF, "=_", lines over 76 octets.
+func plain7bit(data []byte) bool {
+	line := 0
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		switch {
+		case c >= 0x20 && c < 0x7f:
+			if c == '=' && i+1 < len(data) && data[i+1] == '_' {
+				return false
+			}
+			line++
+			if line > qpLineMax {
+				return false
+			}
+		case c == '\r' && i+1 < len(data) && data[i+1] == '\n':
+			line = 0
+			i++
+		case c == '\t':
+			line++
+			if line > qpLineMax {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// qpEncoder is a streaming quoted-printable encoder (RFC 2045 §6.7): encoded lines are at most 76
+// octets including a soft line break's '='; CRLF in the input is a hard line break (with crlf set,
+// so is a bare LF); a bare CR or LF is encoded; whitespace before a line break or at the end is
+// encoded.
+type qpEncoder struct {
+	col  int
+	crlf bool
+}
+
+func (q *qpEncoder) breakAt(p []byte, j int) bool {
+	return p[j] == '\r' && j+1 < len(p) && p[j+1] == '\n' || p[j] == '\n' && q.crlf
+}
+
+// encode appends the encoding of a prefix of p to dst and returns how much of p it consumed. Unless
+// atEOF, it stops short of the last two octets, which it needs as lookahead.
+func (q *qpEncoder) encode(dst, p []byte, atEOF bool) ([]byte, int) {
+	end := len(p)
+	if !atEOF {
+		end -= 2
+	}
+	i := 0
+	for i < end {
+		c := p[i]
+		// Fast run of literal octets that cannot end a line here.
+		if c > ' ' && c <= '~' && c != '=' && q.col < qpLineMax-2 && i+1 < end {
+			j := i
+			lim := i + (qpLineMax - 2 - q.col)
+			if lim > end-1 {
+				lim = end - 1
+			}
+			for j < lim {
+				b := p[j]
+				if b <= ' ' || b > '~' || b == '=' {
+					break
+				}
+				j++
+			}
+			dst = append(dst, p[i:j]...)
+			q.col += j - i
+			i = j
+			continue
+		}
+		if c == '\r' && i+1 < len(p) && p[i+1] == '\n' {
+			dst = append(dst, '\r', '\n')
+			q.col = 0
+			i += 2
+			continue
+		}
+		if c == '\n' && q.crlf {
+			dst = append(dst, '\r', '\n')
+			q.col = 0
+			i++
+			continue
+		}
+		lineEnd := i+1 == len(p) || q.breakAt(p, i+1)
+		lit := false
+		switch {
+		case c == ' ' || c == '\t':
+			lit = !lineEnd
+		case c > ' ' && c <= '~' && c != '=':
+			lit = true
+		}
+		w := 3
+		if lit {
+			w = 1
+		}
+		limit := qpLineMax - 1
+		if lineEnd {
+			limit = qpLineMax
+		}
+		if q.col+w > limit {
+			dst = append(dst, '=', '\r', '\n')
+			q.col = 0
+		}
+		if lit {
+			dst = append(dst, c)
+		} else {
+			dst = append(dst, '=', upperHex[c>>4], upperHex[c&15])
+		}
+		q.col += w
+		i++
+	}
+	return dst, i
+}
+
+// qpSize returns the exact size of the quoted-printable encoding of data.
+func qpSize(data []byte, crlf bool) int64 {
+	var scratch [4096]byte
+	q := qpEncoder{crlf: crlf}
+	var n int64
+	for len(data) > 0 {
+		chunk := data
+		atEOF := true
+		if len(chunk) > 1024 {
+			chunk, atEOF = chunk[:1024], false
+		}
+		out, used := q.encode(scratch[:0], chunk, atEOF)
+		n += int64(len(out))
+		data = data[used:]
+	}
+	return n
+}
+
+// bodyWriter buffers output to w, counts what w accepted, and keeps the first error.
+type bodyWriter struct {
+	w   io.Writer
+	buf []byte
+	n   int64
+	err error
+	in  []byte // input buffer for Readers
+	// bounds holds the boundaries of the containers enclosing the leaf being written.
+	bounds []string
+}
+
+func (b *bodyWriter) flush() {
+	if len(b.buf) == 0 || b.err != nil {
+		b.buf = b.buf[:0]
+		return
+	}
+	m, err := b.w.Write(b.buf)
+	b.n += int64(m)
+	if err == nil && m < len(b.buf) {
+		err = io.ErrShortWrite
+	}
+	b.err = err
+	b.buf = b.buf[:0]
+}
+
+func (b *bodyWriter) ensure(k int) {
+	if cap(b.buf)-len(b.buf) < k {
+		b.flush()
+	}
+}
+
+func (b *bodyWriter) str(s string) {
+	if cap(b.buf)-len(b.buf) < len(s) {
+		b.flush()
+		if len(s) > cap(b.buf) {
+			if b.err == nil {
+				m, err := io.WriteString(b.w, s)
+				b.n += int64(m)
+				b.err = err
+			}
+			return
+		}
+	}
+	b.buf = append(b.buf, s...)
+}
+
+func (b *bodyWriter) bytes(p []byte) {
+	if cap(b.buf)-len(b.buf) < len(p) {
+		b.flush()
+		if len(p) > cap(b.buf) {
+			if b.err == nil {
+				m, err := b.w.Write(p)
+				b.n += int64(m)
+				if err == nil && m < len(p) {
+					err = io.ErrShortWrite
+				}
+				b.err = err
+			}
+			return
+		}
+	}
+	b.buf = append(b.buf, p...)
+}
+
+// base64Lines appends the base64 encoding of src (a multiple of 57 octets unless final) as
+// 76-column CRLF-terminated lines.
+func (b *bodyWriter) base64(src []byte) {
+	for len(src) > 0 && b.err == nil {
+		lines := len(src) / b64LineIn
+		if lines > b64Lines {
+			lines = b64Lines
+		}
+		if lines == 0 {
+			b.ensure(b64LineOut)
+			o := len(b.buf)
+			m := base64.StdEncoding.EncodedLen(len(src))
+			b.buf = b.buf[:o+m+2]
+			base64.StdEncoding.Encode(b.buf[o:], src)
+			b.buf[o+m] = '\r'
+			b.buf[o+m+1] = '\n'
+			return
+		}
+		b.ensure(lines * b64LineOut)
+		o := len(b.buf)
+		out := b.buf[o : o+lines*b64LineOut]
+		for l := 0; l < lines; l++ {
+			line := out[l*b64LineOut : l*b64LineOut+b64LineOut]
+			base64.StdEncoding.Encode(line, src[l*b64LineIn:l*b64LineIn+b64LineIn])
+			line[76] = '\r'
+			line[77] = '\n'
+		}
+		b.buf = b.buf[:o+len(out)]
+		src = src[lines*b64LineIn:]
+	}
+}
+
+// crlfSource reads an in-memory text body with bare LF turned into CRLF.
+type crlfSource struct {
+	data []byte
+	cr   bool // the last octet produced was CR
+}
+
+func (s *crlfSource) Read(p []byte) (int, error) {
+	if len(s.data) == 0 {
+		return 0, io.EOF
+	}
+	n := 0
+	for n < len(p) && len(s.data) > 0 {
+		c := s.data[0]
+		if c == '\n' && !s.cr {
+			// Bare LF (the previous octet written was not CR): write CR first.
+			p[n] = '\r'
+			n++
+			s.cr = true
+			continue
+		}
+		p[n] = c
+		n++
+		s.cr = c == '\r'
+		s.data = s.data[1:]
+	}
+	return n, nil
+}
+
+// rawChecker validates streamed 7bit/8bit content: lines of at most 998 octets ending in CRLF, no
+// NUL, no bare CR or LF, ASCII only for 7bit, and no line starting with an enclosing boundary.
+type rawChecker struct {
+	seven  bool
+	line   int
+	cr     bool
+	head   [48]byte
+	headN  int
+	bounds []string
+}
+
+func (c *rawChecker) checkHead() error {
+	h := c.head[:c.headN]
+	for _, b := range c.bounds {
+		if len(h) >= 2+len(b) && h[0] == '-' && h[1] == '-' && string(h[2:2+len(b)]) == b {
+			return newErr(ErrInvalidPart, "content holds the boundary of an enclosing multipart")
+		}
+	}
+	return nil
+}
+
+func (c *rawChecker) check(p []byte) error {
+	for _, b := range p {
+		if c.cr {
+			if b != '\n' {
+				return newErr(ErrInvalidPart, "bare CR in 7bit/8bit content")
+			}
+			c.cr = false
+			if err := c.checkHead(); err != nil {
+				return err
+			}
+			c.line, c.headN = 0, 0
+			continue
+		}
+		switch {
+		case b == '\r':
+			c.cr = true
+			continue
+		case b == '\n':
+			return newErr(ErrInvalidPart, "bare LF in 7bit/8bit content")
+		case b == 0:
+			return newErr(ErrInvalidPart, "NUL in 7bit/8bit content")
+		case b >= 0x80 && c.seven:
+			return newErr(ErrInvalidPart, "non-ASCII octet in 7bit content")
+		}
+		c.line++
+		if c.line > hardLimit {
+			return newErr(ErrLineTooLong, "line longer than 998 octets in 7bit/8bit content")
+		}
+		if c.headN < len(c.head) {
+			c.head[c.headN] = b
+			c.headN++
+		}
+	}
+	return nil
+}
+
+func (c *rawChecker) finish() error {
+	if c.cr {
+		return newErr(ErrInvalidPart, "bare CR in 7bit/8bit content")
+	}
+	return c.checkHead()
+}
+
+// writeLeaf writes the encoded body of leaf n.
+func (t *Tree) writeLeaf(b *bodyWriter, n *node) {
+	p := n.p
+	if p.Reader == nil {
+		switch n.enc {
+		case Base64:
+			if n.crlf && n.size != b64Size(int64(len(p.Data))) {
+				b.readBase64(&crlfSource{data: p.Data}, -1)
+				return
+			}
+			b.base64(p.Data)
+		case QuotedPrintable:
+			q := qpEncoder{crlf: n.crlf}
+			data := p.Data
+			for len(data) > 0 && b.err == nil {
+				chunk := data
+				atEOF := true
+				if len(chunk) > 4096 {
+					chunk, atEOF = chunk[:4096], false
+				}
+				b.ensure(4096*3 + 4096/25*3)
+				var used int
+				b.buf, used = q.encode(b.buf, chunk, atEOF)
+				data = data[used:]
+			}
+		default:
+			if !n.crlf || n.size == int64(len(p.Data)) {
+				b.bytes(p.Data)
+				return
+			}
+			data := p.Data
+			for len(data) > 0 {
+				i := 0
+				for i < len(data) && (data[i] != '\n' || i > 0 && data[i-1] == '\r') {
+					i++
+				}
+				b.bytes(data[:i])
+				if i == len(data) {
+					break
+				}
+				b.str("\r\n")
+				data = data[i+1:]
+			}
+		}
+		return
+	}
+	switch n.enc {
+	case Base64:
+		b.readBase64(p.Reader, p.Size)
+	case QuotedPrintable:
+		b.readQP(p.Reader, p.Size)
+	default:
+		b.readRaw(p.Reader, p.Size, n.enc == SevenBit)
+	}
+}
+
+func (b *bodyWriter) inBuf() []byte {
+	if b.in == nil {
+		b.in = make([]byte, b64ChunkIn)
+	}
+	return b.in
+}
+
+func sizeErr(size, got int64) error {
+	return newErr(ErrSizeMismatch, "declared "+string(appendDec(nil, int(size)))+", read "+string(appendDec(nil, int(got))))
+}
+
+func (b *bodyWriter) readBase64(r io.Reader, size int64) {
+	in := b.inBuf()
+	var total int64
+	for b.err == nil {
+		m, err := io.ReadFull(r, in)
+		total += int64(m)
+		if size > 0 && total > size {
+			b.err = sizeErr(size, total)
+			return
+		}
+		b.base64(in[:m])
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			break
+		}
+		if err != nil {
+			b.err = err
+			return
+		}
+	}
+	if b.err == nil && size > 0 && total != size {
+		b.err = sizeErr(size, total)
+	}
+}
+
+func (b *bodyWriter) readQP(r io.Reader, size int64) {
+	in := b.inBuf()
+	q := qpEncoder{}
+	var total int64
+	keep := 0
+	for b.err == nil {
+		m, err := r.Read(in[keep:])
+		total += int64(m)
+		if size > 0 && total > size {
+			b.err = sizeErr(size, total)
+			return
+		}
+		atEOF := err == io.EOF
+		if err != nil && !atEOF {
+			b.err = err
+			return
+		}
+		avail := keep + m
+		b.ensure(avail*3 + avail/25*3 + 3)
+		var used int
+		b.buf, used = q.encode(b.buf, in[:avail], atEOF)
+		keep = copy(in, in[used:avail])
+		if atEOF {
+			break
+		}
+	}
+	if b.err == nil && size > 0 && total != size {
+		b.err = sizeErr(size, total)
+	}
+}
+
+func (b *bodyWriter) readRaw(r io.Reader, size int64, seven bool) {
+	in := b.inBuf()
+	c := rawChecker{seven: seven, bounds: b.bounds}
+	var total int64
+	for b.err == nil {
+		m, err := r.Read(in)
+		total += int64(m)
+		if size > 0 && total > size {
+			b.err = sizeErr(size, total)
+			return
+		}
+		if cerr := c.check(in[:m]); cerr != nil {
+			b.err = cerr
+			return
+		}
+		b.bytes(in[:m])
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			b.err = err
+			return
+		}
+	}
+	if b.err != nil {
+		return
+	}
+	if err := c.finish(); err != nil {
+		b.err = err
+		return
+	}
+	if size > 0 && total != size {
+		b.err = sizeErr(size, total)
+	}
+}
+
+func (t *Tree) writeBody(w io.Writer) (int64, error) {
+	b := bodyWriter{w: w, buf: make([]byte, 0, outBufSize)}
+	t.writeNode(&b, 0, true)
+	b.flush()
+	return b.n, b.err
+}
+
+func (t *Tree) writeNode(b *bodyWriter, i int, top bool) {
+	n := &t.nodes[i]
+	if n.leaf {
+		t.writeLeaf(b, n)
+		return
+	}
+	b.bounds = append(b.bounds, n.boundary)
+	for c := n.first; c >= 0 && b.err == nil; c = t.nodes[c].next {
+		cn := &t.nodes[c]
+		b.str("--")
+		b.str(n.boundary)
+		b.str("\r\n")
+		b.bytes(t.hdr[cn.hdrStart:cn.hdrEnd])
+		b.str("\r\n")
+		t.writeNode(b, c, false)
+		b.str("\r\n")
+	}
+	b.bounds = b.bounds[:len(b.bounds)-1]
+	b.str("--")
+	b.str(n.boundary)
+	b.str("--")
+	if top {
+		b.str("\r\n")
+	}
+}

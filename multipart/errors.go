@@ -1,0 +1,41 @@
+package multipart
+
+import "strconv"
+
+// Error is the error type this package returns: Err is one of the sentinel errors (ErrInvalidPart,
+// ErrInvalidHeaderValue, ...) and errors.Is matches it; Detail says what was wrong.
+type Error struct {
+	Err    error  // a sentinel error of this package
+	Detail string // what was rejected, with the offending value quoted and truncated
+	Cause  error  // an underlying error (e.g. from the random source), if any
+}
+
+func (e *Error) Error() string {
+	s := e.Err.Error()
+	if e.Detail != "" {
+		s += ": " + e.Detail
+	}
+	if e.Cause != nil {
+		s += ": " + e.Cause.Error()
+	}
+	return s
+}
+
+// Unwrap returns the sentinel and the cause, so errors.Is and errors.As see both.
+func (e *Error) Unwrap() []error {
+	if e.Cause != nil {
+		return []error{e.Err, e.Cause}
+	}
+	return []error{e.Err}
+}
+
+func newErr(sentinel error, detail string) error { return &Error{Err: sentinel, Detail: detail} }
+
+// quote quotes s for an error message, cut to a bounded length.
+func quote(s string) string {
+	const limit = 80
+	if len(s) > limit {
+		return strconv.Quote(s[:limit]) + "..."
+	}
+	return strconv.Quote(s)
+}

@@ -1,0 +1,354 @@
+package multipart
+
+import (
+	crand "crypto/rand"
+	"encoding/base32"
+	"io"
+)
+
+const maxDepth = 32 // nesting limit for containers; deeper trees are ErrInvalidPart
+
+// node is one Part of a Tree, in pre-order.
+type node struct {
+	p        *Part
+	enc      Encoding // never Auto after NewTree; containers: SevenBit or EightBit
+	leaf     bool
+	crlf     bool  // text/* in-memory body: bare LF is written as CRLF
+	size     int64 // encoded body size of a leaf, -1 when unknown
+	first    int   // first child, -1 for none
+	next     int   // next sibling, -1 for none
+	boundary string
+	hdrStart int // header bytes in Tree.hdr
+	hdrEnd   int
+}
+
+type treeState struct {
+	t    *Tree
+	seen map[*Part]bool
+}
+
+func newTree(root *Part, rnd io.Reader) (*Tree, error) {
+	if root == nil {
+		return nil, newErr(ErrInvalidPart, "nil root part")
+	}
+	if rnd == nil {
+		rnd = crand.Reader
+	}
+	t := &Tree{root: root}
+	st := treeState{t: t}
+	if _, err := st.add(root, 0); err != nil {
+		return nil, err
+	}
+	// Boundaries, in pre-order, so a fixed random source gives fixed output.
+	var rb [15]byte
+	seq := 0
+	for i := range t.nodes {
+		n := &t.nodes[i]
+		if n.leaf {
+			continue
+		}
+		for attempt := 0; ; attempt++ {
+			if _, err := io.ReadFull(rnd, rb[:]); err != nil {
+				return nil, &Error{Err: ErrInvalidPart, Detail: "reading random boundary", Cause: err}
+			}
+			n.boundary = makeBoundary(seq, rb[:])
+			seq++
+			if !t.boundaryInData(i, n.boundary) {
+				break
+			}
+			if attempt == 16 {
+				return nil, newErr(ErrInvalidPart, "random source keeps producing a boundary found in 7bit/8bit content")
+			}
+		}
+	}
+	var e emitter
+	for i := range t.nodes {
+		t.nodes[i].hdrStart = len(t.hdr)
+		hdr, err := t.appendPartHeader(t.hdr, &t.nodes[i], &e)
+		if err != nil {
+			return nil, err
+		}
+		t.hdr = hdr
+		t.nodes[i].hdrEnd = len(t.hdr)
+	}
+	return t, nil
+}
+
+// makeBoundary returns "=_" + seq + "_" + base32(random). "=_" cannot occur in quoted-printable or
+// base64 output, and Auto picks 7bit only for content without "=_"; the sequence number makes every
+// boundary of a tree distinct (none a prefix of another) whatever the random source returns.
+func makeBoundary(seq int, rnd []byte) string {
+	var b [2 + 20 + 1 + 24]byte
+	s := append(b[:0], '=', '_')
+	s = appendDec(s, seq)
+	s = append(s, '_')
+	n := len(s)
+	s = s[:n+base32.StdEncoding.EncodedLen(len(rnd))]
+	base32.StdEncoding.Encode(s[n:], rnd)
+	return string(s)
+}
+
+// boundaryInData reports whether "--"+b occurs in an in-memory 7bit/8bit leaf under container i.
+func (t *Tree) boundaryInData(i int, b string) bool {
+	var walk func(int) bool
+	walk = func(j int) bool {
+		n := &t.nodes[j]
+		if n.leaf {
+			return (n.enc == SevenBit || n.enc == EightBit) && n.p.Reader == nil && containsDelimiter(n.p.Data, b)
+		}
+		for c := n.first; c >= 0; c = t.nodes[c].next {
+			if walk(c) {
+				return true
+			}
+		}
+		return false
+	}
+	return walk(i)
+}
+
+func containsDelimiter(data []byte, b string) bool {
+	for i := 0; i+2+len(b) <= len(data); i++ {
+		if data[i] == '-' && data[i+1] == '-' && string(data[i+2:i+2+len(b)]) == b {
+			return true
+		}
+	}
+	return false
+}
+
+// add validates p and appends it (and its subtree) to the node list, returning its index.
+func (st *treeState) add(p *Part, depth int) (int, error) {
+	t := st.t
+	if p == nil {
+		return 0, newErr(ErrInvalidPart, "nil part")
+	}
+	if depth > maxDepth {
+		return 0, newErr(ErrInvalidPart, "nesting deeper than 32 levels")
+	}
+	if st.seen == nil && len(p.Parts) > 0 {
+		st.seen = make(map[*Part]bool)
+	}
+	if st.seen != nil {
+		if st.seen[p] {
+			return 0, newErr(ErrInvalidPart, "part appears twice in the tree")
+		}
+		st.seen[p] = true
+	}
+	idx := len(t.nodes)
+	t.nodes = append(t.nodes, node{p: p, first: -1, next: -1})
+	ct := p.ContentType
+	if ct == "" && len(p.Parts) == 0 {
+		ct = "text/plain"
+	}
+	if err := checkMediaType(ct); err != nil {
+		return 0, err
+	}
+	if err := checkPartFields(p); err != nil {
+		return 0, err
+	}
+	if hasPrefixFold(ct, "multipart/") {
+		switch {
+		case len(p.Parts) == 0:
+			return 0, newErr(ErrInvalidPart, "container "+quote(ct)+" without parts")
+		case p.Data != nil || p.Reader != nil || p.Size != 0:
+			return 0, newErr(ErrInvalidPart, "container "+quote(ct)+" with a body")
+		case p.Encoding != Auto && p.Encoding != SevenBit && p.Encoding != EightBit:
+			return 0, newErr(ErrInvalidPart, "container "+quote(ct)+" with encoding "+p.Encoding.String())
+		case p.Filename != "":
+			return 0, newErr(ErrInvalidPart, "container "+quote(ct)+" with a filename")
+		}
+		enc := SevenBit
+		prev := -1
+		for _, c := range p.Parts {
+			ci, err := st.add(c, depth+1)
+			if err != nil {
+				return 0, err
+			}
+			if t.nodes[ci].enc == EightBit {
+				enc = EightBit
+			}
+			if prev < 0 {
+				t.nodes[idx].first = ci
+			} else {
+				t.nodes[prev].next = ci
+			}
+			prev = ci
+		}
+		if p.Encoding == SevenBit && enc == EightBit {
+			return 0, newErr(ErrInvalidPart, "container "+quote(ct)+" is 7bit but holds 8bit parts")
+		}
+		t.nodes[idx].enc = enc
+		return idx, nil
+	}
+	if len(p.Parts) > 0 {
+		return 0, newErr(ErrInvalidPart, "leaf "+quote(ct)+" with parts (only multipart/* may have parts)")
+	}
+	n := &t.nodes[idx]
+	n.leaf = true
+	if err := chooseEncoding(n, ct); err != nil {
+		return 0, err
+	}
+	return idx, nil
+}
+
+func checkPartFields(p *Part) error {
+	for i := range p.Params {
+		pr := &p.Params[i]
+		if err := checkParamName(pr.Name); err != nil {
+			return err
+		}
+		if equalFold(pr.Name, "boundary") {
+			return newErr(ErrInvalidPart, "the boundary parameter is reserved")
+		}
+		if p.Filename != "" && equalFold(pr.Name, "name") {
+			return newErr(ErrInvalidPart, "parameter name= given together with Filename")
+		}
+		for j := 0; j < i; j++ {
+			if equalFold(p.Params[j].Name, pr.Name) {
+				return newErr(ErrInvalidPart, "duplicate parameter "+quote(pr.Name))
+			}
+		}
+		if err := checkText(pr.Value, ErrInvalidPart); err != nil {
+			return err
+		}
+	}
+	switch {
+	case p.Disposition == "", equalFold(p.Disposition, "inline"), equalFold(p.Disposition, "attachment"):
+	default:
+		return newErr(ErrInvalidPart, "disposition must be inline or attachment: "+quote(p.Disposition))
+	}
+	if err := checkText(p.Filename, ErrInvalidPart); err != nil {
+		return &Error{Err: ErrInvalidPart, Detail: "filename", Cause: ErrInvalidHeaderValue}
+	}
+	if p.ContentID != "" {
+		if len(p.ContentID) > 250 {
+			return newErr(ErrInvalidPart, "Content-ID longer than 250 octets")
+		}
+		for i := 0; i < len(p.ContentID); i++ {
+			if class[p.ContentID[i]]&cCIDOK == 0 {
+				return newErr(ErrInvalidPart, "Content-ID holds a character outside atext . @ [ ]: "+quote(p.ContentID))
+			}
+		}
+	}
+	if p.Size < 0 {
+		return newErr(ErrInvalidPart, "negative Size")
+	}
+	if p.Reader == nil && p.Size != 0 && p.Size != int64(len(p.Data)) {
+		return newErr(ErrSizeMismatch, "Size differs from len(Data)")
+	}
+	for i := range p.Header {
+		f := &p.Header[i]
+		if err := checkFieldName(f.Name); err != nil {
+			return err
+		}
+		if len(f.Name) >= 2 && f.Name[0] == '-' && f.Name[1] == '-' {
+			return newErr(ErrInvalidHeaderName, "a field name starting with -- could be read as a boundary: "+quote(f.Name))
+		}
+		switch {
+		case equalFold(f.Name, "content-type"), equalFold(f.Name, "content-transfer-encoding"),
+			equalFold(f.Name, "content-disposition"), equalFold(f.Name, "content-id"), equalFold(f.Name, "mime-version"):
+			return newErr(ErrInvalidPart, "extra header field "+quote(f.Name)+" is written by this package")
+		}
+		if err := checkText(f.Value, ErrInvalidHeaderValue); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// appendPartHeader renders the MIME header fields of node n.
+func (t *Tree) appendPartHeader(dst []byte, n *node, e *emitter) ([]byte, error) {
+	p := n.p
+	ct := p.ContentType
+	if ct == "" {
+		ct = "text/plain"
+	}
+	e.start(dst, "Content-Type")
+	e.raw(0, ct, "")
+	text := n.leaf && hasPrefixFold(ct, "text/")
+	if text && !hasParam(p.Params, "charset") {
+		e.param("charset", "utf-8")
+	}
+	for i := range p.Params {
+		e.param(p.Params[i].Name, p.Params[i].Value)
+	}
+	if p.Filename != "" {
+		if plainForm("filename", p.Filename) != plainNone {
+			e.param("name", p.Filename)
+		} else {
+			e.ewParam("name", p.Filename)
+		}
+	}
+	if !n.leaf {
+		e.param("boundary", n.boundary)
+	}
+	dst = e.end()
+	if n.leaf || n.enc == EightBit {
+		dst = append(dst, "Content-Transfer-Encoding: "...)
+		dst = append(dst, n.enc.String()...)
+		dst = append(dst, '\r', '\n')
+	}
+	if p.Disposition != "" || p.Filename != "" {
+		d := "attachment"
+		if equalFold(p.Disposition, "inline") {
+			d = "inline"
+		}
+		e.start(dst, "Content-Disposition")
+		e.raw(0, d, "")
+		if p.Filename != "" {
+			e.param("filename", p.Filename)
+		}
+		dst = e.end()
+	}
+	if p.ContentID != "" {
+		dst = append(dst, "Content-ID: <"...)
+		dst = append(dst, p.ContentID...)
+		dst = append(dst, '>', '\r', '\n')
+	}
+	for i := range p.Header {
+		var err error
+		if dst, err = appendTextField(dst, p.Header[i].Name, p.Header[i].Value); err != nil {
+			return nil, err
+		}
+	}
+	return dst, nil
+}
+
+func hasParam(ps []Param, name string) bool {
+	for i := range ps {
+		if equalFold(ps[i].Name, name) {
+			return true
+		}
+	}
+	return false
+}
+
+func (t *Tree) appendHeader(dst []byte) ([]byte, error) {
+	n := &t.nodes[0]
+	return append(dst, t.hdr[n.hdrStart:n.hdrEnd]...), nil
+}
+
+func (t *Tree) bodySize() (int64, bool) {
+	return t.nodeSize(0, true)
+}
+
+func (t *Tree) nodeSize(i int, top bool) (int64, bool) {
+	n := &t.nodes[i]
+	if n.leaf {
+		return n.size, n.size >= 0
+	}
+	bl := int64(len(n.boundary))
+	var total int64
+	for c := n.first; c >= 0; c = t.nodes[c].next {
+		cs, ok := t.nodeSize(c, false)
+		if !ok {
+			return 0, false
+		}
+		cn := &t.nodes[c]
+		total += 2 + bl + 2 + int64(cn.hdrEnd-cn.hdrStart) + 2 + cs + 2
+	}
+	total += 2 + bl + 2
+	if top {
+		total += 2
+	}
+	return total, true
+}
