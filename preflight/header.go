@@ -1,0 +1,497 @@
+package preflight
+
+import (
+	"bytes"
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/sesraw/sesraw/xheaders"
+)
+
+// field is one header field. Slices alias the header block.
+type field struct {
+	name  []byte
+	value []byte // after the colon, continuation lines included, final line break excluded
+	line  int
+}
+
+// splitFields appends the fields of header block b (its first line is line0) to dst. It stops at
+// the first empty line. Lines that are not fields are reported under rule bad.
+func (c *checker) splitFields(dst []field, b []byte, line0 int, bad int) []field {
+	line := line0
+	cur := -1 // field that continuation lines extend; -1 none yet, -2 after a bad line
+	valStart := 0
+	for pos := 0; pos < len(b); line++ {
+		end, next := len(b), len(b)
+		if i := bytes.IndexByte(b[pos:], '\n'); i >= 0 {
+			end, next = pos+i, pos+i+1
+		}
+		l, lpos := b[pos:end], pos
+		pos = next
+		if len(l) > 0 && l[len(l)-1] == '\r' {
+			l = l[:len(l)-1]
+		}
+		if len(l) == 0 {
+			break
+		}
+		switch {
+		case l[0] == ' ' || l[0] == '\t':
+			if cur >= 0 {
+				dst[cur].value = b[valStart : lpos+len(l)]
+			} else if cur == -1 && c.want(bad, Error, line) {
+				c.emit(bad, Error, line, "header starts with a continuation line (leading white space)")
+			}
+		default:
+			colon := bytes.IndexByte(l, ':')
+			if colon < 0 {
+				if c.want(bad, Error, line) {
+					c.emit(bad, Error, line, "line is not a header field (no colon): "+quote(l))
+				}
+				cur = -2
+				continue
+			}
+			name := trimRightWSP(l[:colon])
+			if !validFieldName(name) {
+				if c.want(bad, Error, line) {
+					c.emit(bad, Error, line, "invalid header field name "+quote(l[:colon]))
+				}
+				cur = -2
+				continue
+			}
+			valStart = lpos + colon + 1
+			dst = append(dst, field{name: name, value: b[valStart : lpos+len(l)], line: line})
+			cur = len(dst) - 1
+		}
+	}
+	return dst
+}
+
+func validFieldName(b []byte) bool {
+	if len(b) == 0 {
+		return false
+	}
+	for _, x := range b {
+		if x < 33 || x > 126 || x == ':' {
+			return false
+		}
+	}
+	return true
+}
+
+func isWSP(b byte) bool { return b == ' ' || b == '\t' }
+
+func isFWS(b byte) bool { return b == ' ' || b == '\t' || b == '\r' || b == '\n' }
+
+func trimRightWSP(b []byte) []byte {
+	for len(b) > 0 && isWSP(b[len(b)-1]) {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+func trimFWS(b []byte) []byte {
+	for len(b) > 0 && isFWS(b[0]) {
+		b = b[1:]
+	}
+	for len(b) > 0 && isFWS(b[len(b)-1]) {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+// unfold returns v without line breaks and without surrounding white space, as SES reads a value.
+func unfold(v []byte) string {
+	v = trimFWS(v)
+	if bytes.IndexByte(v, '\n') < 0 && bytes.IndexByte(v, '\r') < 0 {
+		return string(v)
+	}
+	b := make([]byte, 0, len(v))
+	for _, x := range v {
+		if x != '\r' && x != '\n' {
+			b = append(b, x)
+		}
+	}
+	return string(b)
+}
+
+func lowerASCII(b byte) byte {
+	if 'A' <= b && b <= 'Z' {
+		return b + 'a' - 'A'
+	}
+	return b
+}
+
+// equalFold reports whether b equals the lower-case ASCII string s, ignoring ASCII case.
+func equalFold(b []byte, s string) bool {
+	if len(b) != len(s) {
+		return false
+	}
+	for i := range b {
+		if lowerASCII(b[i]) != s[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// hasPrefixFold reports whether b starts with the lower-case ASCII string s, ignoring ASCII case.
+func hasPrefixFold(b []byte, s string) bool {
+	return len(b) >= len(s) && equalFold(b[:len(s)], s)
+}
+
+// singletons are the header fields SES rejects when repeated ([DG:header-fields] plus
+// List-Unsubscribe-Post from the live page), lower case, sorted. DKIM-Signature is among them;
+// rule dkim-multiple reports it.
+var singletons = [...]string{
+	"accept-language", "acceptlanguage", "archived-at", "auto-submitted", "bounces-to", "comments",
+	"content-alternative", "content-base", "content-class", "content-description",
+	"content-disposition", "content-duration", "content-id", "content-language", "content-length",
+	"content-location", "content-md5", "content-transfer-encoding", "content-type", "date",
+	"delivered-to", "disposition-notification-options", "disposition-notification-to",
+	"dkim-signature", "domainkey-signature", "errors-to", "from", "importance", "in-reply-to",
+	"keywords", "list-archive", "list-help", "list-id", "list-owner", "list-post", "list-subscribe",
+	"list-unsubscribe", "list-unsubscribe-post", "message-context", "message-id", "mime-version",
+	"organization", "original-from", "original-message-id", "original-recipient", "original-subject",
+	"precedence", "priority", "references", "reply-to", "return-path", "return-receipt-to", "sender",
+	"sensitivity", "solicitation", "subject", "thread-index", "thread-topic", "user-agent", "vbr-info",
+}
+
+// lookupFold returns the index of name (any case) in the sorted lower-case table, or -1.
+func lookupFold[T string | []byte](table []string, name T) int {
+	var buf [40]byte
+	if len(name) > len(buf) {
+		return -1
+	}
+	for i := 0; i < len(name); i++ {
+		buf[i] = lowerASCII(name[i])
+	}
+	i, ok := slices.BinarySearch(table, string(buf[:len(name)]))
+	if !ok {
+		return -1
+	}
+	return i
+}
+
+// knownXSES are the X-SES-* headers SES documents, in xheaders' order.
+var knownXSES = [...]string{
+	xheaders.SourceARN, xheaders.FromARN, xheaders.ReturnPathARN, xheaders.ConfigurationSet,
+	xheaders.MessageTags, xheaders.ListManagement, xheaders.Tenant,
+}
+
+const (
+	xSource = iota
+	xFrom
+	xReturnPath
+	xConfigSet
+	xTags
+	xList
+	xTenant
+	numXSES
+)
+
+func xsesIndex(name []byte) int {
+	for i, k := range knownXSES {
+		if len(name) == len(k) && bytes.EqualFold(name, []byte(k)) {
+			return i
+		}
+	}
+	return -1
+}
+
+// Address header kinds.
+const (
+	aNone = iota
+	aFrom
+	aSender
+	aReplyTo
+	aReturnPath
+	aTo
+	aCc
+	aBcc
+)
+
+var addrHeaderNames = [...]string{aFrom: "From", aSender: "Sender", aReplyTo: "Reply-To",
+	aReturnPath: "Return-Path", aTo: "To", aCc: "Cc", aBcc: "Bcc"}
+
+func addrKind(name []byte) int {
+	switch len(name) {
+	case 2:
+		switch {
+		case equalFold(name, "to"):
+			return aTo
+		case equalFold(name, "cc"):
+			return aCc
+		}
+	case 3:
+		if equalFold(name, "bcc") {
+			return aBcc
+		}
+	case 4:
+		if equalFold(name, "from") {
+			return aFrom
+		}
+	case 6:
+		if equalFold(name, "sender") {
+			return aSender
+		}
+	case 8:
+		if equalFold(name, "reply-to") {
+			return aReplyTo
+		}
+	case 11:
+		if equalFold(name, "return-path") {
+			return aReturnPath
+		}
+	}
+	return aNone
+}
+
+// topState is what the header checks collect across fields.
+type topState struct {
+	from       []string // addresses of the first From field
+	fromSeen   bool
+	recipients int
+	recipLine  int
+	scan       addrScan
+}
+
+// endHeader checks the top-level header block hb and sets up the MIME walk of the body.
+func (c *checker) endHeader(hb []byte) {
+	fs := c.splitFields(c.fields[:0], hb, 1, rHeaderSyntax)
+	c.fields = fs
+
+	var (
+		sFirst, sSecond, sCount [len(singletons)]int // field index+1, count
+		xFirst, xCount          [numXSES]int
+		xIgnored                [numXSES][8]int // lines of ignored instances
+		dkimLines               [2]int
+		dkimCount               int
+	)
+	var top topState
+	for i := range fs {
+		f := &fs[i]
+		if hasHigh(f.value) && c.want(rHeader8bit, Error, f.line) {
+			c.emit(rHeader8bit, Error, f.line, "header field "+string(f.name)+" has non-ASCII bytes; SES "+
+				"requires a 7-bit header block: use RFC 2047 encoded-words")
+		}
+		if k := lookupFold(singletons[:], f.name); k >= 0 {
+			sCount[k]++
+			switch sCount[k] {
+			case 1:
+				sFirst[k] = i + 1
+			case 2:
+				sSecond[k] = i + 1
+			}
+		}
+		if xheaders.IsSESName(f.name) {
+			k := xsesIndex(f.name)
+			if k < 0 {
+				c.add(rXSESUnknown, Warning, f.line, "header "+quote(f.name)+" is not an X-SES header SES "+
+					"documents; SES removes X-SES headers before delivery, so this is likely a misspelling")
+				continue
+			}
+			xCount[k]++
+			if xCount[k] == 1 {
+				xFirst[k] = i + 1
+			} else if n := xCount[k] - 2; n < len(xIgnored[k]) {
+				xIgnored[k][n] = f.line
+			}
+			continue
+		}
+		if equalFold(f.name, "dkim-signature") {
+			if dkimCount < 2 {
+				dkimLines[dkimCount] = f.line
+			}
+			dkimCount++
+			c.checkDKIM(f)
+			continue
+		}
+		if k := addrKind(f.name); k != aNone {
+			c.checkAddresses(&top, f, k)
+		}
+	}
+
+	for k := range singletons {
+		if sCount[k] < 2 || singletons[k] == "dkim-signature" {
+			continue
+		}
+		first, second := &fs[sFirst[k]-1], &fs[sSecond[k]-1]
+		c.add(rDuplicateHeader, Error, second.line, string(first.name)+" appears "+strconv.Itoa(sCount[k])+
+			" times (first at line "+strconv.Itoa(first.line)+"); SES rejects the message: Duplicate header '"+
+			string(first.name)+"'")
+	}
+	if dkimCount > 1 {
+		c.add(rDKIMMultiple, Error, dkimLines[1], "message has "+strconv.Itoa(dkimCount)+
+			" DKIM-Signature fields (first at line "+strconv.Itoa(dkimLines[0])+"); SES rejects the message: "+
+			"Duplicate header 'DKIM-Signature'")
+	}
+	if !top.fromSeen {
+		c.add(rMissingFrom, Error, 0, "message has no From header field")
+	}
+	if top.recipients > 50 {
+		c.add(rRecipients, Error, top.recipLine, "To, Cc and Bcc name "+strconv.Itoa(top.recipients)+
+			" recipients; SES accepts at most 50 per message")
+	}
+	c.checkXSES(fs, &top, &xFirst, &xCount, &xIgnored, dkimCount > 0)
+
+	c.rootEntity(fs)
+}
+
+// checkXSES checks the X-SES headers SES will read: the first instance of each.
+func (c *checker) checkXSES(fs []field, top *topState, xFirst, xCount *[numXSES]int,
+	xIgnored *[numXSES][8]int, signed bool) {
+	var arns [3]xheaders.ARN
+	var arnLine [3]int
+	for k := range numXSES {
+		if xCount[k] == 0 {
+			continue
+		}
+		name := knownXSES[k]
+		f := &fs[xFirst[k]-1]
+		if xCount[k] > 1 {
+			msg := name + " appears " + strconv.Itoa(xCount[k]) + " times: SES uses the first (line " +
+				strconv.Itoa(f.line) + ") and ignores line"
+			if xCount[k] > 2 {
+				msg += "s"
+			}
+			shown := min(xCount[k]-1, len(xIgnored[k]))
+			for j := range shown {
+				if j > 0 {
+					msg += ","
+				}
+				msg += " " + strconv.Itoa(xIgnored[k][j])
+			}
+			if more := xCount[k] - 1 - shown; more > 0 {
+				msg += " and " + strconv.Itoa(more) + " more"
+			}
+			c.add(rXSESDuplicate, Warning, xIgnored[k][0], msg)
+		}
+		v := unfold(f.value)
+		if v == "" {
+			c.add(rXSESMalformed, Error, f.line, name+" is empty")
+			continue
+		}
+		switch k {
+		case xSource, xFrom, xReturnPath:
+			a, err := xheaders.ParseARN(v)
+			if err != nil {
+				c.add(rXSESMalformed, Error, f.line, name+" is not a valid identity ARN: "+reason(err))
+				continue
+			}
+			arns[k], arnLine[k] = a, f.line
+		case xConfigSet:
+			h := xheaders.Headers{ConfigurationSet: v}
+			if err := h.Validate(); err != nil {
+				c.add(rConfigSetSyntax, Error, f.line, name+" is not a valid configuration set name: "+reason(err))
+			}
+		case xTenant:
+			h := xheaders.Headers{Tenant: v}
+			if err := h.Validate(); err != nil {
+				c.add(rXSESMalformed, Error, f.line, name+" is not a valid tenant name: "+reason(err))
+			}
+		case xTags, xList:
+			// xheaders parses these values only from a header block: give it one.
+			e, err := xheaders.Read([]byte(name + ": " + v + "\r\n\r\n"))
+			if err == nil {
+				_, err = e.Headers()
+			}
+			if err != nil {
+				if k == xTags {
+					c.add(rTagSyntax, Error, f.line, name+" is invalid: "+reason(err))
+				} else {
+					c.add(rXSESMalformed, Error, f.line, name+" is invalid: "+reason(err))
+				}
+			}
+		}
+		c.targetNote(k, f.line)
+	}
+	if xCount[xList] > 0 && signed {
+		c.add(rListManagementSigned, Warning, fs[xFirst[xList]-1].line, "message carries "+xheaders.ListManagement+
+			" and a DKIM-Signature: SES cannot add unsubscribe links to a message signed before SES")
+	}
+
+	// Which ARN authorizes the From address: FromArn, else SourceArn.
+	auth := xFrom
+	if arns[xFrom].IsZero() {
+		auth = xSource
+		if !arns[xSource].IsZero() && xCount[xFrom] == 0 && top.fromSeen {
+			c.add(rSourceARNWithoutFromARN, Warning, arnLine[xSource], xheaders.SourceARN+" without "+
+				xheaders.FromARN+": users report that SES needs the FromArn when the message has a From "+
+				"field; add "+xheaders.FromARN+" with the identity that covers the From address")
+		}
+	}
+	if a := arns[auth]; !a.IsZero() && (auth == xFrom || xCount[xFrom] == 0) {
+		for _, addr := range top.from {
+			if !a.Covers(addr) {
+				c.add(rARNNotCoveringFrom, Error, arnLine[auth], knownXSES[auth]+" identity "+
+					quoteString(a.Identity)+" does not cover the From address "+quoteString(addr))
+			}
+		}
+	}
+	var region string
+	regionLine := 0
+	for k, a := range arns {
+		if a.IsZero() {
+			continue
+		}
+		if c.opts.Region != "" && !a.InRegion(c.opts.Region) {
+			c.add(rARNRegion, Error, arnLine[k], knownXSES[k]+" names region "+quoteString(a.Region)+
+				"; the endpoint is in "+quoteString(c.opts.Region)+" and delegates can send only from the "+
+				"identity's region")
+		}
+		if a.Region == "*" {
+			continue
+		}
+		if region == "" {
+			region, regionLine = a.Region, arnLine[k]
+		} else if a.Region != region {
+			c.add(rARNRegion, Warning, arnLine[k], knownXSES[k]+" names region "+quoteString(a.Region)+
+				" but the ARN at line "+strconv.Itoa(regionLine)+" names "+quoteString(region)+
+				"; one message goes through one regional endpoint")
+		}
+	}
+}
+
+// targetNote reports X-SES headers whose effect with the chosen target is undocumented.
+func (c *checker) targetNote(k, line int) {
+	var note string
+	switch c.opts.Target {
+	case TargetV1:
+		switch k {
+		case xList:
+			note = "AWS documents " + knownXSES[k] + " for the SMTP interface only"
+		case xTenant:
+			note = "AWS documents " + knownXSES[k] + " for the SMTP interface only; pass TenantName with SES v2"
+		}
+	case TargetV2:
+		switch k {
+		case xSource, xFrom:
+			note = "with SES v2, FromEmailAddressIdentityArn, when passed, overrides " + knownXSES[k]
+		case xReturnPath:
+			note = "AWS does not document " + knownXSES[k] + " for SES v2 raw content; pass " +
+				"FeedbackForwardingEmailAddressIdentityArn"
+		case xConfigSet:
+			note = "AWS does not document " + knownXSES[k] + " for SES v2 raw content; pass ConfigurationSetName"
+		case xTags:
+			note = "AWS does not document " + knownXSES[k] + " for SES v2 raw content; pass EmailTags"
+		case xList:
+			note = "AWS does not document " + knownXSES[k] + " for SES v2 raw content; pass ListManagementOptions"
+		case xTenant:
+			note = "AWS does not document " + knownXSES[k] + " for SES v2 raw content; pass TenantName"
+		}
+	}
+	if note != "" {
+		c.add(rXSESTarget, Info, line, note)
+	}
+}
+
+// reason extracts the reason of an xheaders error.
+func reason(err error) string {
+	var he *xheaders.HeaderError
+	if errors.As(err, &he) && he.Reason != "" {
+		return he.Reason
+	}
+	return strings.TrimPrefix(err.Error(), "xheaders: ")
+}

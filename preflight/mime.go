@@ -1,0 +1,581 @@
+package preflight
+
+import (
+	"io"
+	"mime"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// frame is one open multipart.
+type frame struct {
+	boundary string
+	line     int // line of its Content-Type field
+	parts    int
+}
+
+// walker follows the MIME structure of the body, one line at a time.
+type walker struct {
+	active  bool    // a multipart is being walked
+	stack   []frame // open multiparts, outermost first
+	inHdr   bool    // reading a part header
+	hdr     []byte  // the part header read so far (lines end in LF)
+	hdrLine int     // line of the part header's first line
+	hdrOver bool
+	parts   int
+	segs    []paramSeg // scratch for RFC 2231 continuations
+}
+
+// rootEntity checks the top-level entity's MIME fields and starts the walk if it is a multipart.
+func (c *checker) rootEntity(fs []field) { c.entity(fs) }
+
+// entity checks one entity's Content-Type, Content-Disposition and Content-Transfer-Encoding
+// (first instance of each); a multipart is pushed on the walker's stack.
+func (c *checker) entity(fs []field) {
+	var ct, cd, cte *field
+	for i := range fs {
+		f := &fs[i]
+		switch {
+		case ct == nil && equalFold(f.name, "content-type"):
+			ct = f
+		case cd == nil && equalFold(f.name, "content-disposition"):
+			cd = f
+		case cte == nil && equalFold(f.name, "content-transfer-encoding"):
+			cte = f
+		}
+	}
+	var ctp, cdp params
+	if ct != nil {
+		ctp = c.parseParams(ct.value)
+		if ctp.bad != "" {
+			c.add(rMIMEParams, Warning, ct.line, "Content-Type is malformed: "+ctp.bad)
+		} else if slash := strings.IndexByte(string(ctp.typ), '/'); slash <= 0 || slash == len(ctp.typ)-1 {
+			c.add(rMIMEParams, Warning, ct.line, "Content-Type "+quote(ctp.typ)+" is not type/subtype")
+		}
+		if hasPrefixFold(ctp.typ, "multipart/") {
+			c.openMultipart(ct, &ctp)
+			return
+		}
+	}
+	if cd != nil {
+		cdp = c.parseParams(cd.value)
+		if cdp.bad != "" {
+			c.add(rMIMEParams, Warning, cd.line, "Content-Disposition is malformed: "+cdp.bad)
+		}
+	}
+	reported := false
+	if cdp.filename != "" {
+		reported = c.checkFilename(cdp.filename, cd.line)
+	}
+	if !reported && ctp.name != "" {
+		c.checkFilename(ctp.name, ct.line)
+	}
+	if cdp.filename != "" || ctp.name != "" || equalFold(cdp.typ, "attachment") {
+		if cte == nil || !equalFold(trimFWS(cte.value), "base64") {
+			line := ct.lineOr(cd)
+			enc := "7bit (no Content-Transfer-Encoding)"
+			if cte != nil {
+				enc = quote(trimFWS(cte.value))
+			}
+			c.add(rAttachmentEncoding, Info, line, "attachment is encoded as "+enc+"; the SES guide says "+
+				"attachments have to be base64")
+		}
+	}
+}
+
+// lineOr returns the line of f, or of g when f is nil.
+func (f *field) lineOr(g *field) int {
+	if f == nil {
+		return g.line
+	}
+	return f.line
+}
+
+func (c *checker) checkFilename(name string, line int) bool {
+	ext := badExtension(name)
+	if ext == "" {
+		return false
+	}
+	c.add(rAttachmentExtension, Error, line, "attachment "+quoteString(name)+" has the extension ."+ext+
+		", which SES does not accept")
+	return true
+}
+
+func (c *checker) openMultipart(ct *field, p *params) {
+	w := &c.mime
+	if p.boundary == "" {
+		c.add(rMIMEStructure, Error, ct.line, string(p.typ)+" has no boundary parameter")
+		return
+	}
+	if !validBoundary(p.boundary) {
+		c.add(rMIMEParams, Warning, ct.line, "boundary "+quoteString(p.boundary)+" is not 1 to 70 "+
+			"characters of the RFC 2046 set")
+	}
+	if len(p.boundary)+2 > lineKeep {
+		c.add(rMIMELimit, Warning, ct.line, "boundary is too long to follow; the MIME tree was not walked further")
+		w.active = false
+		return
+	}
+	for _, fr := range w.stack {
+		if fr.boundary == p.boundary {
+			c.add(rMIMEStructure, Error, ct.line, "nested multipart reuses the boundary of the multipart "+
+				"at line "+strconv.Itoa(fr.line))
+			break
+		}
+	}
+	if len(w.stack) >= MaxMIMEDepth {
+		c.add(rMIMELimit, Warning, ct.line, "multiparts are nested more than "+strconv.Itoa(MaxMIMEDepth)+
+			" deep; the MIME tree was not walked further")
+		w.active = false
+		return
+	}
+	w.stack = append(w.stack, frame{boundary: p.boundary, line: ct.line})
+	w.active = true
+}
+
+// mimeLine handles one body line while a multipart is walked. content is the line without its
+// terminator, cut to lineKeep bytes; truncated says it was cut.
+func (c *checker) mimeLine(content []byte, truncated bool, line int) {
+	w := &c.mime
+	if !truncated && len(content) >= 2 && content[0] == '-' && content[1] == '-' {
+		rest := content[2:]
+		for k := len(w.stack) - 1; k >= 0; k-- {
+			if m := matchDelim(rest, w.stack[k].boundary); m != 0 {
+				c.delimiter(k, m == 2, line)
+				return
+			}
+		}
+	}
+	if !w.inHdr {
+		return
+	}
+	if len(content) == 0 {
+		c.endPartHeader()
+		return
+	}
+	if w.hdrOver {
+		return
+	}
+	if len(w.hdr)+len(content)+1 > MaxPartHeaderBytes {
+		w.hdrOver = true
+		c.add(rMIMELimit, Warning, line, "part header is larger than "+strconv.Itoa(MaxPartHeaderBytes)+
+			" bytes; the rest of it was not checked")
+		return
+	}
+	w.hdr = append(w.hdr, content...)
+	w.hdr = append(w.hdr, '\n')
+}
+
+// matchDelim reports whether rest (a line after its leading "--") is a delimiter of boundary b:
+// 0 no, 1 an open delimiter, 2 the close delimiter. Transport padding (white space) is allowed.
+func matchDelim(rest []byte, b string) int {
+	if len(rest) < len(b) || string(rest[:len(b)]) != b {
+		return 0
+	}
+	r, m := rest[len(b):], 1
+	if len(r) >= 2 && r[0] == '-' && r[1] == '-' {
+		r, m = r[2:], 2
+	}
+	for _, x := range r {
+		if x != ' ' && x != '\t' {
+			return 0
+		}
+	}
+	return m
+}
+
+// delimiter handles a delimiter line of the multipart at stack index k.
+func (c *checker) delimiter(k int, close bool, line int) {
+	w := &c.mime
+	if w.inHdr {
+		c.endPartHeader() // a part with a header and no body
+		if !w.active {
+			return
+		}
+	}
+	for len(w.stack)-1 > k {
+		fr := w.stack[len(w.stack)-1]
+		w.stack = w.stack[:len(w.stack)-1]
+		c.unclosed(fr)
+	}
+	if close {
+		if w.stack[k].parts == 0 {
+			c.add(rMIMEStructure, Error, w.stack[k].line, "multipart has no parts")
+		}
+		w.stack = w.stack[:k]
+		if k == 0 {
+			w.active = false // the epilogue of the top multipart follows
+		}
+		return
+	}
+	w.stack[k].parts++
+	w.parts++
+	if w.parts > MaxMIMEParts {
+		c.add(rMIMELimit, Warning, line, "message has more than "+strconv.Itoa(MaxMIMEParts)+
+			" MIME parts; the rest was not walked")
+		w.active = false
+		return
+	}
+	w.inHdr, w.hdr, w.hdrOver, w.hdrLine = true, w.hdr[:0], false, line+1
+}
+
+func (c *checker) unclosed(fr frame) {
+	if fr.parts == 0 {
+		c.add(rMIMEStructure, Error, fr.line, "boundary "+quoteString(fr.boundary)+" never occurs")
+		return
+	}
+	c.add(rMIMEUnterminated, Warning, fr.line, "multipart with boundary "+quoteString(fr.boundary)+
+		" has no closing delimiter")
+}
+
+func (c *checker) endPartHeader() {
+	w := &c.mime
+	w.inHdr = false
+	fs := c.splitFields(c.fields[:0], w.hdr, w.hdrLine, rMIMEStructure)
+	c.fields = fs
+	c.entity(fs)
+}
+
+// mimeEOF reports multiparts left open at the end of the message.
+func (c *checker) mimeEOF() {
+	w := &c.mime
+	if !w.active {
+		return
+	}
+	if w.inHdr {
+		c.endPartHeader()
+		if !w.active {
+			return
+		}
+	}
+	for k := len(w.stack) - 1; k >= 0; k-- {
+		c.unclosed(w.stack[k])
+	}
+	w.stack = w.stack[:0]
+}
+
+// validBoundary checks RFC 2046's boundary syntax: 1 to 70 bchars, not ending in a space.
+func validBoundary(b string) bool {
+	if len(b) == 0 || len(b) > 70 || b[len(b)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(b); i++ {
+		x := b[i]
+		if isAlpha(x) || '0' <= x && x <= '9' || strings.IndexByte("'()+_,-./:=? ", x) >= 0 {
+			continue
+		}
+		return false
+	}
+	return true
+}
+
+// params is what the walker needs from a Content-Type or Content-Disposition value.
+type params struct {
+	typ      []byte // media type or disposition type as written (aliases the value)
+	boundary string
+	filename string
+	name     string
+	bad      string // first syntax problem, if any
+}
+
+// paramSeg is one piece of an RFC 2231 parameter: name*0=..., name*1*=..., or name*=...
+type paramSeg struct {
+	which int // 0 filename, 1 name
+	idx   int // continuation index; -1 for the unnumbered extended form name*=
+	ext   bool
+	val   string
+}
+
+// skipCFWS skips white space, line breaks and comments from v[i:].
+func skipCFWS(v []byte, i int) int {
+	for i < len(v) {
+		switch v[i] {
+		case ' ', '\t', '\r', '\n':
+			i++
+		case '(':
+			depth := 0
+			for ; i < len(v); i++ {
+				if v[i] == '\\' {
+					i++
+					continue
+				}
+				if v[i] == '(' {
+					depth++
+				} else if v[i] == ')' {
+					depth--
+					if depth == 0 {
+						i++
+						break
+					}
+				}
+			}
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+func isTokenEnd(b byte) bool {
+	return b == ';' || b == '=' || b == '(' || b == '"' || isFWS(b)
+}
+
+// parseParams reads a Content-Type or Content-Disposition value leniently: the leading type, and
+// the boundary, filename and name parameters (RFC 2045, RFC 2231 extended values and continuations
+// in any charset, RFC 2047 encoded-words in quoted names).
+func (c *checker) parseParams(v []byte) params {
+	var p params
+	var plain [2]string
+	var havePlain [2]bool
+	segs := c.mime.segs[:0]
+	i := skipCFWS(v, 0)
+	s := i
+	for i < len(v) && v[i] != ';' && !isFWS(v[i]) && v[i] != '(' {
+		i++
+	}
+	p.typ = v[s:i]
+	for {
+		i = skipCFWS(v, i)
+		if i >= len(v) {
+			break
+		}
+		if v[i] != ';' {
+			if p.bad == "" {
+				p.bad = "unexpected " + quote(v[i:i+1]) + " where ';' was expected"
+			}
+			for i < len(v) && v[i] != ';' {
+				i++
+			}
+			continue
+		}
+		i = skipCFWS(v, i+1)
+		if i >= len(v) {
+			break // a trailing ';' is common and harmless
+		}
+		s = i
+		for i < len(v) && !isTokenEnd(v[i]) {
+			i++
+		}
+		attr := v[s:i]
+		i = skipCFWS(v, i)
+		if i >= len(v) || v[i] != '=' || len(attr) == 0 {
+			if p.bad == "" {
+				p.bad = "parameter " + quote(attr) + " has no value"
+			}
+			continue
+		}
+		i = skipCFWS(v, i+1)
+		var val string
+		if i < len(v) && v[i] == '"' {
+			var ok bool
+			val, i, ok = quotedString(v, i)
+			if !ok && p.bad == "" {
+				p.bad = "unterminated quoted string"
+			}
+		} else {
+			s = i
+			for i < len(v) && v[i] != ';' && !isFWS(v[i]) {
+				i++
+			}
+			val = string(v[s:i])
+		}
+		switch {
+		case equalFold(attr, "boundary"):
+			p.boundary = val
+		case equalFold(attr, "filename"):
+			plain[0], havePlain[0] = val, true
+		case equalFold(attr, "name"):
+			plain[1], havePlain[1] = val, true
+		case hasPrefixFold(attr, "filename*"):
+			segs = addSeg(segs, 0, attr[len("filename*"):], val)
+		case hasPrefixFold(attr, "name*"):
+			segs = addSeg(segs, 1, attr[len("name*"):], val)
+		}
+	}
+	c.mime.segs = segs
+	for which := range 2 {
+		var got string
+		if ext, ok := joinSegs(segs, which); ok {
+			got = ext
+		} else if havePlain[which] {
+			got = decodeWords(plain[which])
+		}
+		if which == 0 {
+			p.filename = got
+		} else {
+			p.name = got
+		}
+	}
+	return p
+}
+
+const maxSegs = 64
+
+// addSeg records an RFC 2231 piece; rest is what follows "name*" in the attribute: "" (extended,
+// unnumbered), "N" or "N*".
+func addSeg(segs []paramSeg, which int, rest []byte, val string) []paramSeg {
+	if len(segs) >= maxSegs {
+		return segs
+	}
+	sg := paramSeg{which: which, idx: -1, ext: true, val: val}
+	if len(rest) > 0 {
+		ext := rest[len(rest)-1] == '*'
+		if ext {
+			rest = rest[:len(rest)-1]
+		}
+		if len(rest) == 0 || len(rest) > 3 {
+			return segs
+		}
+		n := 0
+		for _, d := range rest {
+			if d < '0' || d > '9' {
+				return segs
+			}
+			n = n*10 + int(d-'0')
+		}
+		sg.idx, sg.ext = n, ext
+	}
+	return append(segs, sg)
+}
+
+// joinSegs assembles parameter which from its RFC 2231 pieces.
+func joinSegs(segs []paramSeg, which int) (string, bool) {
+	var parts []paramSeg
+	for _, sg := range segs {
+		if sg.which != which {
+			continue
+		}
+		if sg.idx < 0 {
+			return decode2231(sg.val, true), true
+		}
+		parts = append(parts, sg)
+	}
+	if len(parts) == 0 {
+		return "", false
+	}
+	slices.SortStableFunc(parts, func(a, b paramSeg) int { return a.idx - b.idx })
+	var sb strings.Builder
+	for j, sg := range parts {
+		if sg.idx != j {
+			break // a gap or a repeat ends the value
+		}
+		if sg.ext {
+			sb.WriteString(decode2231(sg.val, j == 0))
+		} else {
+			sb.WriteString(sg.val)
+		}
+	}
+	return sb.String(), true
+}
+
+// decode2231 percent-decodes an extended value; the first piece starts with charset'language'.
+// Bytes are kept as they are whatever the charset: extensions are ASCII in every charset SES meets.
+func decode2231(s string, first bool) string {
+	if first {
+		if a := strings.IndexByte(s, '\''); a >= 0 {
+			if b := strings.IndexByte(s[a+1:], '\''); b >= 0 {
+				s = s[a+1+b+1:]
+			}
+		}
+	}
+	if strings.IndexByte(s, '%') < 0 {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
+			b = append(b, unhex(s[i+1])<<4|unhex(s[i+2]))
+			i += 2
+			continue
+		}
+		b = append(b, s[i])
+	}
+	return string(b)
+}
+
+func isHex(b byte) bool { return '0' <= b && b <= '9' || 'a' <= b|0x20 && b|0x20 <= 'f' }
+
+func unhex(b byte) byte {
+	if b <= '9' {
+		return b - '0'
+	}
+	return b|0x20 - 'a' + 10
+}
+
+// quotedString reads the quoted-string at v[i] (which is '"'), returning its unescaped content, the
+// index after it and whether it was terminated.
+func quotedString(v []byte, i int) (string, int, bool) {
+	j := i + 1
+	simple := true
+	for j < len(v) && v[j] != '"' {
+		if v[j] == '\\' || v[j] == '\r' || v[j] == '\n' {
+			simple = false
+			if v[j] == '\\' {
+				j++
+			}
+		}
+		j++
+	}
+	end := min(j, len(v))
+	ok := j < len(v)
+	if simple {
+		return string(v[i+1 : end]), min(j+1, len(v)), ok
+	}
+	b := make([]byte, 0, end-i)
+	for k := i + 1; k < end; k++ {
+		switch v[k] {
+		case '\\':
+			if k+1 < end {
+				k++
+				b = append(b, v[k])
+			}
+		case '\r', '\n':
+		default:
+			b = append(b, v[k])
+		}
+	}
+	return string(b), min(j+1, len(v)), ok
+}
+
+// decodeWords decodes RFC 2047 encoded-words (common, though not standard, in file names). Unknown
+// charsets pass their bytes through; undecodable text is returned as it is.
+func decodeWords(s string) string {
+	if !strings.Contains(s, "=?") {
+		return s
+	}
+	d := mime.WordDecoder{CharsetReader: passCharset}
+	if out, err := d.DecodeHeader(s); err == nil {
+		return out
+	}
+	return s
+}
+
+func passCharset(_ string, r io.Reader) (io.Reader, error) { return r, nil }
+
+// extensions are the 90 attachment extensions SES does not accept ([DG:mime-types]), lower case,
+// without the dot, sorted.
+var extensions = [...]string{
+	"ade", "adp", "app", "asp", "bas", "bat", "cer", "chm", "cmd", "com", "cpl", "crt", "csh", "der",
+	"exe", "fxp", "gadget", "hlp", "hta", "inf", "ins", "isp", "its", "js", "jse", "ksh", "lib", "lnk",
+	"mad", "maf", "mag", "mam", "maq", "mar", "mas", "mat", "mau", "mav", "maw", "mda", "mdb", "mde",
+	"mdt", "mdw", "mdz", "msc", "msh", "msh1", "msh1xml", "msh2", "msh2xml", "mshxml", "msi", "msp",
+	"mst", "ops", "pcd", "pif", "plg", "prf", "prg", "ps1", "ps1xml", "ps2", "ps2xml", "psc1", "psc2",
+	"reg", "scf", "scr", "sct", "shb", "shs", "sys", "tmp", "url", "vb", "vbe", "vbs", "vps",
+	"vsmacros", "vss", "vst", "vsw", "vxd", "ws", "wsc", "wsf", "wsh", "xnk",
+}
+
+// badExtension returns the extension of file name (lower case, no dot) if SES does not accept it,
+// else "". Trailing dots and spaces are ignored, as Windows ignores them.
+func badExtension(name string) string {
+	n := strings.TrimRight(name, ". \t")
+	dot := strings.LastIndexByte(n, '.')
+	if dot < 0 {
+		return ""
+	}
+	ext := n[dot+1:]
+	if k := lookupFold(extensions[:], ext); k >= 0 {
+		return extensions[k]
+	}
+	return ""
+}

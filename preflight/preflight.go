@@ -1,0 +1,276 @@
+// Package preflight checks a raw email message against the rules Amazon SES applies to SendRawEmail
+// (SES v1 API), SendEmail with raw content (SES v2 API) and the SES SMTP interface, before it is sent.
+// It checks any message, not only the ones sesraw builds.
+//
+// Each problem is a [Finding]: a rule id from the catalogue ([Rules]) that never changes meaning, a
+// [Severity], the 1-based line the problem is on (0 for the message as a whole) and a human-readable
+// message. An [Error] finding is something SES rejects or that breaks the message at SES (a DKIM
+// signature over a header SES strips, an ARN that does not authorize the From address); a [Warning] is
+// something SES may accept but that is likely wrong; [Info] notes behaviour SES does not document.
+//
+// # Order and bounds
+//
+// Findings are sorted by line, then rule id, then message, so the output for a given input and
+// [Options] is always the same. Each rule reports at most a fixed number of findings (one for the
+// per-line rules such as line-length, 20 for the others) followed by one summary finding counting
+// the rest, so the number of findings is bounded whatever the input.
+//
+// [Check] and [CheckReader] run in time linear in the input. [CheckReader] holds only the header
+// block in memory (at most [MaxHeaderBytes]); the body is scanned line by line in fixed buffers, so
+// memory stays flat for messages of any size. It stops reading after [Options.MaxBytes] bytes
+// (default [DefaultMaxBytes]). MIME walking is bounded by [MaxMIMEDepth] nesting levels and
+// [MaxMIMEParts] parts; a part header is read up to [MaxPartHeaderBytes].
+//
+// # Facts and choices
+//
+//   - Size: SES documents "10 MB" (v1) and "40 MB" (v2, SMTP) after encoding. The v1 API's own error
+//     reads "Message length is more than 10485760 bytes long", so MB means MiB: the limits checked
+//     are 10 MiB (v1) and 40 MiB (v2, SMTP; by analogy, unconfirmed). Between 40,000,000 bytes and
+//     40 MiB preflight warns.
+//   - SES reads the first instance of each X-SES-* header and removes every one of them before
+//     delivery; values are validated with package xheaders.
+//   - Attachments are found by walking the MIME tree; a filename comes from Content-Disposition
+//     filename (RFC 2231 filename*= and continuations, any charset, RFC 2047 encoded-words) or from
+//     Content-Type name. Encapsulated messages (message/rfc822) are not descended into.
+//   - Line length counts octets before the line break (at most 998); a bare LF ends a line too.
+package preflight
+
+import (
+	"errors"
+	"io"
+	"strconv"
+)
+
+// Severity grades a finding. The zero value is Info.
+type Severity int
+
+// Severities, in increasing order.
+const (
+	Info    Severity = iota // SES behaviour that is undocumented or worth knowing; never a failure
+	Warning                 // SES likely accepts the message, but something is probably wrong
+	Error                   // SES rejects the message, or the message breaks at SES
+)
+
+// String returns "info", "warning" or "error" ("severity(N)" for other values).
+func (s Severity) String() string {
+	switch s {
+	case Info:
+		return "info"
+	case Warning:
+		return "warning"
+	case Error:
+		return "error"
+	}
+	return "severity(" + strconv.Itoa(int(s)) + ")"
+}
+
+// MarshalText implements encoding.TextMarshaler ("info", "warning", "error").
+func (s Severity) MarshalText() ([]byte, error) {
+	if s < Info || s > Error {
+		return nil, errors.New("preflight: invalid severity " + strconv.Itoa(int(s)))
+	}
+	return []byte(s.String()), nil
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler; it accepts what MarshalText produces.
+func (s *Severity) UnmarshalText(b []byte) error {
+	switch string(b) {
+	case "info":
+		*s = Info
+	case "warning":
+		*s = Warning
+	case "error":
+		*s = Error
+	default:
+		return errors.New("preflight: unknown severity " + strconv.Quote(string(b)))
+	}
+	return nil
+}
+
+// Target names the SES API or transport a message is checked for. It selects the size limit and
+// which X-SES headers are documented to work. The zero value is TargetAny.
+type Target int
+
+// Targets.
+const (
+	TargetAny  Target = iota // API unknown: error above 40 MiB, warning above v1's 10 MiB
+	TargetV1                 // SES v1 API SendRawEmail: 10 MiB
+	TargetV2                 // SES v2 API SendEmail with raw content: 40 MiB
+	TargetSMTP               // SES SMTP interface: 40 MiB
+	TargetNone               // no SES size limit is checked
+)
+
+// String returns "any", "v1", "v2", "smtp" or "none".
+func (t Target) String() string {
+	switch t {
+	case TargetAny:
+		return "any"
+	case TargetV1:
+		return "v1"
+	case TargetV2:
+		return "v2"
+	case TargetSMTP:
+		return "smtp"
+	case TargetNone:
+		return "none"
+	}
+	return "target(" + strconv.Itoa(int(t)) + ")"
+}
+
+// ParseTarget parses what String returns; "" is TargetAny.
+func ParseTarget(s string) (Target, error) {
+	switch s {
+	case "", "any":
+		return TargetAny, nil
+	case "v1":
+		return TargetV1, nil
+	case "v2":
+		return TargetV2, nil
+	case "smtp":
+		return TargetSMTP, nil
+	case "none":
+		return TargetNone, nil
+	}
+	return TargetAny, errors.New("preflight: unknown target " + strconv.Quote(s) + " (want v1, v2, smtp, any or none)")
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (t Target) MarshalText() ([]byte, error) {
+	if t < TargetAny || t > TargetNone {
+		return nil, errors.New("preflight: invalid target " + strconv.Itoa(int(t)))
+	}
+	return []byte(t.String()), nil
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler (see ParseTarget).
+func (t *Target) UnmarshalText(b []byte) error {
+	v, err := ParseTarget(string(b))
+	if err != nil {
+		return err
+	}
+	*t = v
+	return nil
+}
+
+// Size limits in bytes, as SES's v1 API reports them ("more than 10485760 bytes").
+const (
+	LimitV1 = 10 << 20 // SES v1 API
+	LimitV2 = 40 << 20 // SES v2 API and SMTP (40 MB read as MiB, like v1; unconfirmed)
+)
+
+// Limit returns the largest message size in bytes the target accepts: LimitV1 for TargetV1, LimitV2
+// for TargetV2, TargetSMTP and TargetAny (the largest any SES API accepts), 0 for TargetNone.
+func (t Target) Limit() int64 {
+	switch t {
+	case TargetV1:
+		return LimitV1
+	case TargetV2, TargetSMTP, TargetAny:
+		return LimitV2
+	}
+	return 0
+}
+
+// Finding is one problem found in a message.
+type Finding struct {
+	Rule     string   `json:"rule"`     // rule id, one of the Rule IDs in Rules()
+	Severity Severity `json:"severity"` // at most the rule's catalogue severity
+	Line     int      `json:"line"`     // 1-based line number; 0 = the message as a whole
+	Message  string   `json:"message"`  // one line of printable ASCII; quoted input is escaped
+}
+
+// String formats the finding as "LINE: SEVERITY [RULE] MESSAGE".
+func (f Finding) String() string {
+	return strconv.Itoa(f.Line) + ": " + f.Severity.String() + " [" + f.Rule + "] " + f.Message
+}
+
+// HasErrors reports whether any finding has severity Error.
+func HasErrors(fs []Finding) bool {
+	for _, f := range fs {
+		if f.Severity >= Error {
+			return true
+		}
+	}
+	return false
+}
+
+// Bounds on the work and memory of a check.
+const (
+	DefaultMaxBytes    = 64 << 20 // default Options.MaxBytes
+	MaxHeaderBytes     = 1 << 20  // header block kept in memory; beyond it header-too-large
+	MaxPartHeaderBytes = 64 << 10 // MIME part header kept in memory; beyond it mime-limit
+	MaxMIMEDepth       = 32       // nested multiparts walked; beyond it mime-limit
+	MaxMIMEParts       = 1000     // MIME parts walked; beyond it mime-limit
+)
+
+// Options controls a check. A nil *Options is the zero Options.
+type Options struct {
+	// Target selects the size limit and the X-SES header notes; zero is TargetAny.
+	Target Target
+
+	// Region, if set (e.g. "us-east-1"), is the region of the SES endpoint the message goes to;
+	// an identity ARN of another region is an arn-region error.
+	Region string
+
+	// MaxBytes bounds how many bytes CheckReader reads: 0 means DefaultMaxBytes (64 MiB), a negative
+	// value means no bound. Input beyond it is not read; an input-truncated finding says so. Check
+	// examines all of its input, which the caller already holds.
+	MaxBytes int64
+}
+
+func (o *Options) maxBytes() int64 {
+	switch {
+	case o.MaxBytes == 0:
+		return DefaultMaxBytes
+	case o.MaxBytes < 0:
+		return -1
+	}
+	return o.MaxBytes
+}
+
+// Check checks the raw message raw and returns its findings in order (nil if none). It never
+// panics, runs in time linear in len(raw) and does not keep raw.
+func Check(raw []byte, opts *Options) []Finding {
+	c := newChecker(opts)
+	c.write(raw)
+	return c.finish(int64(len(raw)), false)
+}
+
+// readChunk is the size of the buffer CheckReader reads the body with.
+const readChunk = 32 << 10
+
+// CheckReader is the streaming form of Check: it reads the message from r (at most Options.MaxBytes
+// bytes) with memory bounded by MaxHeaderBytes plus a fixed buffer. For input within MaxBytes its
+// findings equal Check's for the same bytes. An error from r is returned wrapped (prefixed
+// "preflight:"), with no findings.
+func CheckReader(r io.Reader, opts *Options) ([]Finding, error) {
+	c := newChecker(opts)
+	limit := c.opts.maxBytes()
+	buf := make([]byte, readChunk)
+	var n int64
+	truncated := false
+	for {
+		m, err := r.Read(buf)
+		if m > 0 {
+			if limit >= 0 && n+int64(m) > limit {
+				c.write(buf[:limit-n])
+				n = limit
+				truncated = true
+				break
+			}
+			c.write(buf[:m])
+			n += int64(m)
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, &readError{err}
+		}
+	}
+	return c.finish(n, truncated), nil
+}
+
+type readError struct{ err error }
+
+func (e *readError) Error() string { return "preflight: reading message: " + e.err.Error() }
+func (e *readError) Unwrap() error { return e.err }

@@ -1,0 +1,316 @@
+package preflight
+
+import (
+	"bytes"
+	"encoding/binary"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// lineKeep is how much of a line the MIME walker sees: enough for any legal line (998 octets).
+const lineKeep = 1000
+
+// checker holds the state of one check. Lines are scanned once, in order; the header block is
+// buffered (or aliased, when it arrives in one piece), the body is not.
+type checker struct {
+	opts Options
+
+	out      []Finding
+	n        [numRules]int      // findings reported per rule, emitted or not
+	moreLine [numRules]int      // line of the first finding not emitted
+	moreSev  [numRules]Severity // highest severity among findings not emitted
+
+	// line scanner
+	line    int   // number of the current line, 1-based
+	lineLen int64 // bytes of the current line seen so far, terminator excluded
+	prevCR  bool  // the last byte seen of the current line is CR
+	crs     int64 // CR bytes in the current line
+	hi      bool  // the current line has a byte >= 0x80
+	keep    [lineKeep]byte
+	keepN   int
+
+	inHeader bool
+	hdr      []byte // header block bytes, when it arrives in pieces
+	hdrOver  bool
+
+	fields []field // scratch for header fields
+	mime   walker
+}
+
+func newChecker(opts *Options) *checker {
+	c := &checker{line: 1, inHeader: true}
+	if opts != nil {
+		c.opts = *opts
+	}
+	return c
+}
+
+// want records one finding of rule r and reports whether it is to be emitted (the rule's cap is
+// not reached); the caller builds the message only then.
+func (c *checker) want(r int, sev Severity, line int) bool {
+	c.n[r]++
+	if c.n[r] <= perRuleCap(r) {
+		return true
+	}
+	if c.n[r] == perRuleCap(r)+1 {
+		c.moreLine[r] = line
+	}
+	if sev > c.moreSev[r] {
+		c.moreSev[r] = sev
+	}
+	return false
+}
+
+func (c *checker) emit(r int, sev Severity, line int, msg string) {
+	c.out = append(c.out, Finding{Rule: catalogue[r].ID, Severity: sev, Line: line, Message: msg})
+}
+
+// add is want+emit for findings whose message is cheap or rare.
+func (c *checker) add(r int, sev Severity, line int, msg string) {
+	if c.want(r, sev, line) {
+		c.emit(r, sev, line, msg)
+	}
+}
+
+// write feeds the next bytes of the message.
+func (c *checker) write(p []byte) {
+	if c.inHeader {
+		n, done := c.scanLines(p, true)
+		if done {
+			if len(c.hdr) == 0 && !c.hdrOver && n <= MaxHeaderBytes {
+				c.endHeader(p[:n]) // the whole header block is in p: use it in place
+			} else {
+				c.bufferHeader(p[:n])
+				c.endHeader(c.hdr)
+			}
+		} else {
+			c.bufferHeader(p)
+		}
+		p = p[n:]
+	}
+	if len(p) > 0 {
+		c.scanLines(p, false)
+	}
+}
+
+func (c *checker) bufferHeader(p []byte) {
+	if c.hdrOver {
+		return
+	}
+	if room := MaxHeaderBytes - len(c.hdr); len(p) > room {
+		c.hdr = append(c.hdr, p[:room]...)
+		c.hdrOver = true
+		c.add(rHeaderTooLarge, Warning, 0,
+			"header block is larger than "+strconv.Itoa(MaxHeaderBytes)+" bytes; only its first "+
+				strconv.Itoa(MaxHeaderBytes)+" bytes were checked")
+		return
+	}
+	c.hdr = append(c.hdr, p...)
+}
+
+// scanLines scans p line by line. In header mode it stops after the empty line that ends the header
+// block and returns how many bytes it consumed and true; otherwise it consumes all of p.
+func (c *checker) scanLines(p []byte, header bool) (int, bool) {
+	off := 0
+	for off < len(p) {
+		rest := p[off:]
+		i := bytes.IndexByte(rest, '\n')
+		seg := rest
+		if i >= 0 {
+			seg = rest[:i]
+		}
+		if len(seg) > 0 {
+			c.crs += int64(bytes.Count(seg, crByte))
+			if !c.hi && !header && hasHigh(seg) {
+				c.hi = true
+			}
+		}
+		if i < 0 {
+			// The line continues in the next write.
+			if !header && c.mime.active {
+				c.appendKeep(seg)
+			}
+			c.lineLen += int64(len(seg))
+			c.prevCR = seg[len(seg)-1] == '\r'
+			return len(p), false
+		}
+		crlf := (len(seg) > 0 && seg[len(seg)-1] == '\r') || (len(seg) == 0 && c.prevCR)
+		full := c.lineLen + int64(len(seg))
+		if crlf {
+			full--
+		}
+		var content []byte
+		if !header && c.mime.active {
+			if c.lineLen == 0 {
+				content = seg
+			} else {
+				c.appendKeep(seg)
+				content = c.keep[:c.keepN]
+			}
+			if int64(len(content)) > full {
+				content = content[:full]
+			}
+		}
+		off += i + 1
+		blank := full == 0
+		c.endLine(content, full, true, crlf, header)
+		if header && blank {
+			c.inHeader = false
+			return off, true
+		}
+	}
+	return off, false
+}
+
+var crByte = []byte{'\r'}
+
+func (c *checker) appendKeep(seg []byte) {
+	if c.keepN < lineKeep {
+		c.keepN += copy(c.keep[c.keepN:], seg)
+	}
+}
+
+// endLine finishes the current line: content is its first bytes (at most lineKeep, terminator
+// excluded; only filled for the MIME walker), full its length before the terminator.
+func (c *checker) endLine(content []byte, full int64, terminated, crlf, header bool) {
+	line := c.line
+	if full > 998 && c.want(rLineLength, Error, line) {
+		c.emit(rLineLength, Error, line, "line is "+strconv.FormatInt(full, 10)+
+			" octets long; SES allows at most 998 before CRLF")
+	}
+	if terminated && !crlf && c.want(rBareLF, Warning, line) {
+		c.emit(rBareLF, Warning, line, "line ends in a bare LF; mail lines end in CRLF")
+	}
+	bare := c.crs
+	if crlf {
+		bare--
+	}
+	if bare > 0 && c.want(rBareCR, Warning, line) {
+		c.emit(rBareCR, Warning, line, "line has a CR not followed by LF")
+	}
+	if c.hi && c.want(rBody8bit, Warning, line) {
+		c.emit(rBody8bit, Warning, line, "body has non-ASCII bytes; SES does not preserve 8-bit "+
+			"content when it modifies a message: use quoted-printable or base64")
+	}
+	if !header && c.mime.active {
+		c.mimeLine(content, full > lineKeep, line)
+	}
+	c.line++
+	c.lineLen, c.crs, c.prevCR, c.hi, c.keepN = 0, 0, false, false, 0
+}
+
+// finish completes the check: size is the message size (a lower bound when truncated).
+func (c *checker) finish(size int64, truncated bool) []Finding {
+	if c.lineLen > 0 {
+		var content []byte
+		if !c.inHeader && c.mime.active {
+			content = c.keep[:c.keepN]
+			if int64(len(content)) > c.lineLen {
+				content = content[:c.lineLen]
+			}
+		}
+		c.endLine(content, c.lineLen, false, false, c.inHeader)
+	}
+	if c.inHeader {
+		if !truncated {
+			c.add(rNoSeparator, Error, 0, "message has no empty line separating the header from the body")
+		}
+		c.inHeader = false
+		c.endHeader(c.hdr)
+	}
+	if !truncated {
+		c.mimeEOF()
+	}
+	c.checkSize(size, truncated)
+	if truncated {
+		c.add(rInputTruncated, Warning, 0, "input is larger than MaxBytes ("+strconv.FormatInt(size, 10)+
+			" bytes); the rest was not checked")
+	}
+	for r := range numRules {
+		if more := c.n[r] - perRuleCap(r); more > 0 {
+			c.emit(r, c.moreSev[r], c.moreLine[r], strconv.Itoa(more)+" more "+catalogue[r].ID+
+				" findings, the first at line "+strconv.Itoa(c.moreLine[r]))
+		}
+	}
+	slices.SortFunc(c.out, compareFindings)
+	return c.out
+}
+
+func compareFindings(a, b Finding) int {
+	if a.Line != b.Line {
+		if a.Line < b.Line {
+			return -1
+		}
+		return 1
+	}
+	if d := strings.Compare(a.Rule, b.Rule); d != 0 {
+		return d
+	}
+	if d := strings.Compare(a.Message, b.Message); d != 0 {
+		return d
+	}
+	return int(a.Severity) - int(b.Severity)
+}
+
+func (c *checker) checkSize(size int64, truncated bool) {
+	more := "is " + strconv.FormatInt(size, 10) + " bytes"
+	if truncated {
+		more = "is larger than " + strconv.FormatInt(size, 10) + " bytes"
+	}
+	switch t := c.opts.Target; t {
+	case TargetV1:
+		if size > LimitV1 {
+			c.add(rSize, Error, 0, "message "+more+"; the SES v1 API accepts at most 10485760 (10 MiB)")
+		}
+	case TargetV2, TargetSMTP, TargetAny:
+		api := "SES v2 API"
+		if t == TargetSMTP {
+			api = "SES SMTP interface"
+		} else if t == TargetAny {
+			api = "every SES API"
+		}
+		switch {
+		case size > LimitV2:
+			c.add(rSize, Error, 0, "message "+more+"; the "+api+" accepts at most 41943040 (40 MiB)")
+		case size > 40_000_000:
+			c.add(rSize, Warning, 0, "message "+more+"; SES documents 40 MB, read here as 40 MiB "+
+				"(unconfirmed): stay under 40000000 to be safe")
+		case t == TargetAny && size > LimitV1:
+			c.add(rSize, Warning, 0, "message "+more+"; too large for the SES v1 API (10 MiB), "+
+				"fine for v2 and SMTP")
+		}
+	}
+}
+
+// hasHigh reports whether b has a byte >= 0x80.
+func hasHigh(b []byte) bool {
+	for len(b) >= 8 {
+		if binary.LittleEndian.Uint64(b)&0x8080808080808080 != 0 {
+			return true
+		}
+		b = b[8:]
+	}
+	for _, x := range b {
+		if x >= 0x80 {
+			return true
+		}
+	}
+	return false
+}
+
+// quote formats input for a finding message: Go-quoted (printable ASCII only) and at most 80
+// bytes of it.
+func quote(b []byte) string {
+	if len(b) > 80 {
+		return strconv.QuoteToASCII(string(b[:80])) + "..."
+	}
+	return strconv.QuoteToASCII(string(b))
+}
+
+func quoteString(s string) string {
+	if len(s) > 80 {
+		return strconv.QuoteToASCII(s[:80]) + "..."
+	}
+	return strconv.QuoteToASCII(s)
+}
