@@ -9,7 +9,8 @@ import (
 // complete lines only, with the same rules as Scanner, so Remove on buf[:end] removes exactly what
 // Remove on the whole message would.
 type headerEnd struct {
-	pos int // start of the first line not yet classified
+	pos  int // start of the first line not yet classified
+	scan int // bytes before this offset (and at or after pos) are known to hold no LF
 }
 
 // feed returns the offset at which the header block ends (just past the blank line, or at the start
@@ -17,11 +18,15 @@ type headerEnd struct {
 func (t *headerEnd) feed(buf []byte) (int, bool) {
 	for {
 		p := t.pos
-		i := bytes.IndexByte(buf[p:], '\n')
+		// Resume the LF search where the last call stopped, so a long line delivered in small
+		// reads costs linear, not quadratic, time.
+		from := max(p, t.scan)
+		i := bytes.IndexByte(buf[from:], '\n')
 		if i < 0 {
+			t.scan = len(buf)
 			return 0, false
 		}
-		next := p + i + 1
+		next := from + i + 1
 		if !(p > 0 && isWSP(buf[p])) { // not a continuation line
 			kind, _, _, _ := classifyLine(buf, p)
 			switch kind {

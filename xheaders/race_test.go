@@ -1,0 +1,5 @@
+//go:build race
+
+package xheaders_test
+
+const raceEnabled = true
