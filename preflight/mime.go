@@ -500,7 +500,7 @@ func unhex(b byte) byte {
 	if b <= '9' {
 		return b - '0'
 	}
-	return b|0x20 - 'a' + 10
+	return (b | 0x20) - 'a' + 10
 }
 
 // quotedString reads the quoted-string at v[i] (which is '"'), returning its unescaped content, the
