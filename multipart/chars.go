@@ -62,7 +62,7 @@ func hasEncodedWordStart(s string) bool {
 	return false
 }
 
-// lowerASCII reports whether s equals lower (an ASCII lower-case string) ignoring ASCII case.
+// equalFold reports whether s equals lower (an ASCII lower-case string) ignoring ASCII case.
 func equalFold(s, lower string) bool {
 	if len(s) != len(lower) {
 		return false
@@ -73,6 +73,26 @@ func equalFold(s, lower string) bool {
 			c += 'a' - 'A'
 		}
 		if c != lower[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// equalFoldASCII reports whether a and b are equal ignoring ASCII case.
+func equalFoldASCII(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
 			return false
 		}
 	}

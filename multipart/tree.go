@@ -203,7 +203,7 @@ func checkPartFields(p *Part) error {
 			return newErr(ErrInvalidPart, "parameter name= given together with Filename")
 		}
 		for j := 0; j < i; j++ {
-			if equalFold(p.Params[j].Name, pr.Name) {
+			if equalFoldASCII(p.Params[j].Name, pr.Name) {
 				return newErr(ErrInvalidPart, "duplicate parameter "+quote(pr.Name))
 			}
 		}

@@ -1,0 +1,546 @@
+package multipart_test
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"testing/iotest"
+
+	gomail "github.com/emersion/go-message/mail"
+	"github.com/sesraw/sesraw/multipart"
+)
+
+func leafOf(ct string, data string) *multipart.Part {
+	return &multipart.Part{ContentType: ct, Data: []byte(data)}
+}
+
+func TestNewTreeErrors(t *testing.T) {
+	self := &multipart.Part{ContentType: "multipart/mixed"}
+	self.Parts = []*multipart.Part{self}
+	shared := leafOf("text/plain", "x")
+	tests := []struct {
+		name string
+		root *multipart.Part
+		want error
+	}{
+		{"nil root", nil, multipart.ErrInvalidPart},
+		{"leaf with parts", &multipart.Part{ContentType: "text/plain", Parts: []*multipart.Part{leafOf("", "x")}}, multipart.ErrInvalidPart},
+		{"container without parts", &multipart.Part{ContentType: "multipart/mixed"}, multipart.ErrInvalidPart},
+		{"container with data", &multipart.Part{ContentType: "multipart/mixed", Data: []byte("x"), Parts: []*multipart.Part{leafOf("", "x")}}, multipart.ErrInvalidPart},
+		{"container with reader", &multipart.Part{ContentType: "multipart/mixed", Reader: strings.NewReader("x"), Parts: []*multipart.Part{leafOf("", "x")}}, multipart.ErrInvalidPart},
+		{"container base64", &multipart.Part{ContentType: "multipart/mixed", Encoding: multipart.Base64, Parts: []*multipart.Part{leafOf("", "x")}}, multipart.ErrInvalidPart},
+		{"container filename", &multipart.Part{ContentType: "multipart/mixed", Filename: "a", Parts: []*multipart.Part{leafOf("", "x")}}, multipart.ErrInvalidPart},
+		{"nil child", &multipart.Part{ContentType: "multipart/mixed", Parts: []*multipart.Part{nil}}, multipart.ErrInvalidPart},
+		{"cycle", self, multipart.ErrInvalidPart},
+		{"shared part", &multipart.Part{ContentType: "multipart/mixed", Parts: []*multipart.Part{shared, shared}}, multipart.ErrInvalidPart},
+		{"bad media type", leafOf("text", "x"), multipart.ErrInvalidPart},
+		{"bad media type 2", leafOf("text/pl ain", "x"), multipart.ErrInvalidPart},
+		{"bad media type 3", leafOf("text/plain; charset=x", "x"), multipart.ErrInvalidPart},
+		{"bad media type 4", leafOf("text/plain\r\nBcc: x", "x"), multipart.ErrInvalidPart},
+		{"bad media type 5", leafOf("/plain", "x"), multipart.ErrInvalidPart},
+		{"bad media type 6", leafOf("a/b/c", "x"), multipart.ErrInvalidPart},
+		{"cid with space", &multipart.Part{Data: []byte("x"), ContentID: "a b@c"}, multipart.ErrInvalidPart},
+		{"cid with CRLF", &multipart.Part{Data: []byte("x"), ContentID: "a\r\nb@c"}, multipart.ErrInvalidPart},
+		{"cid with brackets", &multipart.Part{Data: []byte("x"), ContentID: "<a@c>"}, multipart.ErrInvalidPart},
+		{"boundary param", &multipart.Part{ContentType: "multipart/mixed", Params: []multipart.Param{{"boundary", "x"}}, Parts: []*multipart.Part{leafOf("", "x")}}, multipart.ErrInvalidPart},
+		{"boundary param case", &multipart.Part{ContentType: "multipart/mixed", Params: []multipart.Param{{"BOUNDARY", "x"}}, Parts: []*multipart.Part{leafOf("", "x")}}, multipart.ErrInvalidPart},
+		{"param name", &multipart.Part{Data: []byte("x"), Params: []multipart.Param{{"a b", "x"}}}, multipart.ErrInvalidPart},
+		{"param name star", &multipart.Part{Data: []byte("x"), Params: []multipart.Param{{"name*", "x"}}}, multipart.ErrInvalidPart},
+		{"param value CRLF", &multipart.Part{Data: []byte("x"), Params: []multipart.Param{{"a", "x\r\ny"}}}, multipart.ErrInvalidPart},
+		{"duplicate param", &multipart.Part{Data: []byte("x"), Params: []multipart.Param{{"a", "1"}, {"A", "2"}}}, multipart.ErrInvalidPart},
+		{"name with filename", &multipart.Part{Data: []byte("x"), Filename: "f", Params: []multipart.Param{{"name", "g"}}}, multipart.ErrInvalidPart},
+		{"filename CRLF", &multipart.Part{Data: []byte("x"), Filename: "a\r\nb"}, multipart.ErrInvalidHeaderValue},
+		{"filename NUL", &multipart.Part{Data: []byte("x"), Filename: "a\x00b"}, multipart.ErrInvalidPart},
+		{"filename bad UTF-8", &multipart.Part{Data: []byte("x"), Filename: "a\xffb"}, multipart.ErrInvalidPart},
+		{"disposition", &multipart.Part{Data: []byte("x"), Disposition: "form-data"}, multipart.ErrInvalidPart},
+		{"extra field name", &multipart.Part{Data: []byte("x"), Header: []multipart.Field{{"X Y", "v"}}}, multipart.ErrInvalidHeaderName},
+		{"extra field boundary-like", &multipart.Part{Data: []byte("x"), Header: []multipart.Field{{"--x", "v"}}}, multipart.ErrInvalidHeaderName},
+		{"extra field value", &multipart.Part{Data: []byte("x"), Header: []multipart.Field{{"X-Y", "v\r\nBcc: z"}}}, multipart.ErrInvalidHeaderValue},
+		{"extra field reserved", &multipart.Part{Data: []byte("x"), Header: []multipart.Field{{"content-type", "text/html"}}}, multipart.ErrInvalidPart},
+		{"7bit non-ASCII", &multipart.Part{Data: []byte("é"), Encoding: multipart.SevenBit}, multipart.ErrInvalidPart},
+		{"7bit long line", &multipart.Part{Data: bytes.Repeat([]byte("a"), 999), Encoding: multipart.SevenBit}, multipart.ErrLineTooLong},
+		{"8bit long line", &multipart.Part{Data: bytes.Repeat([]byte("é"), 500), Encoding: multipart.EightBit}, multipart.ErrLineTooLong},
+		{"8bit NUL", &multipart.Part{ContentType: "application/x", Data: []byte("a\x00"), Encoding: multipart.EightBit}, multipart.ErrInvalidPart},
+		{"7bit bare CR", &multipart.Part{ContentType: "application/x", Data: []byte("a\rb"), Encoding: multipart.SevenBit}, multipart.ErrInvalidPart},
+		{"7bit bare LF non-text", &multipart.Part{ContentType: "application/x", Data: []byte("a\nb"), Encoding: multipart.SevenBit}, multipart.ErrInvalidPart},
+		{"unknown encoding", &multipart.Part{Data: []byte("x"), Encoding: 99}, multipart.ErrInvalidPart},
+		{"message base64", &multipart.Part{ContentType: "message/rfc822", Data: []byte("x"), Encoding: multipart.Base64}, multipart.ErrInvalidPart},
+		{"message not 7bit", &multipart.Part{ContentType: "message/rfc822", Data: []byte("Subject: é\r\n\r\n")}, multipart.ErrInvalidPart},
+		{"size differs from data", &multipart.Part{Data: []byte("x"), Size: 2}, multipart.ErrSizeMismatch},
+		{"negative size", &multipart.Part{Reader: strings.NewReader("x"), Size: -1}, multipart.ErrInvalidPart},
+		{"7bit container with 8bit part", &multipart.Part{ContentType: "multipart/mixed", Encoding: multipart.SevenBit, Parts: []*multipart.Part{{Data: []byte("é"), Encoding: multipart.EightBit}}}, multipart.ErrInvalidPart},
+	}
+	deep := leafOf("text/plain", "x")
+	for range 40 {
+		deep = &multipart.Part{ContentType: "multipart/mixed", Parts: []*multipart.Part{deep}}
+	}
+	tests = append(tests, struct {
+		name string
+		root *multipart.Part
+		want error
+	}{"too deep", deep, multipart.ErrInvalidPart})
+	for _, tt := range tests {
+		_, err := multipart.NewTree(tt.root, zeroRand{})
+		if !errors.Is(err, tt.want) {
+			t.Errorf("%s: NewTree error = %v, want %v", tt.name, err, tt.want)
+			continue
+		}
+		if !strings.HasPrefix(err.Error(), "multipart: ") {
+			t.Errorf("%s: error %q lacks the package prefix", tt.name, err)
+		}
+	}
+}
+
+func TestRandError(t *testing.T) {
+	root := &multipart.Part{ContentType: "multipart/mixed", Parts: []*multipart.Part{leafOf("", "x")}}
+	_, err := multipart.NewTree(root, iotest.ErrReader(io.ErrUnexpectedEOF))
+	if !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Fatalf("NewTree with a failing rand: %v", err)
+	}
+}
+
+func TestEncodingChoice(t *testing.T) {
+	tests := []struct {
+		name string
+		part *multipart.Part
+		want string
+	}{
+		{"short ASCII text", leafOf("text/plain", "Hello\r\nWorld\r\n"), "7bit"},
+		{"text with bare LF", leafOf("text/plain", "Hello\nWorld\n"), "7bit"}, // converted to CRLF
+		{"text line 76", leafOf("text/plain", strings.Repeat("a", 76)), "7bit"},
+		{"text line 77", leafOf("text/plain", strings.Repeat("a", 77)), "quoted-printable"},
+		{"text with =_", leafOf("text/plain", "a=_b"), "quoted-printable"},
+		{"text with bare CR", leafOf("text/plain", "a\rb"), "quoted-printable"},
+		{"text with NUL", leafOf("text/plain", "a\x00b"), "quoted-printable"},
+		{"mostly ASCII", leafOf("text/plain", "Grüße aus Köln, wir sehen uns bald wieder."), "quoted-printable"},
+		{"short, many escapes", leafOf("text/plain", "Grüße aus Köln"), "base64"}, // smaller wins
+		{"mostly non-ASCII", leafOf("text/plain", "日本語のテキストです"), "base64"},
+		{"binary", leafOf("image/png", "\x89PNG\r\n\x1a\n"), "base64"},
+		{"ASCII non-text", leafOf("application/json", `{"a":1}`), "7bit"},
+		{"ASCII non-text bare LF", leafOf("application/json", "{\n}\n"), "base64"},
+		{"reader", &multipart.Part{ContentType: "text/plain", Reader: strings.NewReader("hi")}, "base64"},
+		{"reader message", &multipart.Part{ContentType: "message/rfc822", Reader: strings.NewReader("Subject: x\r\n\r\nhi\r\n")}, "7bit"},
+		{"explicit 8bit", &multipart.Part{Data: []byte("Grüße"), Encoding: multipart.EightBit}, "8bit"},
+		{"explicit base64 text", &multipart.Part{Data: []byte("hi"), Encoding: multipart.Base64}, "base64"},
+		{"explicit QP binary", &multipart.Part{ContentType: "application/octet-stream", Data: []byte{0, 1, 2}, Encoding: multipart.QuotedPrintable}, "quoted-printable"},
+		{"message 7bit", leafOf("message/rfc822", "Subject: x\r\n\r\n"+strings.Repeat("long ", 30)+"\r\n"), "7bit"},
+	}
+	for _, tt := range tests {
+		hdr, body := build(t, tt.part, zeroRand{})
+		leaves := parseGoMessage(t, hdr, body)
+		if got := leaves[0].cte; got != tt.want {
+			t.Errorf("%s: encoding %q, want %q\n%s", tt.name, got, tt.want, hdr)
+		}
+	}
+}
+
+func TestTextCharset(t *testing.T) {
+	hdr, _ := build(t, leafOf("text/html", "<p>x</p>"), nil)
+	if want := "Content-Type: text/html; charset=utf-8\r\n"; !strings.HasPrefix(string(hdr), want) {
+		t.Errorf("header %q, want prefix %q", hdr, want)
+	}
+	hdr, _ = build(t, &multipart.Part{ContentType: "text/plain", Params: []multipart.Param{{"Charset", "us-ascii"}}, Data: []byte("x")}, nil)
+	if want := "Content-Type: text/plain; Charset=us-ascii\r\n"; !strings.HasPrefix(string(hdr), want) {
+		t.Errorf("header %q, want prefix %q", hdr, want)
+	}
+	hdr, _ = build(t, leafOf("image/png", "x"), nil)
+	if strings.Contains(string(hdr), "charset") {
+		t.Errorf("non-text part got a charset: %q", hdr)
+	}
+}
+
+// qpBody builds a text leaf with explicit quoted-printable and returns the encoded body.
+func qpBody(t *testing.T, ct, data string) string {
+	t.Helper()
+	_, body := build(t, &multipart.Part{ContentType: ct, Data: []byte(data), Encoding: multipart.QuotedPrintable}, zeroRand{})
+	checkLines(t, body, 76, true)
+	return string(body)
+}
+
+func TestQuotedPrintableLines(t *testing.T) {
+	a := func(n int) string { return strings.Repeat("a", n) }
+	tests := []struct{ in, want string }{
+		{a(75) + "\r\n", a(75) + "\r\n"},
+		{a(76) + "\r\n", a(76) + "\r\n"},
+		{a(77) + "\r\n", a(75) + "=\r\n" + "aa\r\n"},
+		{a(75), a(75)},
+		{a(76), a(76)},
+		{a(77), a(75) + "=\r\n" + "aa"},
+		{a(151), a(75) + "=\r\n" + a(76)},
+		{a(152), a(75) + "=\r\n" + a(75) + "=\r\n" + "aa"},
+		// An escape is never split: 73 + "=3D" ends at 76 only before a line break.
+		{a(73) + "=", a(73) + "=3D"},
+		{a(73) + "=\r\n", a(73) + "=3D\r\n"},
+		{a(73) + "=b", a(73) + "=\r\n=3Db"},
+		{a(72) + "=b", a(72) + "=3Db"},
+		{a(72) + "=bc", a(72) + "=3D=\r\nbc"},
+		{a(74) + "é", a(74) + "=\r\n=C3=A9"},
+		// Trailing whitespace before a line break or at the end is encoded.
+		{"a \r\nb\t\r\n", "a=20\r\nb=09\r\n"},
+		{"a ", "a=20"},
+		{"a b", "a b"},
+		{a(74) + " b", a(74) + " b"},
+		{a(74) + " bc", a(74) + " =\r\nbc"},
+		{a(75) + " \r\n", a(75) + "=\r\n=20\r\n"},
+		// Text: bare LF is a line break (written CRLF); bare CR is encoded.
+		{"a\nb\rc", "a\r\nb=0Dc"},
+		{"=_", "=3D_"},
+	}
+	for _, tt := range tests {
+		if got := qpBody(t, "text/plain", tt.in); got != tt.want {
+			t.Errorf("QP(%q) =\n%q\nwant\n%q", tt.in, got, tt.want)
+		}
+	}
+	// Non-text: nothing is converted; bare CR and LF are encoded.
+	if got, want := qpBody(t, "application/x", "a\nb\r\n"), "a=0Ab\r\n"; got != want {
+		t.Errorf("QP(non-text) = %q, want %q", got, want)
+	}
+}
+
+func TestBase64Lines(t *testing.T) {
+	for _, n := range []int{0, 1, 2, 3, 56, 57, 58, 114, 3647, 3648, 3649, 100000} {
+		data := make([]byte, n)
+		for i := range data {
+			data[i] = byte(i * 7)
+		}
+		p := &multipart.Part{ContentType: "application/octet-stream", Data: data}
+		hdr, body := build(t, p, nil)
+		checkLines(t, body, 76, false)
+		lines := strings.Split(strings.TrimSuffix(string(body), "\r\n"), "\r\n")
+		for i, l := range lines[:len(lines)-1] {
+			if len(l) != 76 {
+				t.Fatalf("n=%d: line %d has %d columns", n, i, len(l))
+			}
+		}
+		leaves := parseStd(t, hdr, body)
+		if !bytes.Equal(leaves[0].body, data) {
+			t.Fatalf("n=%d: base64 round trip differs", n)
+		}
+		// The same bytes from a Reader, in odd chunks, give the same body.
+		for _, r := range []io.Reader{bytes.NewReader(data), iotest.OneByteReader(bytes.NewReader(data)), iotest.HalfReader(bytes.NewReader(data))} {
+			_, body2 := build(t, &multipart.Part{ContentType: "application/octet-stream", Reader: r, Size: int64(n)}, nil)
+			if !bytes.Equal(body, body2) {
+				t.Fatalf("n=%d: Reader body differs from Data body", n)
+			}
+		}
+	}
+}
+
+func TestStreamingQPAndRaw(t *testing.T) {
+	inputs := []string{
+		"", "a", "a \r\n", strings.Repeat("x", 200) + "\r\n", "é\r\nb \t\r\n=", strings.Repeat("ab \r\n", 2000),
+		strings.Repeat("a", 74) + " \r", "tail\r",
+	}
+	for _, in := range inputs {
+		want := qpBody(t, "application/x", in)
+		for _, r := range []io.Reader{strings.NewReader(in), iotest.OneByteReader(strings.NewReader(in)), iotest.DataErrReader(strings.NewReader(in))} {
+			hdr, body := build(t, &multipart.Part{ContentType: "application/x", Reader: r, Encoding: multipart.QuotedPrintable}, nil)
+			if string(body) != want {
+				t.Fatalf("streamed QP(%q) =\n%q\nwant\n%q", in, body, want)
+			}
+			if got := parseStd(t, hdr, body)[0].body; string(got) != in {
+				t.Fatalf("QP round trip of %q = %q", in, got)
+			}
+		}
+	}
+	// Streamed 7bit/8bit content is validated on the fly.
+	rawTests := []struct {
+		in   string
+		enc  multipart.Encoding
+		want error
+	}{
+		{"ok\r\nfine\r\n", multipart.SevenBit, nil},
+		{"é\r\n", multipart.EightBit, nil},
+		{"é\r\n", multipart.SevenBit, multipart.ErrInvalidPart},
+		{"a\nb", multipart.SevenBit, multipart.ErrInvalidPart},
+		{"a\rb", multipart.EightBit, multipart.ErrInvalidPart},
+		{"a\r", multipart.EightBit, multipart.ErrInvalidPart},
+		{"a\x00", multipart.EightBit, multipart.ErrInvalidPart},
+		{strings.Repeat("a", 998) + "\r\n", multipart.SevenBit, nil},
+		{strings.Repeat("a", 999) + "\r\n", multipart.SevenBit, multipart.ErrLineTooLong},
+	}
+	for _, tt := range rawTests {
+		for _, r := range []io.Reader{strings.NewReader(tt.in), iotest.OneByteReader(strings.NewReader(tt.in))} {
+			tr, err := multipart.NewTree(&multipart.Part{ContentType: "application/x", Reader: r, Encoding: tt.enc}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var buf bytes.Buffer
+			_, err = tr.WriteBody(&buf)
+			if !errors.Is(err, tt.want) {
+				t.Errorf("raw %v %q: error %v, want %v", tt.enc, tt.in, err, tt.want)
+			}
+			if err == nil && buf.String() != tt.in {
+				t.Errorf("raw %v %q: wrote %q", tt.enc, tt.in, buf.String())
+			}
+		}
+	}
+}
+
+func TestSizeMismatch(t *testing.T) {
+	for _, enc := range []multipart.Encoding{multipart.Auto, multipart.QuotedPrintable, multipart.SevenBit} {
+		for _, size := range []int64{4, 6} {
+			p := &multipart.Part{ContentType: "application/x", Reader: strings.NewReader("hello"), Size: size, Encoding: enc}
+			tr, err := multipart.NewTree(p, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := tr.WriteBody(io.Discard); !errors.Is(err, multipart.ErrSizeMismatch) {
+				t.Errorf("enc %v, Size %d for 5 bytes: error %v", enc, size, err)
+			}
+		}
+	}
+	// Size 0 is unknown: any length is accepted and BodySize says so.
+	tr, err := multipart.NewTree(&multipart.Part{Reader: strings.NewReader("hello")}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := tr.BodySize(); ok {
+		t.Error("BodySize known for a Reader without Size")
+	}
+	if _, err := tr.WriteBody(io.Discard); err != nil {
+		t.Error(err)
+	}
+}
+
+type failWriter struct{ n int }
+
+func (w *failWriter) Write(p []byte) (int, error) {
+	if len(p) > w.n {
+		k := w.n
+		w.n = 0
+		return k, io.ErrClosedPipe
+	}
+	w.n -= len(p)
+	return len(p), nil
+}
+
+func TestWriteError(t *testing.T) {
+	root := sampleTree()
+	tr, err := multipart.NewTree(root, zeroRand{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := tr.WriteBody(&failWriter{n: 100})
+	if !errors.Is(err, io.ErrClosedPipe) || n != 100 {
+		t.Fatalf("WriteBody to a failing writer = %d, %v; want 100, ErrClosedPipe", n, err)
+	}
+	// A reader error is returned as is.
+	p := &multipart.Part{Reader: iotest.ErrReader(io.ErrNoProgress)}
+	tr, _ = multipart.NewTree(p, nil)
+	if _, err := tr.WriteBody(io.Discard); !errors.Is(err, io.ErrNoProgress) {
+		t.Fatalf("reader error: %v", err)
+	}
+}
+
+func sampleTree() *multipart.Part {
+	return &multipart.Part{ContentType: "multipart/mixed", Parts: []*multipart.Part{
+		{ContentType: "multipart/alternative", Parts: []*multipart.Part{
+			leafOf("text/plain", "Hello,\nthis is the text part. Grüße!\n"),
+			{ContentType: "multipart/related", Params: []multipart.Param{{"type", "text/html"}}, Parts: []*multipart.Part{
+				leafOf("text/html", `<p>Hello, <img src="cid:logo@example.com"></p>`),
+				{ContentType: "image/png", Disposition: "inline", ContentID: "logo@example.com", Filename: "logo.png", Data: []byte("\x89PNG\r\n\x1a\nfake")},
+			}},
+		}},
+		{ContentType: "application/pdf", Filename: "Résumé – final \"v2\".pdf", Data: bytes.Repeat([]byte{0xde, 0xad, 0xbe, 0xef}, 1000)},
+		{ContentType: "text/csv", Filename: "data.csv", Reader: strings.NewReader("a,b\r\n1,2\r\n"), Size: 10},
+		{ContentType: "text/plain", Header: []multipart.Field{{"X-Note", "Grüße"}}, Data: []byte("=_ looks like a boundary start")},
+	}}
+}
+
+func TestTreeRoundTrip(t *testing.T) {
+	hdr, body := build(t, sampleTree(), &seqRand{})
+	checkLines(t, body, 998, false)
+	want := []struct {
+		ct, body, filename, cid string
+	}{
+		{"text/plain", "Hello,\r\nthis is the text part. Grüße!\r\n", "", ""},
+		{"text/html", `<p>Hello, <img src="cid:logo@example.com"></p>`, "", ""},
+		{"image/png", "\x89PNG\r\n\x1a\nfake", "logo.png", "<logo@example.com>"},
+		{"application/pdf", strings.Repeat("\xde\xad\xbe\xef", 1000), "Résumé – final \"v2\".pdf", ""},
+		{"text/csv", "a,b\r\n1,2\r\n", "data.csv", ""},
+		{"text/plain", "=_ looks like a boundary start", "", ""},
+	}
+	for _, parse := range []func(testing.TB, []byte, []byte) []leaf{parseGoMessage, parseStd} {
+		leaves := parse(t, hdr, body)
+		if len(leaves) != len(want) {
+			t.Fatalf("%d leaves, want %d", len(leaves), len(want))
+		}
+		for i, w := range want {
+			l := leaves[i]
+			if l.contentType != w.ct || string(l.body) != w.body || l.dparams["filename"] != w.filename || l.cid != w.cid {
+				t.Errorf("leaf %d = %q %q filename %q cid %q\nwant %q %q filename %q cid %q", i, l.contentType, l.body, l.dparams["filename"], l.cid, w.ct, w.body, w.filename, w.cid)
+			}
+			if strings.HasPrefix(w.ct, "text/") && l.params["charset"] != "utf-8" {
+				t.Errorf("leaf %d: charset %q", i, l.params["charset"])
+			}
+		}
+	}
+	// go-message reads Content-Type name= (decoded from its encoded words) like the filename.
+	leaves := parseGoMessage(t, hdr, body)
+	if got := leaves[3].params["name"]; got != want[3].filename {
+		t.Errorf("go-message name= %q, want %q", got, want[3].filename)
+	}
+	// mail.CreateReader sees the attachments with their filenames.
+	msg := "From: a@example.com\r\nMIME-Version: 1.0\r\n" + string(hdr) + "\r\n" + string(body)
+	mr, err := gomail.CreateReader(strings.NewReader(msg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ah, ok := p.Header.(*gomail.AttachmentHeader); ok {
+			name, err := ah.Filename()
+			if err != nil {
+				t.Fatal(err)
+			}
+			names = append(names, name)
+		}
+	}
+	if got := strings.Join(names, "|"); got != "Résumé – final \"v2\".pdf|data.csv" {
+		t.Errorf("mail.Reader attachments %q", got)
+	}
+}
+
+func TestDeterministicAndUniqueBoundaries(t *testing.T) {
+	hdr1, body1 := build(t, sampleTree(), zeroRand{})
+	hdr2, body2 := build(t, sampleTree(), zeroRand{})
+	if !bytes.Equal(hdr1, hdr2) || !bytes.Equal(body1, body2) {
+		t.Fatal("output differs with the same fixed rand")
+	}
+	// Even with an all-zero rand, every boundary of the tree differs.
+	seen := map[string]bool{}
+	for _, l := range strings.Split(string(hdr1)+string(body1), "\r\n") {
+		if i := strings.Index(l, `boundary="`); i >= 0 {
+			b := l[i+len(`boundary="`) : len(l)-1]
+			if seen[b] {
+				t.Fatalf("boundary %q used twice", b)
+			}
+			seen[b] = true
+		}
+	}
+	if len(seen) != 3 {
+		t.Fatalf("found %d boundaries, want 3", len(seen))
+	}
+	// crypto/rand by default: two trees differ.
+	h1, _ := build(t, sampleTree(), nil)
+	h2, _ := build(t, sampleTree(), nil)
+	if bytes.Equal(h1, h2) {
+		t.Fatal("two trees with crypto/rand boundaries are identical")
+	}
+}
+
+// A 7bit body that holds the exact boundary a fixed rand will produce: the boundary changes.
+func TestBoundaryCollision(t *testing.T) {
+	probe := &multipart.Part{ContentType: "multipart/mixed", Parts: []*multipart.Part{leafOf("", "x")}}
+	hdr, _ := build(t, probe, zeroRand{})
+	b := hdr[strings.Index(string(hdr), `="`)+2 : len(hdr)-3]
+	evil := "line\r\n--" + string(b) + "\r\nContent-Type: text/html\r\n\r\nowned\r\n"
+	for _, enc := range []multipart.Encoding{multipart.SevenBit, multipart.Auto} {
+		root := &multipart.Part{ContentType: "multipart/mixed", Parts: []*multipart.Part{{Data: []byte(evil), Encoding: enc}}}
+		hdr, body := build(t, root, zeroRand{})
+		leaves := parseStd(t, hdr, body)
+		if len(leaves) != 1 || string(leaves[0].body) != evil {
+			t.Fatalf("enc %v: content broke out: %d leaves", enc, len(leaves))
+		}
+	}
+	// Streamed 7bit content cannot be checked in advance: writing it fails instead.
+	root := &multipart.Part{ContentType: "multipart/mixed", Parts: []*multipart.Part{{Reader: strings.NewReader(evil), Encoding: multipart.SevenBit}}}
+	tr, err := multipart.NewTree(root, zeroRand{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tr.WriteBody(io.Discard); !errors.Is(err, multipart.ErrInvalidPart) {
+		t.Fatalf("streamed content with the boundary: error %v", err)
+	}
+}
+
+func TestFilenames(t *testing.T) {
+	names := []string{
+		"report.pdf", "my report.pdf", "Résumé.pdf", `a"b.txt`, `back\slash.txt`, "../../etc/passwd", `C:\x\y.txt`,
+		"semi;colon.txt", "=?utf-8?q?x?=.txt", "tab\there.txt", strings.Repeat("long-name-", 20) + ".txt",
+		strings.Repeat("日本語", 40) + ".txt", "😀.png", "%41.txt", "it's.txt", "star*.txt", " lead.txt", "trail.txt ",
+		"a  b.txt", "\x01ctl.bin",
+	}
+	for _, name := range names {
+		p := &multipart.Part{ContentType: "application/octet-stream", Filename: name, Data: []byte("x")}
+		hdr, body := build(t, p, nil)
+		checkLines(t, hdr, 78, false)
+		std := parseStd(t, hdr, body)[0]
+		if std.dparams["filename"] != name {
+			t.Errorf("mime.ParseMediaType filename = %q, want %q\n%s", std.dparams["filename"], name, hdr)
+		}
+		if std.disposition != "attachment" {
+			t.Errorf("disposition %q", std.disposition)
+		}
+		gm := parseGoMessage(t, hdr, body)[0]
+		// go-message also runs RFC 2047 decoding over parameters, so a name that is literally an
+		// encoded word cannot survive it; everything else must.
+		if name != "=?utf-8?q?x?=.txt" {
+			if gm.dparams["filename"] != name || gm.params["name"] != name {
+				t.Errorf("go-message filename = %q, name = %q, want %q\n%s", gm.dparams["filename"], gm.params["name"], name, hdr)
+			}
+		}
+	}
+}
+
+// TestBodySizeMatches checks BodySize against what WriteBody writes for many random trees.
+func TestBodySizeMatches(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := 0; i < 300; i++ {
+		root := randomTree(r, 0)
+		build(t, root, zeroRand{})
+	}
+}
+
+func randomTree(r *rand.Rand, depth int) *multipart.Part {
+	if depth < 3 && r.IntN(3) == 0 {
+		kinds := []string{"multipart/mixed", "multipart/alternative", "multipart/related"}
+		p := &multipart.Part{ContentType: kinds[r.IntN(3)]}
+		for n := 1 + r.IntN(3); n > 0; n-- {
+			p.Parts = append(p.Parts, randomTree(r, depth+1))
+		}
+		return p
+	}
+	alphabet := []string{"a", " ", "\r\n", "\n", "é", "=", "_", "\t", "\x00", "\r", "日本", strings.Repeat("x", 80)}
+	var sb strings.Builder
+	for n := r.IntN(60); n > 0; n-- {
+		sb.WriteString(alphabet[r.IntN(len(alphabet))])
+	}
+	cts := []string{"text/plain", "text/html", "application/octet-stream", "image/png"}
+	p := &multipart.Part{ContentType: cts[r.IntN(len(cts))], Data: []byte(sb.String())}
+	switch r.IntN(4) {
+	case 1:
+		p.Encoding = multipart.QuotedPrintable
+	case 2:
+		p.Encoding = multipart.Base64
+	}
+	if r.IntN(3) == 0 {
+		p.Filename = "f" + sb.String()[:min(sb.Len(), 5)]
+		if checkNameOK(p.Filename) != nil {
+			p.Filename = "file.bin"
+		}
+	}
+	if r.IntN(4) == 0 {
+		p.Reader = bytes.NewReader(p.Data)
+		if r.IntN(2) == 0 {
+			p.Size = int64(len(p.Data))
+		}
+	}
+	return p
+}
+
+func checkNameOK(s string) error {
+	_, err := multipart.AppendTextField(nil, "X", s)
+	return err
+}
