@@ -290,13 +290,9 @@ func (s *Signer) appendSignatureState(st *signState, dst, header, bh []byte) ([]
 
 	st.buf = base64.StdEncoding.AppendEncode(st.buf[:0], bh)
 	dst, col = appendToken(dst, col, "bh=", st.buf, ";")
-	if col+3 > maxLineLen {
-		dst = append(dst, "\r\n b="...)
-		col = 3
-	} else {
-		dst = append(dst, " b="...)
-		col += 3
-	}
+	// b= last, on a line of its own.
+	dst = append(dst, "\r\n b="...)
+	col = 3
 
 	// The signature field itself, with an empty b= and without its final CRLF.
 	if s.headerRelaxed {
@@ -330,22 +326,25 @@ func (s *Signer) appendSignatureState(st *signState, dst, header, bh []byte) ([]
 	return dst, nil
 }
 
-// appendHName appends one h= entry: "h=Name" first, then ":Name", folding before the colon.
+// appendHName appends one h= entry: "h=Name" first, then ":Name", folding after the colon.
 func appendHName(dst []byte, col int, name string, first bool) ([]byte, int) {
-	sep := ":"
 	if first {
-		sep = " h="
-	}
-	if col+len(sep)+len(name)+1 > maxLineLen { // +1 for a possible final ';'
-		dst = append(dst, "\r\n "...)
-		col = 1
-		if first {
-			sep = "h="
+		if col+4+len(name) > maxLineLen { // " h=" + name + ':' or ';'
+			dst = append(dst, "\r\n h="...)
+			col = 3
+		} else {
+			dst = append(dst, " h="...)
+			col += 3
 		}
+	} else if col+2+len(name) > maxLineLen { // ':' + name + ':' or ';'
+		dst = append(dst, ":\r\n "...)
+		col = 1
+	} else {
+		dst = append(dst, ':')
+		col++
 	}
-	dst = append(dst, sep...)
 	dst = append(dst, name...)
-	return dst, col + len(sep) + len(name)
+	return dst, col + len(name)
 }
 
 // splitMessage splits raw at the empty line ending the header block. header keeps its final CRLF.
