@@ -1,0 +1,198 @@
+package sesapi
+
+import (
+	"net/mail"
+	"strconv"
+
+	"github.com/sesraw/sesraw/builder"
+	"github.com/sesraw/sesraw/xheaders"
+)
+
+// Operation names used in errors.
+const (
+	opRaw       = "SendRawEmail"
+	opEmail     = "SendEmail"
+	opTemplated = "SendTemplatedEmail"
+	opV2        = "sesv2.SendEmail"
+	opSMTP      = "SMTP"
+)
+
+func itoa(i int) string { return strconv.Itoa(i) }
+
+// builderFor returns a copy of the Sender's builder aimed at target.
+func (s *Sender) builderFor(t builder.Target) *builder.Builder {
+	var b builder.Builder
+	if s.Builder != nil {
+		b = *s.Builder
+	}
+	b.Target = t
+	return &b
+}
+
+// builderErr wraps an error of the builder (kept for errors.Is/As).
+func builderErr(op string, err error) error {
+	return &wrapped{op: op, err: err}
+}
+
+type wrapped struct {
+	op  string
+	err error
+}
+
+func (w *wrapped) Error() string { return "sesapi: " + w.op + ": " + w.err.Error() }
+func (w *wrapped) Unwrap() error { return w.err }
+
+// addrs holds a message's addresses as the builder normalizes them (ASCII; IDN domains in their
+// ASCII form).
+type addrs struct {
+	env  builder.Envelope // From: Return-Path if set, else From; To: To+Cc+Bcc deduplicated
+	from string           // the From address
+	rp   string           // the Return-Path address, "" when the message has none
+}
+
+// feedback is the address bounces go to: the Return-Path, else the From address.
+func (a *addrs) feedback() string {
+	if a.rp != "" {
+		return a.rp
+	}
+	return a.from
+}
+
+// addresses validates m with b and returns its normalized addresses.
+func addresses(op string, b *builder.Builder, m *builder.Message) (addrs, error) {
+	env, err := b.Envelope(m)
+	if err != nil {
+		return addrs{}, builderErr(op, err)
+	}
+	a := addrs{env: env, from: env.From}
+	if m.ReturnPath != "" {
+		a.rp = env.From
+		if a.from, err = normalize(op, b, m.From, m.From); err != nil {
+			return addrs{}, err
+		}
+	}
+	return a, nil
+}
+
+// normalize returns addr's address as the builder writes it to an envelope.
+func normalize(op string, b *builder.Builder, from, addr mail.Address) (string, error) {
+	env, err := b.Envelope(&builder.Message{From: from, To: []mail.Address{{Address: addr.Address}}})
+	if err != nil {
+		return "", builderErr(op, err)
+	}
+	if len(env.To) != 1 {
+		return "", &CheckError{Op: op, Field: "address", Reason: "the builder returned no envelope recipient for " + strconv.Quote(addr.Address), Err: ErrUnsupported}
+	}
+	return env.To[0], nil
+}
+
+// arnNames are the names under which an operation carries the three identity ARNs (parameter
+// names, or header names with the header method); they name the field in check errors.
+type arnNames struct{ source, from, returnPath string }
+
+var (
+	v1ParamNames  = arnNames{"SourceArn", "FromArn", "ReturnPathArn"}
+	headerNames   = arnNames{xheaders.SourceARN, xheaders.FromARN, xheaders.ReturnPathARN}
+	v2ParamNames  = arnNames{"FromEmailAddressIdentityArn", "FromEmailAddressIdentityArn", "FeedbackForwardingEmailAddressIdentityArn"}
+	sendEmailName = arnNames{"SourceArn", "SourceArn", "ReturnPathArn"}
+)
+
+// checkDelegation runs the identity checks of every operation:
+//
+//   - every identity ARN set must be usable in region (same region, or "*"; region "" skips);
+//   - the From address must be covered by the From ARN, else by the source ARN (SES documents
+//     that with SourceArn alone it sets From and Return-Path to that identity);
+//   - the address bounces go to (the Return-Path, else From) must be covered by the Return-Path
+//     ARN, else by the source ARN.
+//
+// Addresses with no ARN to cover them are the delegate's own business and are not checked.
+func checkDelegation(op, region string, h *xheaders.Headers, a *addrs, n arnNames) error {
+	if region != "" {
+		for _, r := range [...]struct {
+			field string
+			arn   xheaders.ARN
+		}{{n.source, h.SourceARN}, {n.from, h.FromARN}, {n.returnPath, h.ReturnPathARN}} {
+			if !r.arn.IsZero() && !r.arn.InRegion(region) {
+				return &CheckError{Op: op, Field: r.field,
+					Reason: "identity " + r.arn.String() + " is in region " + r.arn.Region + ", but the SES endpoint is in " + region,
+					Err:    ErrRegionMismatch}
+			}
+		}
+	}
+	fromField, fromARN := n.from, h.FromARN
+	if fromARN.IsZero() {
+		fromField, fromARN = n.source, h.SourceARN
+	}
+	if !fromARN.IsZero() && !fromARN.Covers(a.from) {
+		return &CheckError{Op: op, Field: fromField,
+			Reason: "identity " + fromARN.String() + " does not cover the From address " + strconv.Quote(a.from),
+			Err:    ErrNotCovered}
+	}
+	rpField, rpARN := n.returnPath, h.ReturnPathARN
+	if rpARN.IsZero() {
+		rpField, rpARN = n.source, h.SourceARN
+	}
+	if addr := a.feedback(); !rpARN.IsZero() && !rpARN.Covers(addr) {
+		return &CheckError{Op: op, Field: rpField,
+			Reason: "identity " + rpARN.String() + " does not cover the Return-Path address " + strconv.Quote(addr),
+			Err:    ErrNotCovered}
+	}
+	return nil
+}
+
+// checkRecipients checks the envelope: at most MaxRecipients recipients, every address ASCII.
+func checkRecipients(op, field string, a *addrs, more ...string) error {
+	if n := len(a.env.To); n > MaxRecipients {
+		return &CheckError{Op: op, Field: field, Reason: itoa(n) + " recipients, SES accepts at most " + itoa(MaxRecipients), Err: ErrTooManyRecipients}
+	}
+	for _, s := range [...]string{a.env.From, a.from, a.rp} {
+		if err := checkASCII(op, "From", s); err != nil {
+			return err
+		}
+	}
+	for _, s := range a.env.To {
+		if err := checkASCII(op, field, s); err != nil {
+			return err
+		}
+	}
+	for _, s := range more {
+		if err := checkASCII(op, "ReplyTo", s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func checkASCII(op, field, s string) error {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return &CheckError{Op: op, Field: field, Reason: "address " + strconv.Quote(s) + " is not 7-bit ASCII (SES does not support SMTPUTF8)", Err: ErrNonASCIIAddress}
+		}
+	}
+	return nil
+}
+
+// checkSize checks an encoded message against the target's limit.
+func checkSize(op string, t builder.Target, raw []byte) error {
+	if limit := t.Limit(); limit > 0 && int64(len(raw)) > limit {
+		return &SizeError{Op: op, Size: int64(len(raw)), Limit: limit}
+	}
+	return nil
+}
+
+// checkNotInRaw reports ErrConflict when raw still carries an X-SES header for a value that is sent
+// as a parameter (names: canonical header names). SES would let the parameter win, silently.
+func checkNotInRaw(op string, raw []byte, names ...string) error {
+	eff, err := xheaders.Read(raw)
+	if err != nil {
+		return builderErr(op, err)
+	}
+	for _, name := range names {
+		if v, ok := eff.Get(name); ok {
+			return &CheckError{Op: op, Field: name,
+				Reason: "the raw message carries " + name + ": " + strconv.Quote(v) + " although the value is sent as an API parameter",
+				Err:    ErrConflict}
+		}
+	}
+	return nil
+}

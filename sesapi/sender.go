@@ -1,0 +1,210 @@
+// Package sesapi turns a sesraw message (builder.Message) into aws-sdk-go-v2 inputs for Amazon
+// SES and sends it through the caller's client, after the checks that can be done before any
+// network call: the endpoint's region against the identity ARNs, the addresses each identity must
+// cover, the size limit of the chosen API after encoding, at most 50 recipients, ASCII addresses.
+//
+// # Operations
+//
+//   - SES v1 SendRawEmail ([Sender.RawEmailInput], [Sender.SendRawEmail]): raw MIME; sending
+//     authorization as API parameters or as X-SES-* headers ([Method]).
+//   - SES v1 SendEmail and SendTemplatedEmail ([Sender.EmailInput], [Sender.TemplatedEmailInput]):
+//     SES composes the MIME; only the SourceArn and ReturnPathArn parameters exist.
+//   - SES v2 SendEmail with raw content ([Sender.EmailV2Input], [Sender.SendEmailV2]).
+//   - SMTP ([Sender.SMTPMail]): the envelope and DATA; only the header method exists.
+//
+// # Precedence rules of SES, and what this package does about them
+//
+//   - v1 SendRawEmail: a parameter beats its header: SourceArn beats X-SES-SOURCE-ARN, FromArn
+//     beats X-SES-FROM-ARN, ReturnPathArn beats X-SES-RETURN-PATH-ARN.
+//   - Message tags: when both the Tags parameter and X-SES-MESSAGE-TAGS are given, SES uses only
+//     the parameter; it does not merge them.
+//   - v2 SendEmail raw: FromEmailAddressIdentityArn overrides both X-SES-SOURCE-ARN and
+//     X-SES-FROM-ARN in the raw content; FeedbackForwardingEmailAddressIdentityArn is the
+//     return-path analogue.
+//   - Which of ConfigurationSetName and X-SES-CONFIGURATION-SET wins is not documented.
+//
+// Because of these rules a value sent both ways would be silently overridden when the two differ,
+// so this package never sends a value both ways: with [ByParameters] the X-SES header of every
+// value that becomes a parameter is left out of the raw message, with [ByHeaders] no such
+// parameter is set, and a raw message that still carries a different value is an ErrConflict.
+//
+// Errors of the SES API (types such as *types.MessageRejected, smithy.APIError) are returned
+// wrapped with %w, so errors.As finds them.
+package sesapi
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ses"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
+
+	"github.com/sesraw/sesraw/builder"
+)
+
+// Method says how sending authorization and the other SES control values (configuration set,
+// message tags, list management, tenant) travel with a raw message.
+type Method int
+
+const (
+	// ByParameters puts every SES control value for which the operation has an API parameter into
+	// that parameter (v1: SourceArn, FromArn, ReturnPathArn, ConfigurationSetName, Tags; v2:
+	// FromEmailAddressIdentityArn, FeedbackForwardingEmailAddressIdentityArn,
+	// ConfigurationSetName, EmailTags, ListManagementOptions, TenantName) and leaves its X-SES
+	// header out of the raw message. Values without a parameter (v1 SendRawEmail: list management
+	// and tenant) stay in the raw message as headers, their only way.
+	ByParameters Method = iota
+	// ByHeaders writes every SES control value as an X-SES-* header at the top of the raw message
+	// and sets none of the parameters above. The raw bytes are then the same as for SMTP.
+	// Source and Destinations (the envelope) are still set. v1 SendEmail and SendTemplatedEmail
+	// have no raw message and refuse it with ErrUnsupported.
+	ByHeaders
+)
+
+// String returns "ByParameters" or "ByHeaders".
+func (m Method) String() string {
+	switch m {
+	case ByParameters:
+		return "ByParameters"
+	case ByHeaders:
+		return "ByHeaders"
+	}
+	return "Method(" + itoa(int(m)) + ")"
+}
+
+// Sender builds messages for SES operations and sends them through a caller's client.
+// The zero value uses a zero builder.Builder and ByParameters. A Sender is safe for concurrent use
+// when its Builder is.
+type Sender struct {
+	// Builder builds and validates messages; nil means a zero builder.Builder. Its Target is
+	// ignored: each operation builds for its own API's size limit.
+	Builder *builder.Builder
+	// Method selects how SES control values travel with raw messages.
+	Method Method
+}
+
+// RawEmailAPI is the part of *ses.Client that Sender.SendRawEmail uses.
+type RawEmailAPI interface {
+	SendRawEmail(ctx context.Context, in *ses.SendRawEmailInput, optFns ...func(*ses.Options)) (*ses.SendRawEmailOutput, error)
+	Options() ses.Options
+}
+
+// EmailAPI is the part of *ses.Client that Sender.SendEmail uses.
+type EmailAPI interface {
+	SendEmail(ctx context.Context, in *ses.SendEmailInput, optFns ...func(*ses.Options)) (*ses.SendEmailOutput, error)
+	Options() ses.Options
+}
+
+// TemplatedEmailAPI is the part of *ses.Client that Sender.SendTemplatedEmail uses.
+type TemplatedEmailAPI interface {
+	SendTemplatedEmail(ctx context.Context, in *ses.SendTemplatedEmailInput, optFns ...func(*ses.Options)) (*ses.SendTemplatedEmailOutput, error)
+	Options() ses.Options
+}
+
+// EmailV2API is the part of *sesv2.Client that Sender.SendEmailV2 uses.
+type EmailV2API interface {
+	SendEmail(ctx context.Context, in *sesv2.SendEmailInput, optFns ...func(*sesv2.Options)) (*sesv2.SendEmailOutput, error)
+	Options() sesv2.Options
+}
+
+var (
+	_ RawEmailAPI       = (*ses.Client)(nil)
+	_ EmailAPI          = (*ses.Client)(nil)
+	_ TemplatedEmailAPI = (*ses.Client)(nil)
+	_ EmailV2API        = (*sesv2.Client)(nil)
+)
+
+// v1Region returns the region the call will use: the client's, after the per-call options.
+func v1Region(op string, c interface{ Options() ses.Options }, optFns []func(*ses.Options)) (string, error) {
+	o := c.Options()
+	for _, f := range optFns {
+		f(&o)
+	}
+	return needRegion(op, o.Region)
+}
+
+func needRegion(op, region string) (string, error) {
+	if region == "" {
+		return "", &CheckError{Op: op, Field: "Region", Reason: "the client has no region, so the identity's region cannot be checked", Err: ErrNoRegion}
+	}
+	return region, nil
+}
+
+// SendRawEmail checks and builds m for SES v1 SendRawEmail (see RawEmailInput), with the region of
+// c (after optFns), then sends it with c and returns the SES message id. Nothing is sent when a
+// check fails. API errors are wrapped with %w.
+func (s *Sender) SendRawEmail(ctx context.Context, c RawEmailAPI, m *builder.Message, optFns ...func(*ses.Options)) (string, error) {
+	region, err := v1Region(opRaw, c, optFns)
+	if err != nil {
+		return "", err
+	}
+	in, err := s.RawEmailInput(region, m)
+	if err != nil {
+		return "", err
+	}
+	out, err := c.SendRawEmail(ctx, in, optFns...)
+	if err != nil {
+		return "", fmt.Errorf("sesapi: %w", err)
+	}
+	return aws.ToString(out.MessageId), nil
+}
+
+// SendEmail checks and converts m for SES v1 SendEmail (see EmailInput), with the region of c
+// (after optFns), then sends it with c and returns the SES message id.
+func (s *Sender) SendEmail(ctx context.Context, c EmailAPI, m *builder.Message, optFns ...func(*ses.Options)) (string, error) {
+	region, err := v1Region(opEmail, c, optFns)
+	if err != nil {
+		return "", err
+	}
+	in, err := s.EmailInput(region, m)
+	if err != nil {
+		return "", err
+	}
+	out, err := c.SendEmail(ctx, in, optFns...)
+	if err != nil {
+		return "", fmt.Errorf("sesapi: %w", err)
+	}
+	return aws.ToString(out.MessageId), nil
+}
+
+// SendTemplatedEmail checks and converts m for SES v1 SendTemplatedEmail (see
+// TemplatedEmailInput), with the region of c (after optFns), then sends it with c and returns the
+// SES message id.
+func (s *Sender) SendTemplatedEmail(ctx context.Context, c TemplatedEmailAPI, m *builder.Message, t Template, optFns ...func(*ses.Options)) (string, error) {
+	region, err := v1Region(opTemplated, c, optFns)
+	if err != nil {
+		return "", err
+	}
+	in, err := s.TemplatedEmailInput(region, m, t)
+	if err != nil {
+		return "", err
+	}
+	out, err := c.SendTemplatedEmail(ctx, in, optFns...)
+	if err != nil {
+		return "", fmt.Errorf("sesapi: %w", err)
+	}
+	return aws.ToString(out.MessageId), nil
+}
+
+// SendEmailV2 checks and builds m for SES v2 SendEmail with raw content (see EmailV2Input), with
+// the region of c (after optFns), then sends it with c and returns the SES message id.
+func (s *Sender) SendEmailV2(ctx context.Context, c EmailV2API, m *builder.Message, optFns ...func(*sesv2.Options)) (string, error) {
+	o := c.Options()
+	for _, f := range optFns {
+		f(&o)
+	}
+	region, err := needRegion(opV2, o.Region)
+	if err != nil {
+		return "", err
+	}
+	in, err := s.EmailV2Input(region, m)
+	if err != nil {
+		return "", err
+	}
+	out, err := c.SendEmail(ctx, in, optFns...)
+	if err != nil {
+		return "", fmt.Errorf("sesapi: %w", err)
+	}
+	return aws.ToString(out.MessageId), nil
+}

@@ -1,0 +1,333 @@
+package sesapi
+
+import (
+	"net/mail"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ses"
+	sestypes "github.com/aws/aws-sdk-go-v2/service/ses/types"
+
+	"github.com/sesraw/sesraw/builder"
+	"github.com/sesraw/sesraw/xheaders"
+)
+
+// RawEmailInput checks m and builds it into a SES v1 SendRawEmail input.
+//
+//   - RawMessage.Data: m built by the Sender's Builder (signed if it has a Signer), at most
+//     10 MB after encoding (v1 limit).
+//   - Source: the envelope sender (the Return-Path if m has one, else the From address); SES
+//     sends bounces there, in preference to a Return-Path header.
+//   - Destinations: To + Cc + Bcc, deduplicated; at most 50; Bcc appears nowhere else.
+//   - With ByParameters: SourceArn, FromArn, ReturnPathArn, ConfigurationSetName and Tags from
+//     m.SES, and the raw message has none of the matching X-SES headers. m.SES.ListManagement and
+//     Tenant have no SendRawEmail parameter and stay in the raw message as headers.
+//   - With ByHeaders: every m.SES value is an X-SES header in the raw message (the same bytes as
+//     for SMTP) and none of those parameters is set.
+//
+// SES's precedence, were both given: a parameter beats its header, and Tags replace
+// X-SES-MESSAGE-TAGS entirely. m.Delegate sets both the source and the From ARN, because users
+// report that with a From header in the raw message SES honours only FromArn.
+//
+// Checks (before anything is sent): every identity ARN is usable in region (region "" skips this
+// check); the From address is covered by the From ARN, else the source ARN; the Return-Path (else
+// From) address is covered by the Return-Path ARN, else the source ARN; addresses are ASCII; at
+// most 50 recipients; size. m is not modified.
+func (s *Sender) RawEmailInput(region string, m *builder.Message) (*ses.SendRawEmailInput, error) {
+	const op = opRaw
+	raw, a, h, err := s.buildRaw(op, builder.TargetV1, s.Method, region, m, func(h *xheaders.Headers) (*xheaders.Headers, []string) {
+		// Everything SendRawEmail has a parameter for leaves the header block.
+		return &xheaders.Headers{ListManagement: h.ListManagement, Tenant: h.Tenant},
+			[]string{xheaders.SourceARN, xheaders.FromARN, xheaders.ReturnPathARN, xheaders.ConfigurationSet, xheaders.MessageTags}
+	})
+	if err != nil {
+		return nil, err
+	}
+	in := &ses.SendRawEmailInput{
+		RawMessage:   &sestypes.RawMessage{Data: raw},
+		Source:       aws.String(a.env.From),
+		Destinations: a.env.To,
+	}
+	if s.Method == ByParameters {
+		in.SourceArn = arnParam(h.SourceARN)
+		in.FromArn = arnParam(h.FromARN)
+		in.ReturnPathArn = arnParam(h.ReturnPathARN)
+		in.ConfigurationSetName = strParam(h.ConfigurationSet)
+		in.Tags = v1Tags(h.Tags)
+	}
+	return in, nil
+}
+
+// buildRaw is the common part of the raw operations: validate the Method and m.SES, build m (with
+// the X-SES headers that move to parameters left out when ByParameters), and check.
+// strip returns the headers to keep in the raw message and the names of those left out.
+func (s *Sender) buildRaw(op string, t builder.Target, method Method, region string, m *builder.Message,
+	strip func(*xheaders.Headers) (*xheaders.Headers, []string)) ([]byte, addrs, *xheaders.Headers, error) {
+	if method != ByParameters && method != ByHeaders {
+		return nil, addrs{}, nil, &CheckError{Op: op, Field: "Method", Reason: "unknown method " + method.String(), Err: ErrUnsupported}
+	}
+	h := &m.SES
+	if err := h.Validate(); err != nil {
+		return nil, addrs{}, nil, builderErr(op, err)
+	}
+	mm := m
+	var moved []string
+	names := headerNames
+	if method == ByParameters {
+		c := *m
+		keep, left := strip(h)
+		c.SES, moved = *keep, left
+		mm = &c
+		names = v1ParamNames
+		if op == opV2 {
+			names = v2ParamNames
+		}
+	}
+	b := s.builderFor(t)
+	a, err := addresses(op, b, mm)
+	if err != nil {
+		return nil, addrs{}, nil, err
+	}
+	if err := checkRecipients(op, "Destinations", &a); err != nil {
+		return nil, addrs{}, nil, err
+	}
+	if err := checkDelegation(op, region, h, &a, names); err != nil {
+		return nil, addrs{}, nil, err
+	}
+	raw, err := b.Bytes(mm)
+	if err != nil {
+		return nil, addrs{}, nil, builderErr(op, err)
+	}
+	if err := checkSize(op, t, raw); err != nil {
+		return nil, addrs{}, nil, err
+	}
+	if err := checkNotInRaw(op, raw, moved...); err != nil {
+		return nil, addrs{}, nil, err
+	}
+	return raw, a, h, nil
+}
+
+// Template names the SES template of a SendTemplatedEmail call.
+type Template struct {
+	Name string // Template: the template's name (required)
+	ARN  string // TemplateArn: optional
+	Data string // TemplateData: JSON with the replacement values; empty means "{}"
+}
+
+// EmailInput checks m and converts it to a SES v1 SendEmail input, for callers who use that
+// operation. SES composes the MIME message itself, so:
+//
+//   - Source is the From address with its display name (RFC 2047 encoded when not ASCII);
+//     ReturnPath, ReplyToAddresses, Destination (To, Cc, Bcc, deduplicated, at most 50),
+//     Subject, Text and HTML (charset UTF-8) come from m.
+//   - Sending authorization is by parameter only: SourceArn (m.SES.SourceARN) and ReturnPathArn.
+//     SendEmail has no FromArn and no header method: Method ByHeaders, or a From ARN that differs
+//     from the source ARN, is ErrUnsupported. (A From ARN equal to the source ARN, as
+//     m.Delegate sets it, is carried by SourceArn, because Source is the From address here.)
+//   - ConfigurationSetName and Tags come from m.SES; list management and tenant have no
+//     SendEmail parameter (ErrUnsupported).
+//   - Attachments, custom headers and a DKIM Signer cannot be expressed (ErrUnsupported).
+//     m.Date and m.MessageID are not sent: SES sets both anyway.
+//
+// The checks are those of RawEmailInput except the size.
+func (s *Sender) EmailInput(region string, m *builder.Message) (*ses.SendEmailInput, error) {
+	c, err := s.composed(opEmail, region, m)
+	if err != nil {
+		return nil, err
+	}
+	return &ses.SendEmailInput{
+		Source:               aws.String(c.source),
+		Destination:          c.dest,
+		Message:              &sestypes.Message{Subject: content(m.Subject), Body: &sestypes.Body{Text: optContent(m.Text), Html: optContent(m.HTML)}},
+		ReplyToAddresses:     c.replyTo,
+		ReturnPath:           strParam(c.a.rp),
+		SourceArn:            arnParam(m.SES.SourceARN),
+		ReturnPathArn:        arnParam(m.SES.ReturnPathARN),
+		ConfigurationSetName: strParam(m.SES.ConfigurationSet),
+		Tags:                 v1Tags(m.SES.Tags),
+	}, nil
+}
+
+// TemplatedEmailInput checks m and converts it to a SES v1 SendTemplatedEmail input: as
+// EmailInput, with the subject and body taken from template t, so m must have no Subject, Text
+// or HTML (ErrUnsupported rather than dropping them). t.Name is required (ErrInvalidTemplate).
+func (s *Sender) TemplatedEmailInput(region string, m *builder.Message, t Template) (*ses.SendTemplatedEmailInput, error) {
+	const op = opTemplated
+	if t.Name == "" {
+		return nil, &CheckError{Op: op, Field: "Template", Reason: "the template name is empty", Err: ErrInvalidTemplate}
+	}
+	for _, f := range [...]struct{ name, v string }{{"Subject", m.Subject}, {"Text", m.Text}, {"HTML", m.HTML}} {
+		if f.v != "" {
+			return nil, &CheckError{Op: op, Field: f.name, Reason: "the template supplies the subject and body; the message's " + f.name + " would be dropped", Err: ErrUnsupported}
+		}
+	}
+	c, err := s.composed(op, region, m)
+	if err != nil {
+		return nil, err
+	}
+	data := t.Data
+	if data == "" {
+		data = "{}"
+	}
+	return &ses.SendTemplatedEmailInput{
+		Source:               aws.String(c.source),
+		Destination:          c.dest,
+		Template:             aws.String(t.Name),
+		TemplateArn:          strParam(t.ARN),
+		TemplateData:         aws.String(data),
+		ReplyToAddresses:     c.replyTo,
+		ReturnPath:           strParam(c.a.rp),
+		SourceArn:            arnParam(m.SES.SourceARN),
+		ReturnPathArn:        arnParam(m.SES.ReturnPathARN),
+		ConfigurationSetName: strParam(m.SES.ConfigurationSet),
+		Tags:                 v1Tags(m.SES.Tags),
+	}, nil
+}
+
+// composedMsg is what SendEmail and SendTemplatedEmail share.
+type composedMsg struct {
+	a       addrs
+	source  string
+	dest    *sestypes.Destination
+	replyTo []string
+}
+
+func (s *Sender) composed(op, region string, m *builder.Message) (*composedMsg, error) {
+	if s.Method != ByParameters {
+		return nil, &CheckError{Op: op, Field: "Method", Reason: op + " has no X-SES header method; only the SourceArn and ReturnPathArn parameters exist", Err: ErrUnsupported}
+	}
+	h := &m.SES
+	switch {
+	case !h.FromARN.IsZero() && h.SourceARN.IsZero():
+		return nil, &CheckError{Op: op, Field: "FromArn", Reason: op + " has no FromArn parameter; set the source ARN (Source is the From address here)", Err: ErrUnsupported}
+	case !h.FromARN.IsZero() && h.FromARN != h.SourceARN:
+		return nil, &CheckError{Op: op, Field: "FromArn", Reason: op + " has no FromArn parameter, and the From ARN " + h.FromARN.String() + " differs from the source ARN", Err: ErrUnsupported}
+	case h.ListManagement != nil:
+		return nil, &CheckError{Op: op, Field: "ListManagement", Reason: op + " has no list management parameter (use SES v2 SendEmail)", Err: ErrUnsupported}
+	case h.Tenant != "":
+		return nil, &CheckError{Op: op, Field: "Tenant", Reason: op + " has no tenant parameter (use SES v2 SendEmail)", Err: ErrUnsupported}
+	case len(m.Attachments) > 0:
+		return nil, &CheckError{Op: op, Field: "Attachments", Reason: op + " cannot carry attachments (use SendRawEmail)", Err: ErrUnsupported}
+	case len(m.Headers) > 0:
+		return nil, &CheckError{Op: op, Field: "Headers", Reason: op + " cannot carry custom headers (use SendRawEmail)", Err: ErrUnsupported}
+	case s.Builder != nil && s.Builder.Signer != nil:
+		return nil, &CheckError{Op: op, Field: "Signer", Reason: "SES composes the message of " + op + ", so it cannot carry our DKIM signature", Err: ErrUnsupported}
+	}
+	b := s.builderFor(builder.TargetV1)
+	if err := b.Validate(m); err != nil {
+		return nil, builderErr(op, err)
+	}
+	a, err := addresses(op, b, m)
+	if err != nil {
+		return nil, err
+	}
+	c := &composedMsg{a: a}
+	if c.source, err = formatAddr(op, b, m.From, m.From); err != nil {
+		return nil, err
+	}
+	if c.dest, err = v1Destination(op, b, m); err != nil {
+		return nil, err
+	}
+	for _, addr := range m.ReplyTo {
+		f, err := formatAddr(op, b, m.From, addr)
+		if err != nil {
+			return nil, err
+		}
+		c.replyTo = append(c.replyTo, f)
+	}
+	if err := checkRecipients(op, "Destination", &a, c.replyTo...); err != nil {
+		return nil, err
+	}
+	if err := checkDelegation(op, region, h, &a, sendEmailName); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// classes splits m's recipients into To, Cc and Bcc lists of normalized addresses formatted with
+// their display names, deduplicated across classes (case-insensitively) in the order To, Cc, Bcc,
+// as the builder's envelope is. SES writes the To and Cc header fields of composed messages from
+// them.
+func classes(op string, b *builder.Builder, m *builder.Message) (to, cc, bcc []string, err error) {
+	seen := make(map[string]bool, len(m.To)+len(m.Cc)+len(m.Bcc))
+	for _, cl := range [...]struct {
+		list []mail.Address
+		dst  *[]string
+	}{{m.To, &to}, {m.Cc, &cc}, {m.Bcc, &bcc}} {
+		for _, addr := range cl.list {
+			norm, err := normalize(op, b, m.From, addr)
+			if err != nil {
+				return nil, nil, nil, err
+			}
+			key := strings.ToLower(norm)
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			*cl.dst = append(*cl.dst, format(addr.Name, norm))
+		}
+	}
+	return to, cc, bcc, nil
+}
+
+func v1Destination(op string, b *builder.Builder, m *builder.Message) (*sestypes.Destination, error) {
+	to, cc, bcc, err := classes(op, b, m)
+	if err != nil {
+		return nil, err
+	}
+	return &sestypes.Destination{ToAddresses: to, CcAddresses: cc, BccAddresses: bcc}, nil
+}
+
+// formatAddr returns addr normalized and formatted with its display name.
+func formatAddr(op string, b *builder.Builder, from, addr mail.Address) (string, error) {
+	norm, err := normalize(op, b, from, addr)
+	if err != nil {
+		return "", err
+	}
+	return format(addr.Name, norm), nil
+}
+
+// format returns a bare address when name is empty, else "name <addr>" with the name quoted or
+// RFC 2047 encoded as net/mail does.
+func format(name, addr string) string {
+	if name == "" {
+		return addr
+	}
+	return (&mail.Address{Name: name, Address: addr}).String()
+}
+
+func content(s string) *sestypes.Content {
+	return &sestypes.Content{Data: aws.String(s), Charset: aws.String("UTF-8")}
+}
+
+func optContent(s string) *sestypes.Content {
+	if s == "" {
+		return nil
+	}
+	return content(s)
+}
+
+func arnParam(a xheaders.ARN) *string {
+	if a.IsZero() {
+		return nil
+	}
+	return aws.String(a.String())
+}
+
+func strParam(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return aws.String(s)
+}
+
+func v1Tags(tags []xheaders.Tag) []sestypes.MessageTag {
+	if len(tags) == 0 {
+		return nil
+	}
+	out := make([]sestypes.MessageTag, len(tags))
+	for i, t := range tags {
+		out[i] = sestypes.MessageTag{Name: aws.String(t.Name), Value: aws.String(t.Value)}
+	}
+	return out
+}
