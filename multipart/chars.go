@@ -8,11 +8,15 @@ const (
 	cAttr              // RFC 2231 attribute-char: token except * ' %
 	cVchar             // 0x21..0x7E
 	cCIDOK             // allowed in a Content-ID: atext plus . @ [ ]
+	cQPLit             // quoted-printable literal: 0x21..0x7E except '=', plus SP and TAB (not before a line break)
 )
 
 var class = func() (t [256]uint8) {
 	for c := 0x21; c <= 0x7e; c++ {
 		t[c] |= cVchar
+		if c != '=' {
+			t[c] |= cQPLit
+		}
 		if !isTSpecial(byte(c)) {
 			t[c] |= cToken
 			if c != '*' && c != '\'' && c != '%' {
@@ -29,6 +33,8 @@ var class = func() (t [256]uint8) {
 			t[c] |= cCIDOK
 		}
 	}
+	t[' '] |= cQPLit
+	t['\t'] |= cQPLit
 	return t
 }()
 

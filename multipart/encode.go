@@ -221,8 +221,9 @@ func (q *qpEncoder) encode(dst, p []byte, atEOF bool) ([]byte, int) {
 	i := 0
 	for i < end {
 		c := p[i]
-		// Fast run of literal octets that cannot end a line here.
-		if c > ' ' && c <= '~' && c != '=' && q.col < qpLineMax-2 && i+1 < end {
+		// Fast run of literal octets that cannot end a line here: none reaches column 74, and
+		// whitespace is taken only when the next octet is not CR or LF.
+		if q.col < qpLineMax-2 && i+1 < end && class[c]&cQPLit != 0 {
 			j := i
 			lim := i + (qpLineMax - 2 - q.col)
 			if lim > end-1 {
@@ -230,15 +231,17 @@ func (q *qpEncoder) encode(dst, p []byte, atEOF bool) ([]byte, int) {
 			}
 			for j < lim {
 				b := p[j]
-				if b <= ' ' || b > '~' || b == '=' {
+				if class[b]&cQPLit == 0 || (b <= ' ' && (p[j+1] == '\r' || p[j+1] == '\n')) {
 					break
 				}
 				j++
 			}
-			dst = append(dst, p[i:j]...)
-			q.col += j - i
-			i = j
-			continue
+			if j > i {
+				dst = append(dst, p[i:j]...)
+				q.col += j - i
+				i = j
+				continue
+			}
 		}
 		if c == '\r' && i+1 < len(p) && p[i+1] == '\n' {
 			dst = append(dst, '\r', '\n')

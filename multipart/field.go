@@ -296,9 +296,8 @@ func appendTextField(dst []byte, name, value string) ([]byte, error) {
 	e.start(dst, name)
 	runStart, runEnd := -1, -1
 	for s := 0; s < len(value); {
-		end := chunkEnd(value, s)
-		c := value[s:end]
-		if chunkNeedsEncoding(c, s == 0, end == len(value)) {
+		end, enc := nextChunk(value, s)
+		if enc {
 			if runStart < 0 {
 				runStart = s
 			}
@@ -308,7 +307,7 @@ func appendTextField(dst []byte, name, value string) ([]byte, error) {
 				e.encoded(value[runStart:runEnd])
 				runStart = -1
 			}
-			e.raw(0, c, "")
+			e.raw(0, value[s:end], "")
 		}
 		s = end + 1 // skip the lone space that ended the chunk
 	}
@@ -338,40 +337,42 @@ func plainShort(v string) bool {
 	return true
 }
 
-// chunkEnd returns the index of the next lone space (a space with a non-whitespace character on
-// both sides) at or after start+1, or len(v). Folding happens only at lone spaces: parsers
-// such as net/textproto collapse the whitespace around a fold to one space, which is lossless
+// nextChunk returns the end of the chunk of v starting at start, and whether that chunk must be
+// carried in encoded words. A chunk ends at the next lone space (a space with a non-whitespace
+// character on both sides) or at the end of v. Folding happens only at lone spaces: parsers such as
+// net/textproto and go-message collapse the whitespace around a fold to one space, which is lossless
 // only there.
-func chunkEnd(v string, start int) int {
-	for p := start + 1; p < len(v)-1; p++ {
-		if v[p] == ' ' && !isWSP(v[p-1]) && !isWSP(v[p+1]) {
-			return p
-		}
-	}
-	return len(v)
-}
-
-// chunkNeedsEncoding reports whether chunk c (text between lone spaces) must be carried in encoded
-// words: non-ASCII or control characters, "=?", whitespace at the start or end of the value
-// (parsers trim it), whitespace in a chunk too long for one line (encoded words can fold there
-// losslessly), or a chunk that cannot fit in 998 octets.
-func chunkNeedsEncoding(c string, first, last bool) bool {
-	if (first && isWSP(c[0])) || (last && isWSP(c[len(c)-1])) || len(c) > hardLimit-1 {
-		return true
-	}
+//
+// A chunk is encoded when it holds non-ASCII or control characters or "=?" (a decoder could take it
+// for an encoded word), when it starts or ends the value with whitespace (parsers trim it), when it
+// holds whitespace and is too long for one line (encoded words can fold there losslessly), or when
+// it cannot fit in 998 octets.
+func nextChunk(v string, start int) (end int, enc bool) {
 	ws := false
 	prev := byte(0)
-	for i := 0; i < len(c); i++ {
-		b := c[i]
+	end = len(v)
+	for p := start; p < len(v); p++ {
+		b := v[p]
 		switch {
-		case b == ' ' || b == '\t':
+		case b == ' ':
+			if p > start && p+1 < len(v) && !isWSP(prev) && !isWSP(v[p+1]) {
+				end = p
+				goto done
+			}
+			ws = true
+		case b == '\t':
 			ws = true
 		case class[b]&cVchar == 0:
-			return true
+			enc = true
 		case b == '?' && prev == '=':
-			return true
+			enc = true
 		}
 		prev = b
 	}
-	return ws && len(c) > softLimit-1
+done:
+	n := end - start
+	if isWSP(v[start]) && start == 0 || isWSP(v[end-1]) && end == len(v) || n > hardLimit-1 || ws && n > softLimit-1 {
+		enc = true
+	}
+	return end, enc
 }

@@ -3,7 +3,6 @@ package multipart_test
 import (
 	"bytes"
 	"encoding/base64"
-	"errors"
 	"io"
 	"mime"
 	stdmultipart "mime/multipart"
@@ -68,8 +67,6 @@ func fieldValue(t testing.TB, b []byte, name string) string {
 	s = s[len(name)+1:]
 	return strings.TrimPrefix(s, " ")
 }
-
-var errTooMany = errors.New("too many")
 
 // leaf is a decoded leaf entity.
 type leaf struct {
