@@ -1,9 +1,8 @@
-// Package multipart writes MIME bodies: part trees (multipart/mixed, alternative, related, any
-// nesting), transfer encodings, boundaries, and RFC 2047 / RFC 2231 header and parameter encoding,
-// always within the 998-octet line limit and with CRLF line endings.
-//
 // CONTRACT FILE: the exported API below is the agreed interface other packages code against.
 // Implementations may move to other files; signatures change only by agreement.
+// ADDED (no signature changed): type Error, the concrete error type behind the sentinels.
+// The package documentation is in doc.go.
+
 package multipart
 
 import (

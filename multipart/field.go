@@ -80,9 +80,12 @@ func (e *emitter) limit() int {
 
 // sep writes the separator before a segment of width w (or, for encoded words, the width of the
 // smallest encoded word that can start it), folding when the segment does not fit on this line.
-func (e *emitter) sep(w int) {
+func (e *emitter) sep(w int) { e.sepLimit(w, e.limit()) }
+
+// sepLimit is sep for a segment whose line must stay within limit.
+func (e *emitter) sepLimit(w, limit int) {
 	fold := false
-	if e.col+1+w > e.limit() {
+	if e.col+1+w > limit {
 		// After "Name:" a fold is only worth it when it makes the segment fit.
 		fold = !e.atColon || 1+w <= softLimit || e.col+1+w > hardLimit
 	}
@@ -147,7 +150,7 @@ func appendQuoted(dst []byte, s string) []byte {
 // whole, whitespace included.
 func (e *emitter) encoded(run string) {
 	useB := preferB(run)
-	e.sep(ewOverhead + firstCharWidth(run, useB))
+	e.sepLimit(ewOverhead+firstCharWidth(run, useB), ewLimit)
 	for {
 		room := ewLimit - e.col
 		if room > maxEWLen {

@@ -139,6 +139,10 @@ func TestAppendTextFieldLong(t *testing.T) {
 		strings.Repeat("=?", 100),
 		strings.Repeat("ab ", 26) + "é" + strings.Repeat(" cd", 30),
 	}
+	// An encoded word starting late on a line must still keep that line within 76 octets.
+	for n := 40; n < 75; n++ {
+		values = append(values, strings.Repeat("a", n)+" ab=?", strings.Repeat("a", n)+" é", strings.Repeat("a", n)+" x\x01")
+	}
 	for _, v := range values {
 		out, err := multipart.AppendTextField(nil, "Subject", v)
 		if err != nil {

@@ -135,7 +135,7 @@ func (e *emitter) param(name, value string) {
 func (e *emitter) ewParam(name, value string) {
 	e.semicolon()
 	useB := preferB(value)
-	e.sep(len(name) + 2 + ewOverhead + firstCharWidth(value, useB) + 2)
+	e.sepLimit(len(name)+2+ewOverhead+firstCharWidth(value, useB)+2, ewLimit)
 	e.dst = append(e.dst, name...)
 	e.dst = append(e.dst, '=', '"')
 	e.col += len(name) + 2

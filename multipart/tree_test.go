@@ -472,10 +472,18 @@ func TestFilenames(t *testing.T) {
 		strings.Repeat("日本語", 40) + ".txt", "😀.png", "%41.txt", "it's.txt", "star*.txt", " lead.txt", "trail.txt ",
 		"a  b.txt", "\x01ctl.bin",
 	}
+	for n := 1; n < 40; n++ {
+		names = append(names, strings.Repeat("a", n)+"é", strings.Repeat("é", n))
+	}
 	for _, name := range names {
 		p := &multipart.Part{ContentType: "application/octet-stream", Filename: name, Data: []byte("x")}
 		hdr, body := build(t, p, nil)
 		checkLines(t, hdr, 78, false)
+		for _, l := range strings.Split(string(hdr), "\r\n") {
+			if strings.Contains(l, "=?") && len(l) > 76 {
+				t.Errorf("line with an encoded word has %d octets: %q", len(l), l)
+			}
+		}
 		std := parseStd(t, hdr, body)[0]
 		if std.dparams["filename"] != name {
 			t.Errorf("mime.ParseMediaType filename = %q, want %q\n%s", std.dparams["filename"], name, hdr)
