@@ -22,7 +22,9 @@ const (
 	Tenant           = "X-SES-TENANT"
 )
 
-// Sentinel errors; every validation error wraps exactly one of them and is a *HeaderError.
+// Sentinel errors. Every validation error is a *HeaderError wrapping exactly one of the first five;
+// ErrAlreadyPresent is reported as a *HeaderError naming the field found; a malformed header block is
+// a *SyntaxError wrapping ErrMalformedHeader; ErrHeaderTooLarge is returned as is.
 var (
 	ErrInvalidARN            = errors.New("xheaders: invalid identity ARN")
 	ErrInvalidConfigSet      = errors.New("xheaders: invalid configuration set name")
@@ -36,7 +38,7 @@ var (
 
 // HeaderError reports an invalid value for one SES control header.
 type HeaderError struct {
-	Header string // canonical header name, e.g. X-SES-FROM-ARN
+	Header string // canonical header name, e.g. X-SES-FROM-ARN (empty from ParseARN; the name as written for ErrAlreadyPresent)
 	Value  string // the offending value (truncated to 80 bytes)
 	Reason string // human-readable reason
 	Err    error  // one of the sentinel errors above
@@ -115,8 +117,9 @@ func (a ARN) IsEmail() bool { return strings.IndexByte(a.Identity, '@') >= 0 }
 // you create and verify a domain identity called example.com, you don't need to create separate
 // subdomain identities for a.example.com, a.b.example.com" (SES Developer Guide, "Creating and
 // verifying identities", https://docs.aws.amazon.com/ses/latest/dg/creating-identities.html). A
-// subdomain verified separately in the same account has its own identity and settings; Covers
-// cannot see that and stays lenient (true).
+// subdomain verified separately in the same account has its own identity and settings, and the same
+// page says an address that only inherits verification cannot itself carry delegate-sending
+// policies; Covers cannot see either and stays lenient (true) for addresses under a domain identity.
 func (a ARN) Covers(addr string) bool { return a.covers(addr) }
 
 // InRegion reports whether the identity may be used through an SES endpoint in region:
@@ -126,8 +129,10 @@ func (a ARN) InRegion(region string) bool {
 }
 
 // Tag is one SES message tag. Name is 1..256 characters and Value 0..256 characters of
-// [A-Za-z0-9_-] ([API1]/[API2] MessageTag; the API states no minimum length for the value, so an
-// empty value is accepted: UNCONFIRMED). Tag names must be unique within a message.
+// [A-Za-z0-9_-] (SES API reference, MessageTag: "Contain only ASCII letters (a-z, A-Z), numbers
+// (0-9), underscores (_), or dashes (-). Contain 256 characters or fewer."). No minimum length is
+// stated for the value, so an empty value is accepted (UNCONFIRMED). Tag names must be unique within
+// a message (compared exactly). No maximum tag count is documented (UNCONFIRMED); none is enforced.
 type Tag struct{ Name, Value string }
 
 // ListOptions is the value of X-SES-LIST-MANAGEMENT-OPTIONS: "ContactList; topic=Topic".

@@ -57,18 +57,5 @@ func equalFoldASCII(a, b string) bool {
 	return true
 }
 
-// hasFoldSuffix reports whether b, a lower-case ASCII string, equals name ASCII-case-insensitively.
-func equalFoldLower(name []byte, b string) bool {
-	if len(name) != len(b) {
-		return false
-	}
-	for i := 0; i < len(b); i++ {
-		if lower(name[i]) != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
 // isWSP reports whether c is SP or HTAB.
 func isWSP(c byte) bool { return class[c]&cWSP != 0 }
