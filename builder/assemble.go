@@ -47,6 +47,7 @@ type assembly struct {
 
 	date    time.Time
 	id      []byte // Message-ID without angle brackets
+	idRand  [16]byte
 	hasPath bool   // some attachment comes from a file
 	inMem   bool   // every body is in memory (no Reader, no file)
 
@@ -117,20 +118,20 @@ func strBytes(s string) []byte {
 func (a *assembly) prepare() error {
 	b, m := a.b, a.m
 	if b.Target < TargetNone || b.Target > TargetSMTP {
-		return fieldErr("Builder.Target", "unknown target "+b.Target.String(), ErrInvalidTarget)
+		return fieldErr(fld("Builder.Target"), "unknown target "+b.Target.String(), ErrInvalidTarget)
 	}
 	if m.MessageID == "" && b.Hostname != "" && !dotAtom(b.Hostname) {
-		return fieldErr("Builder.Hostname", quote(b.Hostname)+" is not an ASCII domain name", ErrInvalidMessageID)
+		return fieldErr(fld("Builder.Hostname"), quote(b.Hostname)+" is not an ASCII domain name", ErrInvalidMessageID)
 	}
 
 	// Addresses.
 	if m.From.Address == "" {
-		return fieldErr("From", "no From address", ErrNoFrom)
+		return fieldErr(fld("From"), "no From address", ErrNoFrom)
 	}
-	if err := checkValue("From.Name", m.From.Name); err != nil {
+	if err := checkValue(fld("From.Name"), m.From.Name); err != nil {
 		return err
 	}
-	addr, err := normalizeAddr("From", m.From.Address)
+	addr, err := normalizeAddr(fld("From"), m.From.Address)
 	if err != nil {
 		return err
 	}
@@ -151,13 +152,13 @@ func (a *assembly) prepare() error {
 		return err
 	}
 	if m.ReturnPath != "" {
-		if a.returnPath, err = normalizeAddr("ReturnPath", m.ReturnPath); err != nil {
+		if a.returnPath, err = normalizeAddr(fld("ReturnPath"), m.ReturnPath); err != nil {
 			return err
 		}
 	}
 
 	// Other header values.
-	if err := checkValue("Subject", m.Subject); err != nil {
+	if err := checkValue(fld("Subject"), m.Subject); err != nil {
 		return err
 	}
 	if err := m.SES.Validate(); err != nil {
@@ -182,15 +183,15 @@ func (a *assembly) prepare() error {
 		}
 	}
 	if y := a.date.Year(); y < 1900 || y > 9999 {
-		return fieldErr(dateField, "year outside 1900..9999", ErrInvalidDate)
+		return fieldErr(fld(dateField), "year outside 1900..9999", ErrInvalidDate)
 	}
 
 	// Bodies.
 	if !utf8.ValidString(m.Text) {
-		return fieldErr("Text", "is not valid UTF-8", ErrInvalidUTF8)
+		return fieldErr(fld("Text"), "is not valid UTF-8", ErrInvalidUTF8)
 	}
 	if !utf8.ValidString(m.HTML) {
-		return fieldErr("HTML", "is not valid UTF-8", ErrInvalidUTF8)
+		return fieldErr(fld("HTML"), "is not valid UTF-8", ErrInvalidUTF8)
 	}
 	if err := a.attachments(); err != nil {
 		return err
@@ -216,11 +217,11 @@ func (a *assembly) prepare() error {
 	if m.MessageID != "" {
 		a.id = append(a.id, m.MessageID...)
 	} else {
-		var r [16]byte
-		if _, err := io.ReadFull(rnd, r[:]); err != nil {
+		r := a.idRand[:]
+		if _, err := io.ReadFull(rnd, r); err != nil {
 			return errors.Join(errors.New("builder: reading Builder.Rand for the Message-ID"), err)
 		}
-		a.id = hex.AppendEncode(a.id, r[:])
+		a.id = hex.AppendEncode(a.id, r)
 		a.id = append(a.id, '@')
 		if b.Hostname != "" {
 			a.id = append(a.id, b.Hostname...)
@@ -241,8 +242,8 @@ func (a *assembly) prepare() error {
 // addrList validates addresses and appends their header form to dst.
 func addrList(dst []multipart.Address, field string, list []mail.Address) ([]multipart.Address, error) {
 	for i := range list {
-		f := indexed(field, i)
-		if err := checkValue(f+".Name", list[i].Name); err != nil {
+		f := fldAt(field, i, "")
+		if err := checkValue(f.with(".Name"), list[i].Name); err != nil {
 			return dst, err
 		}
 		addr, err := normalizeAddr(f, list[i].Address)
@@ -269,13 +270,13 @@ func (a *assembly) recipients(dst []string) ([]string, error) {
 				}
 			}
 			if len(dst) == maxRecipients {
-				return dst, fieldErr("To", "more than 50 distinct To, Cc and Bcc addresses (SES counts each)", ErrTooManyRecipients)
+				return dst, fieldErr(fld("To"), "more than 50 distinct To, Cc and Bcc addresses (SES counts each)", ErrTooManyRecipients)
 			}
 			dst = append(dst, ad.Addr)
 		}
 	}
 	if len(dst) == 0 {
-		return dst, fieldErr("To", "no To, Cc or Bcc address", ErrNoRecipients)
+		return dst, fieldErr(fld("To"), "no To, Cc or Bcc address", ErrNoRecipients)
 	}
 	return dst, nil
 }
@@ -288,41 +289,41 @@ func (a *assembly) attachments() error {
 	inline := 0
 	for i := range m.Attachments {
 		at := &m.Attachments[i]
-		f := indexed("Attachments", i)
+		f := fldAt("Attachments", i, "")
 		name := at.Filename
 		if name == "" && at.Reader == nil && at.Data == nil && at.Path != "" {
 			name = filepath.Base(at.Path)
 		}
-		if err := checkValue(f+".Filename", name); err != nil {
+		if err := checkValue(f.with(".Filename"), name); err != nil {
 			return err
 		}
 		if !a.b.AllowUnsupportedAttachments && unsupportedExtension(name) {
-			return fieldErr(f+".Filename", quote(name)+" has an extension SES refuses (set Builder.AllowUnsupportedAttachments for other transports)", ErrUnsupportedExtension)
+			return fieldErr(f.with(".Filename"), quote(name)+" has an extension SES refuses (set Builder.AllowUnsupportedAttachments for other transports)", ErrUnsupportedExtension)
 		}
 		p := &a.atts[i]
 		*p = multipart.Part{Filename: name, Disposition: "attachment", ContentID: at.ContentID}
-		if err := contentType(p, f+".ContentType", at.ContentType); err != nil {
+		if err := contentType(p, f.with(".ContentType"), at.ContentType); err != nil {
 			return err
 		}
 		if at.Inline {
 			p.Disposition = "inline"
 			inline++
 			if at.ContentID == "" {
-				return fieldErr(f+".ContentID", "an inline attachment needs a ContentID (referenced as cid:ContentID)", ErrInvalidAttachment)
+				return fieldErr(f.with(".ContentID"), "an inline attachment needs a ContentID (referenced as cid:ContentID)", ErrInvalidAttachment)
 			}
 		}
 		if at.ContentID != "" {
-			if err := checkContentID(f+".ContentID", at.ContentID); err != nil {
+			if err := checkContentID(f.with(".ContentID"), at.ContentID); err != nil {
 				return err
 			}
 			for j := range i {
 				if strings.EqualFold(m.Attachments[j].ContentID, at.ContentID) {
-					return fieldErr(f+".ContentID", quote(at.ContentID)+" is also the ContentID of "+indexed("Attachments", j), ErrInvalidAttachment)
+					return fieldErr(f.with(".ContentID"), quote(at.ContentID)+" is also the ContentID of "+indexed("Attachments", j), ErrInvalidAttachment)
 				}
 			}
 		}
 		if at.Size < 0 {
-			return fieldErr(f+".Size", "negative size", ErrInvalidAttachment)
+			return fieldErr(f.with(".Size"), "negative size", ErrInvalidAttachment)
 		}
 		switch {
 		case at.Reader != nil:
@@ -333,17 +334,17 @@ func (a *assembly) attachments() error {
 		case at.Path != "":
 			fi, err := os.Stat(at.Path)
 			if err != nil {
-				return &FieldError{Field: f + ".Path", Reason: err.Error(), Err: errors.Join(ErrInvalidAttachment, err)}
+				return &FieldError{Field: f.with(".Path").String(), Reason: err.Error(), Err: errors.Join(ErrInvalidAttachment, err)}
 			}
 			if !fi.Mode().IsRegular() {
-				return fieldErr(f+".Path", quote(at.Path)+" is not a regular file", ErrInvalidAttachment)
+				return fieldErr(f.with(".Path"), quote(at.Path)+" is not a regular file", ErrInvalidAttachment)
 			}
 			p.Reader, p.Size = placeholder{}, fi.Size()
 			a.hasPath, a.inMem = true, false
 		}
 	}
 	if inline > 0 && a.m.HTML == "" {
-		return fieldErr("Attachments", "inline parts need an HTML body that references them by cid:", ErrInvalidAttachment)
+		return fieldErr(fld("Attachments"), "inline parts need an HTML body that references them by cid:", ErrInvalidAttachment)
 	}
 	return nil
 }
@@ -362,15 +363,15 @@ func (a *assembly) openFiles() error {
 		if at.Reader != nil || at.Data != nil || at.Path == "" {
 			continue
 		}
-		f := indexed("Attachments", i) + ".Path"
+		f := fldAt("Attachments", i, ".Path")
 		fh, err := os.Open(at.Path)
 		if err != nil {
-			return &FieldError{Field: f, Reason: err.Error(), Err: errors.Join(ErrInvalidAttachment, err)}
+			return &FieldError{Field: f.String(), Reason: err.Error(), Err: errors.Join(ErrInvalidAttachment, err)}
 		}
 		a.files = append(a.files, fh)
 		fi, err := fh.Stat()
 		if err != nil {
-			return &FieldError{Field: f, Reason: err.Error(), Err: errors.Join(ErrInvalidAttachment, err)}
+			return &FieldError{Field: f.String(), Reason: err.Error(), Err: errors.Join(ErrInvalidAttachment, err)}
 		}
 		a.atts[i].Reader, a.atts[i].Size = fh, fi.Size()
 	}
@@ -379,7 +380,7 @@ func (a *assembly) openFiles() error {
 
 // contentType sets p's media type from an Attachment.ContentType ("type/subtype", optionally with
 // parameters), or guesses it from the file name.
-func contentType(p *multipart.Part, field, ct string) error {
+func contentType(p *multipart.Part, field fieldName, ct string) error {
 	if ct == "" {
 		p.ContentType = guessType(p.Filename)
 		return nil
@@ -395,7 +396,7 @@ func contentType(p *multipart.Part, field, ct string) error {
 	} else {
 		mt, params, err := mime.ParseMediaType(ct)
 		if err != nil {
-			return &FieldError{Field: field, Reason: err.Error(), Err: errors.Join(ErrInvalidAttachment, err)}
+			return &FieldError{Field: field.String(), Reason: err.Error(), Err: errors.Join(ErrInvalidAttachment, err)}
 		}
 		p.ContentType = mt
 		keys := make([]string, 0, len(params))

@@ -55,8 +55,32 @@ const (
 	limitV2 = 40 << 20 // 41,943,040 (by analogy with v1; unconfirmed)
 )
 
-func fieldErr(field, reason string, err error) error {
-	return &FieldError{Field: field, Reason: reason, Err: err}
+// fieldName names a Message field; it is formatted only when an error is reported, so that
+// validating a valid message does not build strings.
+type fieldName struct {
+	base string
+	i    int // index into base, or -1
+	sub  string
+}
+
+func fld(base string) fieldName { return fieldName{base: base, i: -1} }
+
+func fldAt(base string, i int, sub string) fieldName { return fieldName{base: base, i: i, sub: sub} }
+
+func (f fieldName) with(sub string) fieldName {
+	f.sub = sub
+	return f
+}
+
+func (f fieldName) String() string {
+	if f.i < 0 {
+		return f.base + f.sub
+	}
+	return indexed(f.base, f.i) + f.sub
+}
+
+func fieldErr(field fieldName, reason string, err error) error {
+	return &FieldError{Field: field.String(), Reason: reason, Err: err}
 }
 
 // indexed returns field + "[" + i + "]".

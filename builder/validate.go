@@ -11,7 +11,7 @@ import (
 
 // checkValue rejects CR, LF and NUL (header injection) and invalid UTF-8 in a value that ends up in
 // the header block (encoded by the multipart package where it is not plain ASCII).
-func checkValue(field, s string) error {
+func checkValue(field fieldName, s string) error {
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
 		case '\r':
@@ -46,9 +46,9 @@ var atext = func() (t [256]bool) {
 }()
 
 // addrError is an invalid-address FieldError; CR, LF and NUL also match ErrHeaderInjection.
-func addrError(field, reason string, injection bool) error {
+func addrError(field fieldName, reason string, injection bool) error {
 	if injection {
-		return &FieldError{Field: field, Reason: reason, Err: errAddrInjection}
+		return &FieldError{Field: field.String(), Reason: reason, Err: errAddrInjection}
 	}
 	return fieldErr(field, reason, ErrInvalidAddress)
 }
@@ -64,7 +64,7 @@ const (
 // normalizeAddr validates a bare addr-spec (local@domain) and returns its ASCII form: the local part
 // as written (it must be ASCII: SES does not support SMTPUTF8, ses-facts 3.2), the domain converted
 // to punycode when it is internationalized. Nothing else is changed: no trimming, no angle brackets.
-func normalizeAddr(field, addr string) (string, error) {
+func normalizeAddr(field fieldName, addr string) (string, error) {
 	if addr == "" {
 		return "", addrError(field, "empty address", false)
 	}
@@ -159,35 +159,35 @@ func quote(s string) string {
 // dot-atom-text, or a no-fold-literal on the right.
 func checkMessageID(id string) error {
 	if id == "" {
-		return fieldErr("MessageID", "empty", ErrInvalidMessageID)
+		return fieldErr(fld("MessageID"), "empty", ErrInvalidMessageID)
 	}
-	if err := checkValue("MessageID", id); err != nil {
+	if err := checkValue(fld("MessageID"), id); err != nil {
 		return err
 	}
 	if id[0] == '<' || id[len(id)-1] == '>' {
-		return fieldErr("MessageID", "give the Message-ID without angle brackets", ErrInvalidMessageID)
+		return fieldErr(fld("MessageID"), "give the Message-ID without angle brackets", ErrInvalidMessageID)
 	}
 	at := strings.LastIndexByte(id, '@')
 	if at <= 0 || at == len(id)-1 {
-		return fieldErr("MessageID", quote(id)+" is not id-left@id-right", ErrInvalidMessageID)
+		return fieldErr(fld("MessageID"), quote(id)+" is not id-left@id-right", ErrInvalidMessageID)
 	}
 	if len(id) > 900 {
-		return fieldErr("MessageID", "longer than 900 octets", ErrInvalidMessageID)
+		return fieldErr(fld("MessageID"), "longer than 900 octets", ErrInvalidMessageID)
 	}
 	left, right := id[:at], id[at+1:]
 	if !dotAtom(left) {
-		return fieldErr("MessageID", "id-left of "+quote(id)+" is not a dot-atom", ErrInvalidMessageID)
+		return fieldErr(fld("MessageID"), "id-left of "+quote(id)+" is not a dot-atom", ErrInvalidMessageID)
 	}
 	if right[0] == '[' && right[len(right)-1] == ']' {
 		for i := 1; i < len(right)-1; i++ {
 			if c := right[i]; c <= ' ' || c >= 0x7f || c == '[' || c == ']' || c == '\\' {
-				return fieldErr("MessageID", "bad character in literal id-right of "+quote(id), ErrInvalidMessageID)
+				return fieldErr(fld("MessageID"), "bad character in literal id-right of "+quote(id), ErrInvalidMessageID)
 			}
 		}
 		return nil
 	}
 	if !dotAtom(right) {
-		return fieldErr("MessageID", "id-right of "+quote(id)+" is not a dot-atom", ErrInvalidMessageID)
+		return fieldErr(fld("MessageID"), "id-right of "+quote(id)+" is not a dot-atom", ErrInvalidMessageID)
 	}
 	return nil
 }
@@ -206,7 +206,7 @@ func dotAtom(s string) bool {
 
 // checkContentID checks a Content-ID without angle brackets: printable ASCII from atext, '.' and
 // '@' (a msg-id in practice, though clients accept ids without '@').
-func checkContentID(field, cid string) error {
+func checkContentID(field fieldName, cid string) error {
 	if err := checkValue(field, cid); err != nil {
 		return err
 	}
@@ -277,28 +277,28 @@ func checkHeaders(hs []Header) error {
 	for i := range hs {
 		h := &hs[i]
 		if !multipart.ValidFieldName(h.Name) {
-			return fieldErr(indexed("Headers", i)+".Name", quote(h.Name)+" is not a valid header field name (printable ASCII without ':' or space)", ErrInvalidHeaderName)
+			return fieldErr(fldAt("Headers", i, ".Name"), quote(h.Name)+" is not a valid header field name (printable ASCII without ':' or space)", ErrInvalidHeaderName)
 		}
 		if len(h.Name) > 200 {
-			return fieldErr(indexed("Headers", i)+".Name", "longer than 200 octets", ErrInvalidHeaderName)
+			return fieldErr(fldAt("Headers", i, ".Name"), "longer than 200 octets", ErrInvalidHeaderName)
 		}
 		if isSESName(h.Name) {
-			return fieldErr(indexed("Headers", i)+".Name", h.Name+" is an SES control header: set it through Message.SES, which validates it and writes it once at the top", ErrReservedHeader)
+			return fieldErr(fldAt("Headers", i, ".Name"), h.Name+" is an SES control header: set it through Message.SES, which validates it and writes it once at the top", ErrReservedHeader)
 		}
 		if len(h.Name) <= len(buf) {
 			ln := lowerName(buf[:], h.Name)
 			if reservedNames[string(ln)] || len(ln) > 8 && string(ln[:8]) == "content-" {
-				return fieldErr(indexed("Headers", i)+".Name", h.Name+" is written by the builder from the Message fields", ErrReservedHeader)
+				return fieldErr(fldAt("Headers", i, ".Name"), h.Name+" is written by the builder from the Message fields", ErrReservedHeader)
 			}
 			if singletonNames[string(ln)] {
 				for j := range i {
 					if strings.EqualFold(hs[j].Name, h.Name) {
-						return fieldErr(indexed("Headers", i)+".Name", h.Name+" may appear only once (SES rejects duplicates); first at "+indexed("Headers", j), ErrDuplicateHeader)
+						return fieldErr(fldAt("Headers", i, ".Name"), h.Name+" may appear only once (SES rejects duplicates); first at "+indexed("Headers", j), ErrDuplicateHeader)
 					}
 				}
 			}
 		}
-		if err := checkValue(indexed("Headers", i)+".Value", h.Value); err != nil {
+		if err := checkValue(fldAt("Headers", i, ".Value"), h.Value); err != nil {
 			return err
 		}
 	}
