@@ -48,8 +48,8 @@ type assembly struct {
 	date    time.Time
 	id      []byte // Message-ID without angle brackets
 	idRand  [16]byte
-	hasPath bool   // some attachment comes from a file
-	inMem   bool   // every body is in memory (no Reader, no file)
+	hasPath bool // some attachment comes from a file
+	inMem   bool // every body is in memory (no Reader, no file)
 
 	text, html, alt, related, mixed multipart.Part
 	altKids                         [2]*multipart.Part
