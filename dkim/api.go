@@ -1,8 +1,10 @@
-// Package dkim signs messages with DKIM (RFC 6376, RFC 8463) using a header profile that is safe for
-// Amazon SES, and verifies signatures as built and after SES removes its X-SES-* headers.
-//
 // CONTRACT FILE: the exported API below is the agreed interface other packages code against.
 // Implementations may move to other files; signatures change only by agreement.
+//
+// ADDED (dkim owner): Verify, VerifyAfterSESStrip, VerifyOptions, Result, VerifyError,
+// DefaultMaxVerifications, TXTRecord and the verification sentinels (verify.go, keys.go).
+// The package documentation is in doc.go.
+
 package dkim
 
 import (

@@ -98,8 +98,75 @@ func (b *bodyHasher) endLine() {
 var relaxedSpecial = [256]bool{'\r': true, ' ': true, '\t': true}
 
 // Write canonicalizes p into the hash. It never fails and never allocates.
+//
+// Lines that are already canonical (every line for simple; for relaxed, lines without HTAB, runs of
+// SP or trailing SP) are hashed straight from p, in one block per run of such lines; only other
+// lines, lines cut by a chunk boundary and bare CRs go through the byte-wise state machine.
 func (b *bodyHasher) Write(p []byte) (int, error) {
 	n := len(p)
+	for len(p) > 0 {
+		if !b.cr && !b.wsp && !b.line {
+			if p = b.fastLines(p); len(p) == 0 {
+				break
+			}
+		}
+		// One line the slow way: up to and including the CRLF that ends the current line.
+		m := len(p)
+		if b.cr && p[0] == '\n' {
+			m = 1
+		} else if k := bytes.Index(p, crlfRun[:2]); k >= 0 {
+			m = k + 2
+		}
+		b.step(p[:m])
+		p = p[m:]
+	}
+	return n, nil
+}
+
+// fastLines is called at the start of a line with nothing pending but empty lines. It hashes the
+// longest prefix of p made of complete canonical lines directly from p, keeps trailing empty lines
+// pending, and returns the rest of p.
+func (b *bodyHasher) fastLines(p []byte) []byte {
+	i, good, empty := 0, 0, 0
+	for i < len(p) {
+		k := bytes.IndexByte(p[i:], '\r')
+		if k < 0 || i+k+1 >= len(p) || p[i+k+1] != '\n' {
+			break // incomplete line, or a bare CR
+		}
+		if k == 0 {
+			empty++
+			i += 2
+			continue
+		}
+		if b.relaxed && !relaxedCanonical(p[i:i+k]) {
+			break
+		}
+		i += k + 2
+		good, empty = i, 0
+	}
+	if good > 0 {
+		b.startContent() // writes the empty lines held back before p
+		if b.n > 0 {
+			b.h.Write(b.buf[:b.n])
+			b.n = 0
+		}
+		b.h.Write(p[:good])
+		b.line = false
+	}
+	b.empties += empty
+	return p[i:]
+}
+
+var twoSP = []byte("  ")
+
+// relaxedCanonical reports whether a non-empty line (without its CRLF) is unchanged by relaxed body
+// canonicalization: no HTAB, no run of SP, no SP at the end.
+func relaxedCanonical(line []byte) bool {
+	return line[len(line)-1] != ' ' && bytes.IndexByte(line, '\t') < 0 && !bytes.Contains(line, twoSP)
+}
+
+// step runs the byte-wise canonicalization state machine over p.
+func (b *bodyHasher) step(p []byte) {
 	for len(p) > 0 {
 		if b.cr {
 			b.cr = false
@@ -138,7 +205,6 @@ func (b *bodyHasher) Write(p []byte) (int, error) {
 			p = p[j:]
 		}
 	}
-	return n, nil
 }
 
 // finish completes canonicalization: a CR left pending is content, the last line gets its CRLF,

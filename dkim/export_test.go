@@ -86,3 +86,6 @@ func crlf(s string) []byte {
 	}
 	return out
 }
+
+// Header15 is the realistic 15-field header block of the canonicalization tests and benchmarks.
+var Header15 = header15

@@ -289,7 +289,7 @@ func (s *Signer) appendSignatureState(st *signState, dst, header, bh []byte) ([]
 	col++
 
 	st.buf = base64.StdEncoding.AppendEncode(st.buf[:0], bh)
-	dst, col = appendToken(dst, col, "bh=", st.buf, ";")
+	dst, _ = appendToken(dst, col, "bh=", st.buf, ";")
 	// b= last, on a line of its own.
 	dst = append(dst, "\r\n b="...)
 	col = 3
