@@ -291,6 +291,27 @@ func TestRemoveToHeaderTooLarge(t *testing.T) {
 	}
 }
 
+// TestRemoveToLongMalformedLine: the header block ends at a malformed line; that line (body) may be
+// longer than MaxHeaderBytes without making the header too large.
+func TestRemoveToLongMalformedLine(t *testing.T) {
+	for _, first := range []string{"X-SES-TENANT: t\r\nFrom: a\r\n", ""} {
+		for _, line := range []string{"not a header ", ":", "a\x00"} {
+			msg := first + line + strings.Repeat("x", xheaders.MaxHeaderBytes+10) + "\r\nmore body\r\n"
+			want := xheaders.Remove(nil, []byte(msg))
+			var buf bytes.Buffer
+			n, err := xheaders.RemoveTo(&buf, iotest.HalfReader(strings.NewReader(msg)))
+			if err != nil || !bytes.Equal(buf.Bytes(), want) || n != int64(len(want)) {
+				t.Errorf("%q + %q: n=%d err=%v equal=%v", first, line, n, err, bytes.Equal(buf.Bytes(), want))
+			}
+		}
+	}
+	// A field name still being read is not decided yet: too large.
+	_, err := xheaders.RemoveTo(io.Discard, strings.NewReader("From: a\r\n"+strings.Repeat("x", xheaders.MaxHeaderBytes)))
+	if !errors.Is(err, xheaders.ErrHeaderTooLarge) {
+		t.Errorf("long name: %v", err)
+	}
+}
+
 func TestRemoveToErrors(t *testing.T) {
 	boom := errors.New("boom")
 	_, err := xheaders.RemoveTo(io.Discard, iotest.ErrReader(boom))

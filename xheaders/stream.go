@@ -40,6 +40,30 @@ func (t *headerEnd) feed(buf []byte) (int, bool) {
 	}
 }
 
+// pending reports whether the incomplete line at t.pos is already known to be malformed (its
+// field name is followed by a byte other than blanks and ':'), which ends the header block at t.pos.
+// readHeader asks only once, when the buffer limit is reached, so a long line costs linear time.
+func (t *headerEnd) pending(buf []byte) (int, bool) {
+	p := t.pos
+	if p >= len(buf) || (p > 0 && isWSP(buf[p])) {
+		return 0, false
+	}
+	q := p
+	for q < len(buf) && class[buf[q]]&cFtext != 0 {
+		q++
+	}
+	if q == p {
+		return p, true // empty field name (or a leading continuation line)
+	}
+	for q < len(buf) && isWSP(buf[q]) {
+		q++
+	}
+	if q == len(buf) || buf[q] == ':' {
+		return 0, false
+	}
+	return p, true
+}
+
 // readHeader reads from r until the header block is complete. It returns everything read (the header
 // block and possibly the first body bytes) and the header block's length.
 func readHeader(r io.Reader) ([]byte, int, error) {
@@ -60,17 +84,19 @@ func readHeader(r io.Reader) ([]byte, int, error) {
 			}
 			return buf, end, nil
 		}
-		if err == io.EOF {
-			if len(buf) > MaxHeaderBytes {
+		if len(buf) > MaxHeaderBytes {
+			if end, ok := t.pending(buf); ok && end <= MaxHeaderBytes {
+				return buf, end, nil
+			}
+			if err == nil || err == io.EOF {
 				return nil, 0, ErrHeaderTooLarge
 			}
+		}
+		if err == io.EOF {
 			return buf, len(buf), nil
 		}
 		if err != nil {
 			return nil, 0, err
-		}
-		if len(buf) > MaxHeaderBytes {
-			return nil, 0, ErrHeaderTooLarge
 		}
 		if n == 0 {
 			if empty++; empty >= 100 {
