@@ -7,6 +7,8 @@ type addrScan struct {
 	plain    []byte // mailbox bytes outside angle brackets, comments and white space
 	ang      []byte // bytes inside angle brackets
 	hadAngle bool
+
+	plainArr, angArr [128]byte // first backing arrays
 }
 
 // checkAddresses checks the addresses of an address field (From, To, ...).
@@ -19,8 +21,10 @@ func (c *checker) checkAddresses(top *topState, f *field, kind int) {
 		top.recipLine = f.line
 	}
 	if !c.walkAddrs(top, f, kind, collect) {
-		c.add(rAddressSyntax, Warning, f.line, addrHeaderNames[kind]+" has unbalanced quotes, comments, "+
-			"angle brackets or domain literals")
+		if c.want(rAddressSyntax, Warning, f.line) {
+			c.say(addrHeaderNames[kind] + " has unbalanced quotes, comments, " +
+				"angle brackets or domain literals")
+		}
 	}
 }
 
@@ -30,6 +34,9 @@ func (c *checker) checkAddresses(top *topState, f *field, kind int) {
 func (c *checker) walkAddrs(top *topState, f *field, kind int, collect bool) bool {
 	v := f.value
 	s := &top.scan
+	if s.plain == nil {
+		s.plain, s.ang = s.plainArr[:0], s.angArr[:0]
+	}
 	s.plain, s.ang, s.hadAngle = s.plain[:0], s.ang[:0], false
 	inAngle, ok := false, true
 	for i := 0; i < len(v); i++ {
@@ -129,14 +136,18 @@ func (c *checker) flushAddr(top *topState, f *field, kind int, collect bool) {
 	}
 	switch {
 	case hasHigh(addr):
-		c.add(rAddressNonASCII, Error, f.line, "address "+quote(addr)+" in "+addrHeaderNames[kind]+
-			" has non-ASCII characters; SES does not support SMTPUTF8: the domain must be Punycode and "+
-			"the local part ASCII")
+		if c.want(rAddressNonASCII, Error, f.line) {
+			c.say("address " + quote(addr) + " in " + addrHeaderNames[kind] +
+				" has non-ASCII characters; SES does not support SMTPUTF8: the domain must be Punycode and " +
+				"the local part ASCII")
+		}
 	case bytes.IndexByte(addr, '@') < 0:
-		c.add(rAddressSyntax, Warning, f.line, "address "+quote(addr)+" in "+addrHeaderNames[kind]+
-			" has no @domain")
+		if c.want(rAddressSyntax, Warning, f.line) {
+			c.say("address " + quote(addr) + " in " + addrHeaderNames[kind] +
+				" has no @domain")
+		}
 	}
-	if collect && len(top.from) < 50 {
-		top.from = append(top.from, string(addr))
+	if collect {
+		top.addFrom(addr)
 	}
 }

@@ -71,11 +71,7 @@ func (l *nameList) String() string {
 		if i > 0 {
 			s += ", "
 		}
-		if validFieldName(x) {
-			s += string(x)
-		} else {
-			s += quote(x)
-		}
+		s += fieldName(x)
 	}
 	if l.more {
 		s += ", ..."
@@ -180,15 +176,21 @@ func (c *checker) checkDKIM(f *field) {
 		if nprob > 3 {
 			problems += "; ..."
 		}
-		c.add(rDKIMSyntax, Warning, f.line, "DKIM-Signature is malformed: "+problems)
+		if c.want(rDKIMSyntax, Warning, f.line) {
+			c.say("DKIM-Signature is malformed: " + problems)
+		}
 	}
 	if stripped.n > 0 {
-		c.add(rDKIMSignsStripped, Error, f.line, "DKIM-Signature signs "+stripped.String()+
-			" (h=); SES removes X-SES-* headers before delivery, so the signature cannot verify")
+		if c.want(rDKIMSignsStripped, Error, f.line) {
+			c.say("DKIM-Signature signs " + stripped.String() +
+				" (h=); SES removes X-SES-* headers before delivery, so the signature cannot verify")
+		}
 	}
 	if rewritten.n > 0 {
-		c.add(rDKIMSignsRewritten, Error, f.line, "DKIM-Signature signs "+rewritten.String()+
-			" (h=); SES overrides these headers, so the signature breaks (AWS: don't sign Message-ID, "+
-			"Date, Return-Path, Bounces-To)")
+		if c.want(rDKIMSignsRewritten, Error, f.line) {
+			c.say("DKIM-Signature signs " + rewritten.String() +
+				" (h=); SES overrides these headers, so the signature breaks (AWS: don't sign Message-ID, " +
+				"Date, Return-Path, Bounces-To)")
+		}
 	}
 }

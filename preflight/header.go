@@ -17,55 +17,75 @@ type field struct {
 	line  int
 }
 
-// splitFields appends the fields of header block b (its first line is line0) to dst. It stops at
-// the first empty line. Lines that are not fields are reported under rule bad.
-func (c *checker) splitFields(dst []field, b []byte, line0 int, bad int) []field {
-	line := line0
-	cur := -1 // field that continuation lines extend; -1 none yet, -2 after a bad line
-	valStart := 0
-	for pos := 0; pos < len(b); line++ {
-		end, next := len(b), len(b)
-		if i := bytes.IndexByte(b[pos:], '\n'); i >= 0 {
-			end, next = pos+i, pos+i+1
-		}
-		l, lpos := b[pos:end], pos
-		pos = next
-		if len(l) > 0 && l[len(l)-1] == '\r' {
-			l = l[:len(l)-1]
-		}
+// fieldIter walks the fields of a header block without storing them.
+type fieldIter struct {
+	b       []byte
+	pos     int
+	line    int // number of the line at pos
+	bad     int // rule that reports lines that are not fields
+	started bool
+	done    bool
+}
+
+func (c *checker) fields(b []byte, line0, bad int) fieldIter {
+	return fieldIter{b: b, line: line0, bad: bad}
+}
+
+// readLine returns the line at it.pos without its line break, its offset and its number.
+func (it *fieldIter) readLine() ([]byte, int, int) {
+	b, pos, line := it.b, it.pos, it.line
+	end, next := len(b), len(b)
+	if i := bytes.IndexByte(b[pos:], '\n'); i >= 0 {
+		end, next = pos+i, pos+i+1
+	}
+	it.pos, it.line = next, line+1
+	l := b[pos:end]
+	if len(l) > 0 && l[len(l)-1] == '\r' {
+		l = l[:len(l)-1]
+	}
+	return l, pos, line
+}
+
+// next returns the next field, continuation lines included; false at the empty line that ends the
+// block, or at its end. Lines that are not fields are reported and skipped, with their
+// continuation lines.
+func (c *checker) next(it *fieldIter) (field, bool) {
+	for !it.done && it.pos < len(it.b) {
+		l, lpos, line := it.readLine()
 		if len(l) == 0 {
+			it.done = true
 			break
 		}
-		switch {
-		case l[0] == ' ' || l[0] == '\t':
-			if cur >= 0 {
-				dst[cur].value = b[valStart : lpos+len(l)]
-			} else if cur == -1 && c.want(bad, Error, line) {
-				c.emit(bad, Error, line, "header starts with a continuation line (leading white space)")
+		if l[0] == ' ' || l[0] == '\t' {
+			if !it.started && c.want(it.bad, Error, line) {
+				c.say("header starts with a continuation line (leading white space)")
 			}
-		default:
-			colon := bytes.IndexByte(l, ':')
-			if colon < 0 {
-				if c.want(bad, Error, line) {
-					c.emit(bad, Error, line, "line is not a header field (no colon): "+quote(l))
-				}
-				cur = -2
-				continue
-			}
-			name := trimRightWSP(l[:colon])
-			if !validFieldName(name) {
-				if c.want(bad, Error, line) {
-					c.emit(bad, Error, line, "invalid header field name "+quote(l[:colon]))
-				}
-				cur = -2
-				continue
-			}
-			valStart = lpos + colon + 1
-			dst = append(dst, field{name: name, value: b[valStart : lpos+len(l)], line: line})
-			cur = len(dst) - 1
+			it.started = true
+			continue
 		}
+		it.started = true
+		colon := bytes.IndexByte(l, ':')
+		if colon < 0 {
+			if c.want(it.bad, Error, line) {
+				c.say("line is not a header field (no colon): " + quote(l))
+			}
+			continue
+		}
+		name := trimRightWSP(l[:colon])
+		if !validFieldName(name) {
+			if c.want(it.bad, Error, line) {
+				c.say("invalid header field name " + quote(l[:colon]))
+			}
+			continue
+		}
+		end := lpos + len(l)
+		for it.pos < len(it.b) && (it.b[it.pos] == ' ' || it.b[it.pos] == '\t') {
+			l2, l2pos, _ := it.readLine()
+			end = l2pos + len(l2)
+		}
+		return field{name: name, value: it.b[lpos+colon+1 : end], line: line}, true
 	}
-	return dst
+	return field{}, false
 }
 
 func validFieldName(b []byte) bool {
@@ -99,6 +119,17 @@ func trimFWS(b []byte) []byte {
 		b = b[:len(b)-1]
 	}
 	return b
+}
+
+// maxXSESValue bounds the X-SES values handed to xheaders; no valid value comes near it.
+const maxXSESValue = 16 << 10
+
+// fieldName formats a header field name for a finding message.
+func fieldName(b []byte) string {
+	if len(b) <= 80 && validFieldName(b) {
+		return string(b)
+	}
+	return quote(b)
 }
 
 // unfold returns v without line breaks and without surrounding white space, as SES reads a value.
@@ -250,51 +281,77 @@ func addrKind(name []byte) int {
 
 // topState is what the header checks collect across fields.
 type topState struct {
-	from       []string // addresses of the first From field
+	fromBuf    []byte // addresses of the first From field, concatenated
+	fromEnds   []int  // end offset of each address in fromBuf
 	fromSeen   bool
 	recipients int
 	recipLine  int
 	scan       addrScan
+
+	fromArr [256]byte // first backing arrays
+	endsArr [8]int
+}
+
+// maxFrom bounds how many From addresses are kept for the ARN check.
+const maxFrom = 50
+
+func (t *topState) addFrom(addr []byte) {
+	if len(t.fromEnds) >= maxFrom {
+		return
+	}
+	if t.fromBuf == nil {
+		t.fromBuf, t.fromEnds = t.fromArr[:0], t.endsArr[:0]
+	}
+	t.fromBuf = append(t.fromBuf, addr...)
+	t.fromEnds = append(t.fromEnds, len(t.fromBuf))
 }
 
 // endHeader checks the top-level header block hb and sets up the MIME walk of the body.
 func (c *checker) endHeader(hb []byte) {
-	fs := c.splitFields(c.fields[:0], hb, 1, rHeaderSyntax)
-	c.fields = fs
-
 	var (
-		sFirst, sSecond, sCount [len(singletons)]int // field index+1, count
-		xFirst, xCount          [numXSES]int
-		xIgnored                [numXSES][8]int // lines of ignored instances
-		dkimLines               [2]int
-		dkimCount               int
+		sFirst, sSecond [len(singletons)]int // lines of the first two instances
+		sCount          [len(singletons)]int
+		sName           [len(singletons)][]byte // name of the first instance as written
+		xFirst          [numXSES]field
+		xCount          [numXSES]int
+		xIgnored        [numXSES][8]int // lines of ignored instances
+		dkimLines       [2]int
+		dkimCount       int
+		ent             entityFields
 	)
-	var top topState
-	for i := range fs {
-		f := &fs[i]
+	top := &c.top
+	it := c.fields(hb, 1, rHeaderSyntax)
+	for {
+		f, ok := c.next(&it)
+		if !ok {
+			break
+		}
 		if hasHigh(f.value) && c.want(rHeader8bit, Error, f.line) {
-			c.emit(rHeader8bit, Error, f.line, "header field "+string(f.name)+" has non-ASCII bytes; SES "+
+			c.say("header field " + fieldName(f.name) + " has non-ASCII bytes; SES " +
 				"requires a 7-bit header block: use RFC 2047 encoded-words")
 		}
 		if k := lookupFold(singletons[:], f.name); k >= 0 {
 			sCount[k]++
 			switch sCount[k] {
 			case 1:
-				sFirst[k] = i + 1
+				sFirst[k], sName[k] = f.line, f.name
 			case 2:
-				sSecond[k] = i + 1
+				sSecond[k] = f.line
 			}
 		}
+		ent.note(&f)
 		if xheaders.IsSESName(f.name) {
 			k := xsesIndex(f.name)
 			if k < 0 {
-				c.add(rXSESUnknown, Warning, f.line, "header "+quote(f.name)+" is not an X-SES header SES "+
-					"documents; SES removes X-SES headers before delivery, so this is likely a misspelling")
+				if c.want(rXSESUnknown, Warning, f.line) {
+					c.say("header " + quote(f.name) + " is not an X-SES header SES " +
+						"documents; SES removes X-SES headers before delivery, so this is likely a misspelling")
+				}
 				continue
 			}
 			xCount[k]++
 			if xCount[k] == 1 {
-				xFirst[k] = i + 1
+				xFirst[k] = f
 			} else if n := xCount[k] - 2; n < len(xIgnored[k]) {
 				xIgnored[k][n] = f.line
 			}
@@ -305,11 +362,11 @@ func (c *checker) endHeader(hb []byte) {
 				dkimLines[dkimCount] = f.line
 			}
 			dkimCount++
-			c.checkDKIM(f)
+			c.checkDKIM(&f)
 			continue
 		}
 		if k := addrKind(f.name); k != aNone {
-			c.checkAddresses(&top, f, k)
+			c.checkAddresses(top, &f, k)
 		}
 	}
 
@@ -317,30 +374,29 @@ func (c *checker) endHeader(hb []byte) {
 		if sCount[k] < 2 || singletons[k] == "dkim-signature" {
 			continue
 		}
-		first, second := &fs[sFirst[k]-1], &fs[sSecond[k]-1]
-		c.add(rDuplicateHeader, Error, second.line, string(first.name)+" appears "+strconv.Itoa(sCount[k])+
-			" times (first at line "+strconv.Itoa(first.line)+"); SES rejects the message: Duplicate header '"+
-			string(first.name)+"'")
+		if c.want(rDuplicateHeader, Error, sSecond[k]) {
+			c.say(string(sName[k]) + " appears " + strconv.Itoa(sCount[k]) + " times (first at line " +
+				strconv.Itoa(sFirst[k]) + "); SES rejects the message: Duplicate header '" + string(sName[k]) + "'")
+		}
 	}
-	if dkimCount > 1 {
-		c.add(rDKIMMultiple, Error, dkimLines[1], "message has "+strconv.Itoa(dkimCount)+
-			" DKIM-Signature fields (first at line "+strconv.Itoa(dkimLines[0])+"); SES rejects the message: "+
-			"Duplicate header 'DKIM-Signature'")
+	if dkimCount > 1 && c.want(rDKIMMultiple, Error, dkimLines[1]) {
+		c.say("message has " + strconv.Itoa(dkimCount) + " DKIM-Signature fields (first at line " +
+			strconv.Itoa(dkimLines[0]) + "); SES rejects the message: Duplicate header 'DKIM-Signature'")
 	}
-	if !top.fromSeen {
-		c.add(rMissingFrom, Error, 0, "message has no From header field")
+	if !top.fromSeen && c.want(rMissingFrom, Error, 0) {
+		c.say("message has no From header field")
 	}
-	if top.recipients > 50 {
-		c.add(rRecipients, Error, top.recipLine, "To, Cc and Bcc name "+strconv.Itoa(top.recipients)+
+	if top.recipients > 50 && c.want(rRecipients, Error, top.recipLine) {
+		c.say("To, Cc and Bcc name " + strconv.Itoa(top.recipients) +
 			" recipients; SES accepts at most 50 per message")
 	}
-	c.checkXSES(fs, &top, &xFirst, &xCount, &xIgnored, dkimCount > 0)
+	c.checkXSES(top, &xFirst, &xCount, &xIgnored, dkimCount > 0)
 
-	c.rootEntity(fs)
+	c.entity(&ent)
 }
 
 // checkXSES checks the X-SES headers SES will read: the first instance of each.
-func (c *checker) checkXSES(fs []field, top *topState, xFirst, xCount *[numXSES]int,
+func (c *checker) checkXSES(top *topState, xFirst *[numXSES]field, xCount *[numXSES]int,
 	xIgnored *[numXSES][8]int, signed bool) {
 	var arns [3]xheaders.ARN
 	var arnLine [3]int
@@ -349,7 +405,7 @@ func (c *checker) checkXSES(fs []field, top *topState, xFirst, xCount *[numXSES]
 			continue
 		}
 		name := knownXSES[k]
-		f := &fs[xFirst[k]-1]
+		f := &xFirst[k]
 		if xCount[k] > 1 {
 			msg := name + " appears " + strconv.Itoa(xCount[k]) + " times: SES uses the first (line " +
 				strconv.Itoa(f.line) + ") and ignores line"
@@ -366,30 +422,46 @@ func (c *checker) checkXSES(fs []field, top *topState, xFirst, xCount *[numXSES]
 			if more := xCount[k] - 1 - shown; more > 0 {
 				msg += " and " + strconv.Itoa(more) + " more"
 			}
-			c.add(rXSESDuplicate, Warning, xIgnored[k][0], msg)
+			if c.want(rXSESDuplicate, Warning, xIgnored[k][0]) {
+				c.say(msg)
+			}
+		}
+		if len(f.value) > maxXSESValue {
+			if c.want(rXSESMalformed, Error, f.line) {
+				c.say(name + " is longer than " + strconv.Itoa(maxXSESValue) + " bytes")
+			}
+			continue
 		}
 		v := unfold(f.value)
 		if v == "" {
-			c.add(rXSESMalformed, Error, f.line, name+" is empty")
+			if c.want(rXSESMalformed, Error, f.line) {
+				c.say(name + " is empty")
+			}
 			continue
 		}
 		switch k {
 		case xSource, xFrom, xReturnPath:
 			a, err := xheaders.ParseARN(v)
 			if err != nil {
-				c.add(rXSESMalformed, Error, f.line, name+" is not a valid identity ARN: "+reason(err))
+				if c.want(rXSESMalformed, Error, f.line) {
+					c.say(name + " is not a valid identity ARN: " + reason(err))
+				}
 				continue
 			}
 			arns[k], arnLine[k] = a, f.line
 		case xConfigSet:
 			h := xheaders.Headers{ConfigurationSet: v}
 			if err := h.Validate(); err != nil {
-				c.add(rConfigSetSyntax, Error, f.line, name+" is not a valid configuration set name: "+reason(err))
+				if c.want(rConfigSetSyntax, Error, f.line) {
+					c.say(name + " is not a valid configuration set name: " + reason(err))
+				}
 			}
 		case xTenant:
 			h := xheaders.Headers{Tenant: v}
 			if err := h.Validate(); err != nil {
-				c.add(rXSESMalformed, Error, f.line, name+" is not a valid tenant name: "+reason(err))
+				if c.want(rXSESMalformed, Error, f.line) {
+					c.say(name + " is not a valid tenant name: " + reason(err))
+				}
 			}
 		case xTags, xList:
 			// xheaders parses these values only from a header block: give it one.
@@ -399,17 +471,23 @@ func (c *checker) checkXSES(fs []field, top *topState, xFirst, xCount *[numXSES]
 			}
 			if err != nil {
 				if k == xTags {
-					c.add(rTagSyntax, Error, f.line, name+" is invalid: "+reason(err))
+					if c.want(rTagSyntax, Error, f.line) {
+						c.say(name + " is invalid: " + reason(err))
+					}
 				} else {
-					c.add(rXSESMalformed, Error, f.line, name+" is invalid: "+reason(err))
+					if c.want(rXSESMalformed, Error, f.line) {
+						c.say(name + " is invalid: " + reason(err))
+					}
 				}
 			}
 		}
 		c.targetNote(k, f.line)
 	}
 	if xCount[xList] > 0 && signed {
-		c.add(rListManagementSigned, Warning, fs[xFirst[xList]-1].line, "message carries "+xheaders.ListManagement+
-			" and a DKIM-Signature: SES cannot add unsubscribe links to a message signed before SES")
+		if c.want(rListManagementSigned, Warning, xFirst[xList].line) {
+			c.say("message carries " + xheaders.ListManagement +
+				" and a DKIM-Signature: SES cannot add unsubscribe links to a message signed before SES")
+		}
 	}
 
 	// Which ARN authorizes the From address: FromArn, else SourceArn.
@@ -417,16 +495,23 @@ func (c *checker) checkXSES(fs []field, top *topState, xFirst, xCount *[numXSES]
 	if arns[xFrom].IsZero() {
 		auth = xSource
 		if !arns[xSource].IsZero() && xCount[xFrom] == 0 && top.fromSeen {
-			c.add(rSourceARNWithoutFromARN, Warning, arnLine[xSource], xheaders.SourceARN+" without "+
-				xheaders.FromARN+": users report that SES needs the FromArn when the message has a From "+
-				"field; add "+xheaders.FromARN+" with the identity that covers the From address")
+			if c.want(rSourceARNWithoutFromARN, Warning, arnLine[xSource]) {
+				c.say(xheaders.SourceARN + " without " +
+					xheaders.FromARN + ": users report that SES needs the FromArn when the message has a From " +
+					"field; add " + xheaders.FromARN + " with the identity that covers the From address")
+			}
 		}
 	}
 	if a := arns[auth]; !a.IsZero() && (auth == xFrom || xCount[xFrom] == 0) {
-		for _, addr := range top.from {
+		start := 0
+		for _, end := range top.fromEnds {
+			addr := string(top.fromBuf[start:end])
+			start = end
 			if !a.Covers(addr) {
-				c.add(rARNNotCoveringFrom, Error, arnLine[auth], knownXSES[auth]+" identity "+
-					quoteString(a.Identity)+" does not cover the From address "+quoteString(addr))
+				if c.want(rARNNotCoveringFrom, Error, arnLine[auth]) {
+					c.say(knownXSES[auth] + " identity " +
+						quoteString(a.Identity) + " does not cover the From address " + quoteString(addr))
+				}
 			}
 		}
 	}
@@ -437,9 +522,11 @@ func (c *checker) checkXSES(fs []field, top *topState, xFirst, xCount *[numXSES]
 			continue
 		}
 		if c.opts.Region != "" && !a.InRegion(c.opts.Region) {
-			c.add(rARNRegion, Error, arnLine[k], knownXSES[k]+" names region "+quoteString(a.Region)+
-				"; the endpoint is in "+quoteString(c.opts.Region)+" and delegates can send only from the "+
-				"identity's region")
+			if c.want(rARNRegion, Error, arnLine[k]) {
+				c.say(knownXSES[k] + " names region " + quoteString(a.Region) +
+					"; the endpoint is in " + quoteString(c.opts.Region) + " and delegates can send only from the " +
+					"identity's region")
+			}
 		}
 		if a.Region == "*" {
 			continue
@@ -447,9 +534,11 @@ func (c *checker) checkXSES(fs []field, top *topState, xFirst, xCount *[numXSES]
 		if region == "" {
 			region, regionLine = a.Region, arnLine[k]
 		} else if a.Region != region {
-			c.add(rARNRegion, Warning, arnLine[k], knownXSES[k]+" names region "+quoteString(a.Region)+
-				" but the ARN at line "+strconv.Itoa(regionLine)+" names "+quoteString(region)+
-				"; one message goes through one regional endpoint")
+			if c.want(rARNRegion, Warning, arnLine[k]) {
+				c.say(knownXSES[k] + " names region " + quoteString(a.Region) +
+					" but the ARN at line " + strconv.Itoa(regionLine) + " names " + quoteString(region) +
+					"; one message goes through one regional endpoint")
+			}
 		}
 	}
 }
@@ -483,7 +572,9 @@ func (c *checker) targetNote(k, line int) {
 		}
 	}
 	if note != "" {
-		c.add(rXSESTarget, Info, line, note)
+		if c.want(rXSESTarget, Info, line) {
+			c.say(note)
+		}
 	}
 }
 

@@ -1,6 +1,7 @@
 package preflight
 
 import (
+	"bytes"
 	"io"
 	"mime"
 	"slices"
@@ -25,33 +26,53 @@ type walker struct {
 	hdrOver bool
 	parts   int
 	segs    []paramSeg // scratch for RFC 2231 continuations
+
+	stackBuf [4]frame // first backing arrays of stack and hdr
+	hdrBuf   [512]byte
 }
 
-// rootEntity checks the top-level entity's MIME fields and starts the walk if it is a multipart.
-func (c *checker) rootEntity(fs []field) { c.entity(fs) }
+// entityFields are the first Content-Type, Content-Disposition and Content-Transfer-Encoding
+// fields of an entity.
+type entityFields struct {
+	ct, cd, cte          field
+	hasCT, hasCD, hasCTE bool
+}
 
-// entity checks one entity's Content-Type, Content-Disposition and Content-Transfer-Encoding
-// (first instance of each); a multipart is pushed on the walker's stack.
-func (c *checker) entity(fs []field) {
+func (e *entityFields) note(f *field) {
+	switch {
+	case !e.hasCT && equalFold(f.name, "content-type"):
+		e.ct, e.hasCT = *f, true
+	case !e.hasCD && equalFold(f.name, "content-disposition"):
+		e.cd, e.hasCD = *f, true
+	case !e.hasCTE && equalFold(f.name, "content-transfer-encoding"):
+		e.cte, e.hasCTE = *f, true
+	}
+}
+
+// entity checks one entity's Content-Type, Content-Disposition and Content-Transfer-Encoding; a
+// multipart is pushed on the walker's stack.
+func (c *checker) entity(e *entityFields) {
 	var ct, cd, cte *field
-	for i := range fs {
-		f := &fs[i]
-		switch {
-		case ct == nil && equalFold(f.name, "content-type"):
-			ct = f
-		case cd == nil && equalFold(f.name, "content-disposition"):
-			cd = f
-		case cte == nil && equalFold(f.name, "content-transfer-encoding"):
-			cte = f
-		}
+	if e.hasCT {
+		ct = &e.ct
+	}
+	if e.hasCD {
+		cd = &e.cd
+	}
+	if e.hasCTE {
+		cte = &e.cte
 	}
 	var ctp, cdp params
 	if ct != nil {
 		ctp = c.parseParams(ct.value)
 		if ctp.bad != "" {
-			c.add(rMIMEParams, Warning, ct.line, "Content-Type is malformed: "+ctp.bad)
-		} else if slash := strings.IndexByte(string(ctp.typ), '/'); slash <= 0 || slash == len(ctp.typ)-1 {
-			c.add(rMIMEParams, Warning, ct.line, "Content-Type "+quote(ctp.typ)+" is not type/subtype")
+			if c.want(rMIMEParams, Warning, ct.line) {
+				c.say("Content-Type is malformed: " + ctp.bad)
+			}
+		} else if slash := bytes.IndexByte(ctp.typ, '/'); slash <= 0 || slash == len(ctp.typ)-1 {
+			if c.want(rMIMEParams, Warning, ct.line) {
+				c.say("Content-Type " + quote(ctp.typ) + " is not type/subtype")
+			}
 		}
 		if hasPrefixFold(ctp.typ, "multipart/") {
 			c.openMultipart(ct, &ctp)
@@ -61,7 +82,9 @@ func (c *checker) entity(fs []field) {
 	if cd != nil {
 		cdp = c.parseParams(cd.value)
 		if cdp.bad != "" {
-			c.add(rMIMEParams, Warning, cd.line, "Content-Disposition is malformed: "+cdp.bad)
+			if c.want(rMIMEParams, Warning, cd.line) {
+				c.say("Content-Disposition is malformed: " + cdp.bad)
+			}
 		}
 	}
 	reported := false
@@ -78,8 +101,10 @@ func (c *checker) entity(fs []field) {
 			if cte != nil {
 				enc = quote(trimFWS(cte.value))
 			}
-			c.add(rAttachmentEncoding, Info, line, "attachment is encoded as "+enc+"; the SES guide says "+
-				"attachments have to be base64")
+			if c.want(rAttachmentEncoding, Info, line) {
+				c.say("attachment is encoded as " + enc + "; the SES guide says " +
+					"attachments have to be base64")
+			}
 		}
 	}
 }
@@ -97,38 +122,53 @@ func (c *checker) checkFilename(name string, line int) bool {
 	if ext == "" {
 		return false
 	}
-	c.add(rAttachmentExtension, Error, line, "attachment "+quoteString(name)+" has the extension ."+ext+
-		", which SES does not accept")
+	if c.want(rAttachmentExtension, Error, line) {
+		c.say("attachment " + quoteString(name) + " has the extension ." + ext +
+			", which SES does not accept")
+	}
 	return true
 }
 
 func (c *checker) openMultipart(ct *field, p *params) {
 	w := &c.mime
 	if p.boundary == "" {
-		c.add(rMIMEStructure, Error, ct.line, string(p.typ)+" has no boundary parameter")
+		if c.want(rMIMEStructure, Error, ct.line) {
+			c.say(quote(p.typ) + " has no boundary parameter")
+		}
 		return
 	}
 	if !validBoundary(p.boundary) {
-		c.add(rMIMEParams, Warning, ct.line, "boundary "+quoteString(p.boundary)+" is not 1 to 70 "+
-			"characters of the RFC 2046 set")
+		if c.want(rMIMEParams, Warning, ct.line) {
+			c.say("boundary " + quoteString(p.boundary) + " is not 1 to 70 " +
+				"characters of the RFC 2046 set")
+		}
 	}
 	if len(p.boundary)+2 > lineKeep {
-		c.add(rMIMELimit, Warning, ct.line, "boundary is too long to follow; the MIME tree was not walked further")
+		if c.want(rMIMELimit, Warning, ct.line) {
+			c.say("boundary is too long to follow; the MIME tree was not walked further")
+		}
 		w.active = false
 		return
 	}
 	for _, fr := range w.stack {
 		if fr.boundary == p.boundary {
-			c.add(rMIMEStructure, Error, ct.line, "nested multipart reuses the boundary of the multipart "+
-				"at line "+strconv.Itoa(fr.line))
+			if c.want(rMIMEStructure, Error, ct.line) {
+				c.say("nested multipart reuses the boundary of the multipart " +
+					"at line " + strconv.Itoa(fr.line))
+			}
 			break
 		}
 	}
 	if len(w.stack) >= MaxMIMEDepth {
-		c.add(rMIMELimit, Warning, ct.line, "multiparts are nested more than "+strconv.Itoa(MaxMIMEDepth)+
-			" deep; the MIME tree was not walked further")
+		if c.want(rMIMELimit, Warning, ct.line) {
+			c.say("multiparts are nested more than " + strconv.Itoa(MaxMIMEDepth) +
+				" deep; the MIME tree was not walked further")
+		}
 		w.active = false
 		return
+	}
+	if w.stack == nil {
+		w.stack = w.stackBuf[:0]
 	}
 	w.stack = append(w.stack, frame{boundary: p.boundary, line: ct.line})
 	w.active = true
@@ -159,8 +199,10 @@ func (c *checker) mimeLine(content []byte, truncated bool, line int) {
 	}
 	if len(w.hdr)+len(content)+1 > MaxPartHeaderBytes {
 		w.hdrOver = true
-		c.add(rMIMELimit, Warning, line, "part header is larger than "+strconv.Itoa(MaxPartHeaderBytes)+
-			" bytes; the rest of it was not checked")
+		if c.want(rMIMELimit, Warning, line) {
+			c.say("part header is larger than " + strconv.Itoa(MaxPartHeaderBytes) +
+				" bytes; the rest of it was not checked")
+		}
 		return
 	}
 	w.hdr = append(w.hdr, content...)
@@ -201,7 +243,9 @@ func (c *checker) delimiter(k int, close bool, line int) {
 	}
 	if close {
 		if w.stack[k].parts == 0 {
-			c.add(rMIMEStructure, Error, w.stack[k].line, "multipart has no parts")
+			if c.want(rMIMEStructure, Error, w.stack[k].line) {
+				c.say("multipart has no parts")
+			}
 		}
 		w.stack = w.stack[:k]
 		if k == 0 {
@@ -212,29 +256,45 @@ func (c *checker) delimiter(k int, close bool, line int) {
 	w.stack[k].parts++
 	w.parts++
 	if w.parts > MaxMIMEParts {
-		c.add(rMIMELimit, Warning, line, "message has more than "+strconv.Itoa(MaxMIMEParts)+
-			" MIME parts; the rest was not walked")
+		if c.want(rMIMELimit, Warning, line) {
+			c.say("message has more than " + strconv.Itoa(MaxMIMEParts) +
+				" MIME parts; the rest was not walked")
+		}
 		w.active = false
 		return
+	}
+	if w.hdr == nil {
+		w.hdr = w.hdrBuf[:0]
 	}
 	w.inHdr, w.hdr, w.hdrOver, w.hdrLine = true, w.hdr[:0], false, line+1
 }
 
 func (c *checker) unclosed(fr frame) {
 	if fr.parts == 0 {
-		c.add(rMIMEStructure, Error, fr.line, "boundary "+quoteString(fr.boundary)+" never occurs")
+		if c.want(rMIMEStructure, Error, fr.line) {
+			c.say("boundary " + quoteString(fr.boundary) + " never occurs")
+		}
 		return
 	}
-	c.add(rMIMEUnterminated, Warning, fr.line, "multipart with boundary "+quoteString(fr.boundary)+
-		" has no closing delimiter")
+	if c.want(rMIMEUnterminated, Warning, fr.line) {
+		c.say("multipart with boundary " + quoteString(fr.boundary) +
+			" has no closing delimiter")
+	}
 }
 
 func (c *checker) endPartHeader() {
 	w := &c.mime
 	w.inHdr = false
-	fs := c.splitFields(c.fields[:0], w.hdr, w.hdrLine, rMIMEStructure)
-	c.fields = fs
-	c.entity(fs)
+	var ent entityFields
+	it := c.fields(w.hdr, w.hdrLine, rMIMEStructure)
+	for {
+		f, ok := c.next(&it)
+		if !ok {
+			break
+		}
+		ent.note(&f)
+	}
+	c.entity(&ent)
 }
 
 // mimeEOF reports multiparts left open at the end of the message.
@@ -366,10 +426,12 @@ func (c *checker) parseParams(v []byte) params {
 			continue
 		}
 		i = skipCFWS(v, i+1)
+		want := equalFold(attr, "boundary") || equalFold(attr, "filename") || equalFold(attr, "name") ||
+			hasPrefixFold(attr, "filename*") || hasPrefixFold(attr, "name*")
 		var val string
 		if i < len(v) && v[i] == '"' {
 			var ok bool
-			val, i, ok = quotedString(v, i)
+			val, i, ok = quotedString(v, i, want)
 			if !ok && p.bad == "" {
 				p.bad = "unterminated quoted string"
 			}
@@ -378,7 +440,12 @@ func (c *checker) parseParams(v []byte) params {
 			for i < len(v) && v[i] != ';' && !isFWS(v[i]) {
 				i++
 			}
-			val = string(v[s:i])
+			if want {
+				val = string(v[s:i])
+			}
+		}
+		if !want {
+			continue
 		}
 		switch {
 		case equalFold(attr, "boundary"):
@@ -503,9 +570,9 @@ func unhex(b byte) byte {
 	return (b | 0x20) - 'a' + 10
 }
 
-// quotedString reads the quoted-string at v[i] (which is '"'), returning its unescaped content, the
-// index after it and whether it was terminated.
-func quotedString(v []byte, i int) (string, int, bool) {
+// quotedString reads the quoted-string at v[i] (which is '"'), returning its unescaped content (if
+// conv), the index after it and whether it was terminated.
+func quotedString(v []byte, i int, conv bool) (string, int, bool) {
 	j := i + 1
 	simple := true
 	for j < len(v) && v[j] != '"' {
@@ -519,6 +586,9 @@ func quotedString(v []byte, i int) (string, int, bool) {
 	}
 	end := min(j, len(v))
 	ok := j < len(v)
+	if !conv {
+		return "", min(j+1, len(v)), ok
+	}
 	if simple {
 		return string(v[i+1 : end]), min(j+1, len(v)), ok
 	}

@@ -20,6 +20,7 @@ type checker struct {
 	n        [numRules]int      // findings reported per rule, emitted or not
 	moreLine [numRules]int      // line of the first finding not emitted
 	moreSev  [numRules]Severity // highest severity among findings not emitted
+	pending  Finding            // the finding want accepted last
 
 	// line scanner
 	line    int   // number of the current line, 1-based
@@ -34,8 +35,8 @@ type checker struct {
 	hdr      []byte // header block bytes, when it arrives in pieces
 	hdrOver  bool
 
-	fields []field // scratch for header fields
-	mime   walker
+	top  topState
+	mime walker
 }
 
 func newChecker(opts *Options) *checker {
@@ -47,10 +48,11 @@ func newChecker(opts *Options) *checker {
 }
 
 // want records one finding of rule r and reports whether it is to be emitted (the rule's cap is
-// not reached); the caller builds the message only then.
+// not reached); only then does the caller build the message and pass it to say.
 func (c *checker) want(r int, sev Severity, line int) bool {
 	c.n[r]++
 	if c.n[r] <= perRuleCap(r) {
+		c.pending = Finding{Rule: catalogue[r].ID, Severity: sev, Line: line}
 		return true
 	}
 	if c.n[r] == perRuleCap(r)+1 {
@@ -62,15 +64,11 @@ func (c *checker) want(r int, sev Severity, line int) bool {
 	return false
 }
 
-func (c *checker) emit(r int, sev Severity, line int, msg string) {
-	c.out = append(c.out, Finding{Rule: catalogue[r].ID, Severity: sev, Line: line, Message: msg})
-}
-
-// add is want+emit for findings whose message is cheap or rare.
-func (c *checker) add(r int, sev Severity, line int, msg string) {
-	if c.want(r, sev, line) {
-		c.emit(r, sev, line, msg)
-	}
+// say emits the finding want accepted last, with message msg.
+func (c *checker) say(msg string) {
+	f := c.pending
+	f.Message = msg
+	c.out = append(c.out, f)
 }
 
 // write feeds the next bytes of the message.
@@ -101,9 +99,10 @@ func (c *checker) bufferHeader(p []byte) {
 	if room := MaxHeaderBytes - len(c.hdr); len(p) > room {
 		c.hdr = append(c.hdr, p[:room]...)
 		c.hdrOver = true
-		c.add(rHeaderTooLarge, Warning, 0,
-			"header block is larger than "+strconv.Itoa(MaxHeaderBytes)+" bytes; only its first "+
-				strconv.Itoa(MaxHeaderBytes)+" bytes were checked")
+		if c.want(rHeaderTooLarge, Warning, 0) {
+			c.say("header block is larger than " + strconv.Itoa(MaxHeaderBytes) + " bytes; only its first " +
+				strconv.Itoa(MaxHeaderBytes) + " bytes were checked")
+		}
 		return
 	}
 	c.hdr = append(c.hdr, p...)
@@ -121,10 +120,9 @@ func (c *checker) scanLines(p []byte, header bool) (int, bool) {
 			seg = rest[:i]
 		}
 		if len(seg) > 0 {
-			c.crs += int64(bytes.Count(seg, crByte))
-			if !c.hi && !header && hasHigh(seg) {
-				c.hi = true
-			}
+			crs, hi := scanSeg(seg)
+			c.crs += int64(crs)
+			c.hi = c.hi || hi && !header
 		}
 		if i < 0 {
 			// The line continues in the next write.
@@ -163,8 +161,6 @@ func (c *checker) scanLines(p []byte, header bool) (int, bool) {
 	return off, false
 }
 
-var crByte = []byte{'\r'}
-
 func (c *checker) appendKeep(seg []byte) {
 	if c.keepN < lineKeep {
 		c.keepN += copy(c.keep[c.keepN:], seg)
@@ -176,21 +172,21 @@ func (c *checker) appendKeep(seg []byte) {
 func (c *checker) endLine(content []byte, full int64, terminated, crlf, header bool) {
 	line := c.line
 	if full > 998 && c.want(rLineLength, Error, line) {
-		c.emit(rLineLength, Error, line, "line is "+strconv.FormatInt(full, 10)+
+		c.say("line is " + strconv.FormatInt(full, 10) +
 			" octets long; SES allows at most 998 before CRLF")
 	}
 	if terminated && !crlf && c.want(rBareLF, Warning, line) {
-		c.emit(rBareLF, Warning, line, "line ends in a bare LF; mail lines end in CRLF")
+		c.say("line ends in a bare LF; mail lines end in CRLF")
 	}
 	bare := c.crs
 	if crlf {
 		bare--
 	}
 	if bare > 0 && c.want(rBareCR, Warning, line) {
-		c.emit(rBareCR, Warning, line, "line has a CR not followed by LF")
+		c.say("line has a CR not followed by LF")
 	}
 	if c.hi && c.want(rBody8bit, Warning, line) {
-		c.emit(rBody8bit, Warning, line, "body has non-ASCII bytes; SES does not preserve 8-bit "+
+		c.say("body has non-ASCII bytes; SES does not preserve 8-bit " +
 			"content when it modifies a message: use quoted-printable or base64")
 	}
 	if !header && c.mime.active {
@@ -214,7 +210,9 @@ func (c *checker) finish(size int64, truncated bool) []Finding {
 	}
 	if c.inHeader {
 		if !truncated {
-			c.add(rNoSeparator, Error, 0, "message has no empty line separating the header from the body")
+			if c.want(rNoSeparator, Error, 0) {
+				c.say("message has no empty line separating the header from the body")
+			}
 		}
 		c.inHeader = false
 		c.endHeader(c.hdr)
@@ -224,13 +222,16 @@ func (c *checker) finish(size int64, truncated bool) []Finding {
 	}
 	c.checkSize(size, truncated)
 	if truncated {
-		c.add(rInputTruncated, Warning, 0, "input is larger than MaxBytes ("+strconv.FormatInt(size, 10)+
-			" bytes); the rest was not checked")
+		if c.want(rInputTruncated, Warning, 0) {
+			c.say("input is larger than MaxBytes (" + strconv.FormatInt(size, 10) +
+				" bytes); the rest was not checked")
+		}
 	}
 	for r := range numRules {
 		if more := c.n[r] - perRuleCap(r); more > 0 {
-			c.emit(r, c.moreSev[r], c.moreLine[r], strconv.Itoa(more)+" more "+catalogue[r].ID+
-				" findings, the first at line "+strconv.Itoa(c.moreLine[r]))
+			c.out = append(c.out, Finding{Rule: catalogue[r].ID, Severity: c.moreSev[r], Line: c.moreLine[r],
+				Message: strconv.Itoa(more) + " more " + catalogue[r].ID + " findings, the first at line " +
+					strconv.Itoa(c.moreLine[r])})
 		}
 	}
 	slices.SortFunc(c.out, compareFindings)
@@ -254,6 +255,9 @@ func compareFindings(a, b Finding) int {
 }
 
 func (c *checker) checkSize(size int64, truncated bool) {
+	if size <= LimitV1 {
+		return
+	}
 	more := "is " + strconv.FormatInt(size, 10) + " bytes"
 	if truncated {
 		more = "is larger than " + strconv.FormatInt(size, 10) + " bytes"
@@ -261,7 +265,9 @@ func (c *checker) checkSize(size int64, truncated bool) {
 	switch t := c.opts.Target; t {
 	case TargetV1:
 		if size > LimitV1 {
-			c.add(rSize, Error, 0, "message "+more+"; the SES v1 API accepts at most 10485760 (10 MiB)")
+			if c.want(rSize, Error, 0) {
+				c.say("message " + more + "; the SES v1 API accepts at most 10485760 (10 MiB)")
+			}
 		}
 	case TargetV2, TargetSMTP, TargetAny:
 		api := "SES v2 API"
@@ -272,21 +278,60 @@ func (c *checker) checkSize(size int64, truncated bool) {
 		}
 		switch {
 		case size > LimitV2:
-			c.add(rSize, Error, 0, "message "+more+"; the "+api+" accepts at most 41943040 (40 MiB)")
+			if c.want(rSize, Error, 0) {
+				c.say("message " + more + "; the " + api + " accepts at most 41943040 (40 MiB)")
+			}
 		case size > 40_000_000:
-			c.add(rSize, Warning, 0, "message "+more+"; SES documents 40 MB, read here as 40 MiB "+
-				"(unconfirmed): stay under 40000000 to be safe")
+			if c.want(rSize, Warning, 0) {
+				c.say("message " + more + "; SES documents 40 MB, read here as 40 MiB " +
+					"(unconfirmed): stay under 40000000 to be safe")
+			}
 		case t == TargetAny && size > LimitV1:
-			c.add(rSize, Warning, 0, "message "+more+"; too large for the SES v1 API (10 MiB), "+
-				"fine for v2 and SMTP")
+			if c.want(rSize, Warning, 0) {
+				c.say("message " + more + "; too large for the SES v1 API (10 MiB), " +
+					"fine for v2 and SMTP")
+			}
 		}
 	}
+}
+
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+	crs8  = ones * '\r'
+)
+
+// scanSeg counts the CR bytes of seg and reports whether it has a byte >= 0x80, eight bytes at a
+// time: a word without CR and high bytes is skipped with a few operations.
+func scanSeg(seg []byte) (crs int, hi bool) {
+	for len(seg) >= 8 {
+		w := binary.LittleEndian.Uint64(seg)
+		x := w ^ crs8 // a zero byte where w has CR
+		if (w|(x-ones)&^x)&highs != 0 {
+			for _, b := range seg[:8] {
+				if b == '\r' {
+					crs++
+				} else if b >= 0x80 {
+					hi = true
+				}
+			}
+		}
+		seg = seg[8:]
+	}
+	for _, b := range seg {
+		if b == '\r' {
+			crs++
+		} else if b >= 0x80 {
+			hi = true
+		}
+	}
+	return crs, hi
 }
 
 // hasHigh reports whether b has a byte >= 0x80.
 func hasHigh(b []byte) bool {
 	for len(b) >= 8 {
-		if binary.LittleEndian.Uint64(b)&0x8080808080808080 != 0 {
+		if binary.LittleEndian.Uint64(b)&highs != 0 {
 			return true
 		}
 		b = b[8:]
