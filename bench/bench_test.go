@@ -43,8 +43,8 @@ func buildLibs(f *Fixture) []lib {
 }
 
 // signLibs returns every library building and DKIM-signing f with key, signing headers.
-func signLibs(f *Fixture, key Key, headers []string) []lib {
-	libs := sesrawSignLibs(f, key)
+func signLibs(tb testing.TB, f *Fixture, key Key, headers []string) []lib {
+	libs := sesrawSignLibs(tb, f, key)
 	opts := NewMsgauthOptions(key, headers)
 	var scratch bytes.Buffer
 	gm := NewGoMailSigner(key, headers)
@@ -120,7 +120,7 @@ func BenchmarkBuildSign(b *testing.B) {
 			check := func(l lib, out []byte) error {
 				return CheckMessage(out, small, CheckOptions{DKIM: &key, SignedHeaders: l.signedOr(headers)})
 			}
-			for _, l := range signLibs(small, key, headers) {
+			for _, l := range signLibs(b, small, key, headers) {
 				runBuild(b, l, check)
 			}
 			b.Run("lib=floor", func(b *testing.B) {

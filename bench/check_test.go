@@ -29,7 +29,7 @@ func TestSignedOutputsValid(t *testing.T) {
 	ed, rsaKey := mustKeys(t)
 	for _, key := range []Key{ed, rsaKey} {
 		headers := signedHeaderList(t, small, key)
-		for _, l := range signLibs(small, key, headers) {
+		for _, l := range signLibs(t, small, key, headers) {
 			out, err := l.build(nil)
 			if err != nil {
 				t.Errorf("%s/%s: %v", key.Name, l.name, err)
