@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/mail"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/sesraw/sesraw/builder"
@@ -273,12 +274,13 @@ func TestInvalidInputErrorsPassThrough(t *testing.T) {
 	for _, op := range operations {
 		m := op.message()
 		m.SES.ConfigurationSet = "bad name"
-		if err := op.run(&sesapi.Sender{Builder: newBuilder()}, "us-east-1", m); !errors.Is(err, xheaders.ErrInvalidConfigSet) {
+		err := op.run(&sesapi.Sender{Builder: newBuilder()}, "us-east-1", m)
+		if !errors.Is(err, xheaders.ErrInvalidConfigSet) || !strings.HasPrefix(err.Error(), "sesapi: "+op.name+": xheaders: ") {
 			t.Errorf("%s: invalid configuration set: %v", op.name, err)
 		}
 		m = op.message()
 		m.From = mail.Address{}
-		if err := op.run(&sesapi.Sender{Builder: newBuilder()}, "us-east-1", m); !errors.Is(err, builder.ErrNoFrom) {
+		if err := op.run(&sesapi.Sender{Builder: newBuilder()}, "us-east-1", m); !errors.Is(err, builder.ErrNoFrom) || !strings.HasPrefix(err.Error(), "sesapi: "+op.name+": builder: ") {
 			t.Errorf("%s: no From: %v", op.name, err)
 		}
 	}

@@ -142,11 +142,3 @@ func parse(t testing.TB, raw []byte) parsed {
 	}
 	return p
 }
-
-func addrList(list []*mail.Address) []string {
-	var out []string
-	for _, a := range list {
-		out = append(out, a.Address)
-	}
-	return out
-}

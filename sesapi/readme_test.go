@@ -40,8 +40,7 @@ func readmeRawV1(ctx context.Context, cfg aws.Config, m *builder.Message) (strin
 
 // README: SES v1 SendEmail (SES composes the MIME; SourceArn and ReturnPathArn parameters only).
 func readmeSendEmailV1(ctx context.Context, cfg aws.Config, m *builder.Message) (string, error) {
-	m.Attachments = nil // SendEmail cannot carry attachments: sesapi refuses them
-	s := &sesapi.Sender{}
+	s := &sesapi.Sender{} // m without attachments: SendEmail cannot carry them (ErrUnsupported)
 	return s.SendEmail(ctx, ses.NewFromConfig(cfg), m)
 }
 

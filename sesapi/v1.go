@@ -213,6 +213,9 @@ func (s *Sender) composed(op, region string, m *builder.Message) (*composedMsg, 
 	case s.Builder != nil && s.Builder.Signer != nil:
 		return nil, &CheckError{Op: op, Field: "Signer", Reason: "SES composes the message of " + op + ", so it cannot carry our DKIM signature", Err: ErrUnsupported}
 	}
+	if err := h.Validate(); err != nil {
+		return nil, builderErr(op, err)
+	}
 	b := s.builderFor(builder.TargetV1)
 	if err := b.Validate(m); err != nil {
 		return nil, builderErr(op, err)
