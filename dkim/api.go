@@ -44,7 +44,8 @@ type Options struct {
 	HeaderCanonicalization Canonicalization
 	BodyCanonicalization   Canonicalization
 	// Headers names extra headers to sign beyond the SES-safe profile (e.g. custom X-Campaign).
-	// Naming a forbidden header is an error wrapping ErrForbiddenHeader.
+	// Naming a forbidden header is an error wrapping ErrForbiddenHeader; at most 100 names.
+	// Names are matched case-insensitively and written to h= as given here.
 	Headers []string
 	// Identifier is the i= tag (AUID), optional.
 	Identifier string

@@ -43,6 +43,10 @@
 // [ErrMalformedMessage]: the message is never altered, so convert line endings first. [Verify] is
 // lenient and also reads LF-only messages, as go-msgauth does.
 //
+// Keep the body 7-bit (quoted-printable or base64 for anything else): SES does not preserve 8-bit
+// content when open or click tracking is on (ses-facts.md §3.2, §6), and a body SES changes can no
+// longer match bh=.
+//
 // For streaming, hash the body with [Signer.NewBodyHasher] while it is written (the state carries
 // across Writes, so any chunking gives the same hash) and sign the header block with
 // [Signer.AppendSignature]; the field goes on top of the header block.

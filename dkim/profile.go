@@ -62,6 +62,9 @@ func validFieldName(name string) bool {
 	return true
 }
 
+// maxExtraHeaders bounds Options.Headers.
+const maxExtraHeaders = 100
+
 // signedHeader is one entry of a Signer's header list.
 type signedHeader struct {
 	name      string // as written in h=
@@ -72,6 +75,9 @@ type signedHeader struct {
 // buildHeaderList validates extra names and returns the profile followed by the extra names,
 // deduplicated case-insensitively.
 func buildHeaderList(extra []string) ([]signedHeader, error) {
+	if len(extra) > maxExtraHeaders {
+		return nil, fmt.Errorf("%w: Headers names %d fields, at most %d", ErrInvalidOptions, len(extra), maxExtraHeaders)
+	}
 	list := make([]signedHeader, 0, len(profileHeaders)+len(extra))
 	for _, n := range profileHeaders {
 		list = append(list, signedHeader{

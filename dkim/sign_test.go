@@ -361,6 +361,7 @@ func TestNewSignerErrors(t *testing.T) {
 		{"header name with space", with(func(o *dkim.Options) { o.Headers = []string{"X Bad"} }), dkim.ErrInvalidOptions, "not a header field name"},
 		{"header name with colon", with(func(o *dkim.Options) { o.Headers = []string{"X-Bad:"} }), dkim.ErrInvalidOptions, "not a header field name"},
 		{"empty header name", with(func(o *dkim.Options) { o.Headers = []string{""} }), dkim.ErrInvalidOptions, "not a header field name"},
+		{"too many custom headers", with(func(o *dkim.Options) { o.Headers = make([]string, 101) }), dkim.ErrInvalidOptions, "at most 100"},
 		{"identifier without @", with(func(o *dkim.Options) { o.Identifier = "joe" }), dkim.ErrInvalidOptions, "no '@'"},
 		{"identifier other domain", with(func(o *dkim.Options) { o.Identifier = "joe@example.net" }), dkim.ErrInvalidOptions, "subdomain"},
 		{"identifier suffix but not subdomain", with(func(o *dkim.Options) { o.Identifier = "joe@badexample.com" }), dkim.ErrInvalidOptions, "subdomain"},

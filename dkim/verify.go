@@ -100,7 +100,8 @@ func (e *VerifyError) Unwrap() []error {
 }
 
 // Verify checks every DKIM-Signature of raw (CRLF or bare LF line endings) and returns one Result
-// per signature, in header order. The error is non-nil only for the message as a whole:
+// per signature, in header order. An x= expiration is checked against the real clock (go-msgauth
+// offers no other). The error is non-nil only for the message as a whole:
 // ErrNoSignature, ErrMalformedMessage, or ErrTooManySignatures (returned with the results checked).
 // Verification is done by github.com/emersion/go-msgauth/dkim; this wraps its results in typed errors.
 func Verify(raw []byte, opts *VerifyOptions) ([]Result, error) {
@@ -112,17 +113,17 @@ func Verify(raw []byte, opts *VerifyOptions) ([]Result, error) {
 	if opts != nil {
 		o = *opts
 	}
-	max := o.MaxVerifications
-	if max == 0 {
-		max = DefaultMaxVerifications
+	limit := o.MaxVerifications
+	if limit == 0 {
+		limit = DefaultMaxVerifications
 	}
-	if max < 0 {
-		max = 0 // go-msgauth: no bound
+	if limit < 0 {
+		limit = 0 // go-msgauth: no bound
 	}
 	lookups := &lookupRecorder{lookup: o.LookupTXT, errs: map[string]error{}}
 	vs, err := msgauth.VerifyWithOptions(bytes.NewReader(raw), &msgauth.VerifyOptions{
 		LookupTXT:        lookups.LookupTXT,
-		MaxVerifications: max,
+		MaxVerifications: limit,
 	})
 	var tooMany bool
 	if err != nil {
