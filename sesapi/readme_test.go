@@ -53,11 +53,9 @@ func readmeRawV2(ctx context.Context, cfg aws.Config, m *builder.Message) (strin
 // README: the SES SMTP interface (the X-SES-* headers travel in DATA). The README uses
 // host = "email-smtp.us-east-1.amazonaws.com" and addr = host + ":587".
 func readmeSMTP(m *builder.Message, addr, host, smtpUser, smtpPass string) error {
-	s := &sesapi.Sender{}
-	msg, err := s.SMTPMail("us-east-1", m)
+	msg, err := (&sesapi.Sender{}).SMTPMail("us-east-1", m)
 	if err != nil {
 		return err
 	}
-	auth := smtp.PlainAuth("", smtpUser, smtpPass, host)
-	return smtp.SendMail(addr, auth, msg.From, msg.To, msg.Data)
+	return smtp.SendMail(addr, smtp.PlainAuth("", smtpUser, smtpPass, host), msg.From, msg.To, msg.Data)
 }

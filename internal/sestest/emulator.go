@@ -31,7 +31,7 @@ const EmulatorPackage = "aws-ses-v2-local"
 const Region = "us-east-1"
 
 // startTimeout bounds how long StartEmulator waits for the emulator's health check.
-const startTimeout = 20 * time.Second
+const startTimeout = 60 * time.Second
 
 // ErrEmulatorMissing reports that the emulator is not installed (no node on PATH, or no
 // node_modules in testdata/emulator).
