@@ -25,8 +25,9 @@ var (
 	// (the header method or a FromArn with v1 SendEmail, attachments with SendEmail, ...). It is
 	// reported instead of dropping it silently.
 	ErrUnsupported = errors.New("sesapi: not supported by this operation")
-	// ErrConflict: the same SES control value would be sent twice with different values, as an
-	// API parameter and as an X-SES header, or two ARNs the operation can only express as one.
+	// ErrConflict: an SES control value would be sent both as an API parameter and as an X-SES
+	// header (SES would silently ignore one of them), or the message names two ARNs the operation
+	// can only express as one.
 	ErrConflict = errors.New("sesapi: conflicting SES control values")
 	// ErrInvalidTemplate: a SendTemplatedEmail template has no name.
 	ErrInvalidTemplate = errors.New("sesapi: invalid template")

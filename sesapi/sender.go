@@ -26,7 +26,8 @@
 // Because of these rules a value sent both ways would be silently overridden when the two differ,
 // so this package never sends a value both ways: with [ByParameters] the X-SES header of every
 // value that becomes a parameter is left out of the raw message, with [ByHeaders] no such
-// parameter is set, and a raw message that still carries a different value is an ErrConflict.
+// parameter is set, and a raw message that still carries a header for a value sent as a parameter
+// is an ErrConflict.
 //
 // Errors of the SES API (types such as *types.MessageRejected, smithy.APIError) are returned
 // wrapped with %w, so errors.As finds them.
