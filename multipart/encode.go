@@ -12,6 +12,7 @@ const (
 	b64ChunkIn  = b64LineIn * b64Lines
 	b64ChunkOut = b64LineOut * b64Lines
 	outBufSize  = 32 << 10
+	minBufSize  = 4 << 10
 	qpLineMax   = 76
 )
 
@@ -312,7 +313,8 @@ type bodyWriter struct {
 	err error
 	in  []byte // input buffer for Readers
 	// bounds holds the boundaries of the containers enclosing the leaf being written.
-	bounds []string
+	bounds  []string
+	boundsA [maxDepth + 2]string
 }
 
 func (b *bodyWriter) flush() {
@@ -373,8 +375,8 @@ func (b *bodyWriter) bytes(p []byte) {
 func (b *bodyWriter) base64(src []byte) {
 	for len(src) > 0 && b.err == nil {
 		lines := len(src) / b64LineIn
-		if lines > b64Lines {
-			lines = b64Lines
+		if lim := min(b64Lines, cap(b.buf)/b64LineOut); lines > lim {
+			lines = lim
 		}
 		if lines == 0 {
 			b.ensure(b64LineOut)
@@ -506,13 +508,14 @@ func (t *Tree) writeLeaf(b *bodyWriter, n *node) {
 		case QuotedPrintable:
 			q := qpEncoder{crlf: n.crlf}
 			data := p.Data
+			step := cap(b.buf) / 4 // encoded output is at most 3.2 times the input
 			for len(data) > 0 && b.err == nil {
 				chunk := data
 				atEOF := true
-				if len(chunk) > 4096 {
-					chunk, atEOF = chunk[:4096], false
+				if len(chunk) > step {
+					chunk, atEOF = chunk[:step], false
 				}
-				b.ensure(4096*3 + 4096/25*3)
+				b.ensure(len(chunk)*3 + len(chunk)/25*3 + 3)
 				var used int
 				b.buf, used = q.encode(b.buf, chunk, atEOF)
 				data = data[used:]
@@ -651,7 +654,12 @@ func (b *bodyWriter) readRaw(r io.Reader, size int64, seven bool) {
 }
 
 func (t *Tree) writeBody(w io.Writer) (int64, error) {
-	b := bodyWriter{w: w, buf: make([]byte, 0, outBufSize)}
+	size := outBufSize
+	if n, ok := t.bodySize(); ok && n < outBufSize {
+		size = max(int(n), minBufSize)
+	}
+	b := bodyWriter{w: w, buf: make([]byte, 0, size)}
+	b.bounds = b.boundsA[:0]
 	t.writeNode(&b, 0, true)
 	b.flush()
 	return b.n, b.err

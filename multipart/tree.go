@@ -1,6 +1,7 @@
 package multipart
 
 import (
+	"bytes"
 	crand "crypto/rand"
 	"encoding/base32"
 	"io"
@@ -18,13 +19,32 @@ type node struct {
 	first    int   // first child, -1 for none
 	next     int   // next sibling, -1 for none
 	boundary string
+	bStart   int // boundary position while NewTree builds them
+	bEnd     int
+	depth    int
 	hdrStart int // header bytes in Tree.hdr
 	hdrEnd   int
 }
 
 type treeState struct {
 	t    *Tree
-	seen map[*Part]bool
+	seen map[*Part]bool // used only for trees too large for a linear duplicate scan
+}
+
+// countParts counts the parts of the tree at p, giving up (returning a number above budget) when
+// the tree is larger than budget or deeper than maxDepth, as a cyclic one is.
+func countParts(p *Part, depth, budget int) int {
+	if p == nil || depth > maxDepth {
+		return 1
+	}
+	n := 1
+	for _, c := range p.Parts {
+		n += countParts(c, depth+1, budget-n)
+		if n > budget {
+			return n
+		}
+	}
+	return n
 }
 
 func newTree(root *Part, rnd io.Reader) (*Tree, error) {
@@ -34,13 +54,29 @@ func newTree(root *Part, rnd io.Reader) (*Tree, error) {
 	if rnd == nil {
 		rnd = crand.Reader
 	}
-	t := &Tree{root: root}
+	const maxPresize = 1024
+	count := countParts(root, 0, maxPresize)
+	if count > maxPresize {
+		count = maxPresize
+	}
+	t := &Tree{root: root, nodes: make([]node, 0, count)}
 	st := treeState{t: t}
 	if _, err := st.add(root, 0); err != nil {
 		return nil, err
 	}
-	// Boundaries, in pre-order, so a fixed random source gives fixed output.
+	// Boundaries, in pre-order, so a fixed random source gives fixed output. They are built in one
+	// buffer, each preceded by "--" for the collision check, and become substrings of one string.
+	containers := 0
+	for i := range t.nodes {
+		if !t.nodes[i].leaf {
+			containers++
+		}
+	}
 	var rb [15]byte
+	var bbuf []byte
+	if containers > 0 {
+		bbuf = make([]byte, 0, containers*maxBoundaryLen)
+	}
 	seq := 0
 	for i := range t.nodes {
 		n := &t.nodes[i]
@@ -51,16 +87,29 @@ func newTree(root *Part, rnd io.Reader) (*Tree, error) {
 			if _, err := io.ReadFull(rnd, rb[:]); err != nil {
 				return nil, &Error{Err: ErrInvalidPart, Detail: "reading random boundary", Cause: err}
 			}
-			n.boundary = makeBoundary(seq, rb[:])
+			start := len(bbuf)
+			bbuf = appendBoundary(append(bbuf, '-', '-'), seq, rb[:])
 			seq++
-			if !t.boundaryInData(i, n.boundary) {
+			if !t.boundaryInData(i, bbuf[start:]) {
+				n.bStart, n.bEnd = start+2, len(bbuf)
 				break
 			}
+			bbuf = bbuf[:start]
 			if attempt == 16 {
 				return nil, newErr(ErrInvalidPart, "random source keeps producing a boundary found in 7bit/8bit content")
 			}
 		}
 	}
+	all := string(bbuf)
+	hdrSize := 0
+	for i := range t.nodes {
+		n := &t.nodes[i]
+		if !n.leaf {
+			n.boundary = all[n.bStart:n.bEnd]
+		}
+		hdrSize += 160 + len(n.p.Filename)*4
+	}
+	t.hdr = make([]byte, 0, hdrSize)
 	var e emitter
 	for i := range t.nodes {
 		t.nodes[i].hdrStart = len(t.hdr)
@@ -74,41 +123,33 @@ func newTree(root *Part, rnd io.Reader) (*Tree, error) {
 	return t, nil
 }
 
-// makeBoundary returns "=_" + seq + "_" + base32(random). "=_" cannot occur in quoted-printable or
+const maxBoundaryLen = 2 + 2 + 20 + 1 + 24 // "--", "=_", sequence number, "_", base32 of 15 octets
+
+// appendBoundary appends "=_" + seq + "_" + base32(random). "=_" cannot occur in quoted-printable or
 // base64 output, and Auto picks 7bit only for content without "=_"; the sequence number makes every
 // boundary of a tree distinct (none a prefix of another) whatever the random source returns.
-func makeBoundary(seq int, rnd []byte) string {
-	var b [2 + 20 + 1 + 24]byte
-	s := append(b[:0], '=', '_')
-	s = appendDec(s, seq)
-	s = append(s, '_')
-	n := len(s)
-	s = s[:n+base32.StdEncoding.EncodedLen(len(rnd))]
-	base32.StdEncoding.Encode(s[n:], rnd)
-	return string(s)
-}
-
-// boundaryInData reports whether "--"+b occurs in an in-memory 7bit/8bit leaf under container i.
-func (t *Tree) boundaryInData(i int, b string) bool {
-	var walk func(int) bool
-	walk = func(j int) bool {
-		n := &t.nodes[j]
-		if n.leaf {
-			return (n.enc == SevenBit || n.enc == EightBit) && n.p.Reader == nil && containsDelimiter(n.p.Data, b)
-		}
-		for c := n.first; c >= 0; c = t.nodes[c].next {
-			if walk(c) {
-				return true
-			}
-		}
-		return false
+func appendBoundary(dst []byte, seq int, rnd []byte) []byte {
+	dst = append(dst, '=', '_')
+	dst = appendDec(dst, seq)
+	dst = append(dst, '_')
+	n := len(dst)
+	m := base32.StdEncoding.EncodedLen(len(rnd))
+	for range m {
+		dst = append(dst, 0)
 	}
-	return walk(i)
+	base32.StdEncoding.Encode(dst[n:], rnd)
+	return dst
 }
 
-func containsDelimiter(data []byte, b string) bool {
-	for i := 0; i+2+len(b) <= len(data); i++ {
-		if data[i] == '-' && data[i+1] == '-' && string(data[i+2:i+2+len(b)]) == b {
+// boundaryInData reports whether delim ("--" + boundary) occurs in an in-memory 7bit/8bit leaf
+// under container i.
+func (t *Tree) boundaryInData(i int, delim []byte) bool {
+	for j := i + 1; j < len(t.nodes); j++ {
+		n := &t.nodes[j]
+		if n.depth <= t.nodes[i].depth {
+			break // left the subtree of i (pre-order)
+		}
+		if n.leaf && (n.enc == SevenBit || n.enc == EightBit) && n.p.Reader == nil && bytes.Contains(n.p.Data, delim) {
 			return true
 		}
 	}
@@ -124,17 +165,28 @@ func (st *treeState) add(p *Part, depth int) (int, error) {
 	if depth > maxDepth {
 		return 0, newErr(ErrInvalidPart, "nesting deeper than 32 levels")
 	}
-	if st.seen == nil && len(p.Parts) > 0 {
-		st.seen = make(map[*Part]bool)
-	}
-	if st.seen != nil {
-		if st.seen[p] {
-			return 0, newErr(ErrInvalidPart, "part appears twice in the tree")
+	// A part may appear only once: twice would read a Reader twice, and a cycle never ends.
+	const linearScan = 64
+	if len(t.nodes) == linearScan {
+		st.seen = make(map[*Part]bool, 2*linearScan)
+		for i := range t.nodes {
+			st.seen[t.nodes[i].p] = true
 		}
+	}
+	dup := false
+	if st.seen != nil {
+		dup = st.seen[p]
 		st.seen[p] = true
+	} else {
+		for i := range t.nodes {
+			dup = dup || t.nodes[i].p == p
+		}
+	}
+	if dup {
+		return 0, newErr(ErrInvalidPart, "part appears twice in the tree")
 	}
 	idx := len(t.nodes)
-	t.nodes = append(t.nodes, node{p: p, first: -1, next: -1})
+	t.nodes = append(t.nodes, node{p: p, first: -1, next: -1, depth: depth})
 	ct := p.ContentType
 	if ct == "" && len(p.Parts) == 0 {
 		ct = "text/plain"
@@ -217,7 +269,7 @@ func checkPartFields(p *Part) error {
 		return newErr(ErrInvalidPart, "disposition must be inline or attachment: "+quote(p.Disposition))
 	}
 	if err := checkText(p.Filename, ErrInvalidPart); err != nil {
-		return &Error{Err: ErrInvalidPart, Detail: "filename", Cause: ErrInvalidHeaderValue}
+		return &Error{Err: ErrInvalidPart, Detail: "filename holds CR, LF, NUL or invalid UTF-8: " + quote(p.Filename), Cause: ErrInvalidHeaderValue}
 	}
 	if p.ContentID != "" {
 		if len(p.ContentID) > 250 {
