@@ -1,0 +1,84 @@
+package builder_test
+
+import (
+	"errors"
+	"net/mail"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/sesraw/sesraw/builder"
+)
+
+var sentinels = []error{
+	builder.ErrNoFrom, builder.ErrNoRecipients, builder.ErrTooManyRecipients, builder.ErrInvalidAddress,
+	builder.ErrHeaderInjection, builder.ErrInvalidHeaderName, builder.ErrDuplicateHeader,
+	builder.ErrReservedHeader, builder.ErrUnsupportedExtension, builder.ErrTooLarge,
+	builder.ErrInvalidAttachment, builder.ErrInvalidUTF8, builder.ErrInvalidMessageID,
+}
+
+// collapse trims and collapses runs of white space (folding may turn a run into CRLF + WSP).
+func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// FuzzBuild checks invariants 1, 2, 3, 5, 7 and 8 for arbitrary display names, subject, file name,
+// custom header value, body text and recipient address: Bytes either fails with a typed error that
+// wraps a builder sentinel, or returns a message whose header block has exactly the fields asked
+// for (no injected field, part or boundary), every line CRLF-terminated and at most 998 octets, and
+// whose subject, display name, file name and text parse back as given.
+func FuzzBuild(f *testing.F) {
+	f.Add("Jürgen Müller", "Grüße — report", "Übersicht.pdf", "campaign 7", "Hello\n", "zoe@bücher.example")
+	f.Add("a\r\nBcc: x@evil.example", "s\r\nX-SES-FROM-ARN: x", "a\r\n.pdf", "v\r\nTo: y", "--=_0_\r\n", "r@example.org")
+	f.Add("", "=?utf-8?q?not_encoded?=", "x.exe", "", "", "a@b.c")
+	f.Add(strings.Repeat("Very long name ", 40), strings.Repeat("word ", 300), strings.Repeat("ä", 300)+".txt", strings.Repeat("x", 2000), strings.Repeat("y", 5000), "a@example.com")
+	f.Fuzz(func(t *testing.T, name, subject, filename, hvalue, text, rcpt string) {
+		m := &builder.Message{
+			From:        mail.Address{Name: name, Address: "sender@example.com"},
+			To:          []mail.Address{{Name: name, Address: rcpt}},
+			Bcc:         []mail.Address{{Address: "hidden@example.net"}},
+			Subject:     subject,
+			Text:        text,
+			Headers:     []builder.Header{{Name: "X-Custom", Value: hvalue}},
+			Attachments: []builder.Attachment{{Filename: filename, Data: []byte(text)}},
+		}
+		b := testBuilder(1)
+		b.AllowUnsupportedAttachments = true
+		raw, err := b.Bytes(m)
+		if err != nil {
+			for _, s := range sentinels {
+				if errors.Is(err, s) {
+					return
+				}
+			}
+			var fe *builder.FieldError
+			if !errors.As(err, &fe) {
+				t.Fatalf("error %v (%T) wraps no builder sentinel and is not a *FieldError", err, err)
+			}
+			return
+		}
+		checkInvariants(t, raw, m)
+		end := strings.Index(string(raw), "\r\n\r\n")
+		got := fieldNames(raw[:end+2])
+		want := []string{"From", "To"}
+		if subject != "" {
+			want = append(want, "Subject")
+		}
+		want = append(want, "Date", "Message-ID", "MIME-Version", "X-Custom", "Content-Type")
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("header fields (-want +got):\n%s", diff)
+		}
+		s := parseSeen(t, raw)
+		if collapse(s.Subject) != collapse(subject) {
+			t.Errorf("Subject %q parses back as %q", subject, s.Subject)
+		}
+		if len(s.From) != 1 || collapse(strings.TrimSuffix(s.From[0], "<sender@example.com>")) != collapse(name) {
+			t.Errorf("display name %q parses back as %q", name, s.From)
+		}
+		if strings.ReplaceAll(s.Text, "\r\n", "\n") != strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n") &&
+			strings.ReplaceAll(s.Text, "\r\n", "\n") != strings.ReplaceAll(text, "\r\n", "\n") {
+			t.Errorf("text %q parses back as %q", text, s.Text)
+		}
+		if len(s.Attachments) != 1 || s.Attachments[0].Filename != filename || string(s.Attachments[0].Data) != text {
+			t.Errorf("attachment %q parses back as %+v", filename, s.Attachments)
+		}
+	})
+}
