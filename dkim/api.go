@@ -89,9 +89,12 @@ func (s *Signer) NewBodyHasher() BodyHasher { return newBodyHasher(s.bodyRelaxed
 // AppendSignature signs the header block header (the message's header fields, CRLF-terminated, without
 // the blank line) with the body hash bh from a BodyHasher, and appends the complete folded
 // "DKIM-Signature: ...\r\n" field to dst. The field must then be placed at the top of the header block.
+// header may alias dst[:len(dst)] (the bytes already in dst); on error dst is returned unchanged.
 func (s *Signer) AppendSignature(dst, header, bh []byte) ([]byte, error) {
 	return s.appendSignature(dst, header, bh)
 }
 
-// Sign appends to dst the raw message raw with a DKIM-Signature field prepended.
+// Sign appends to dst the raw message raw with a DKIM-Signature field prepended. raw must use CRLF
+// line endings and have the empty line after its header block (see the package doc); it is copied
+// unchanged. raw and dst must not overlap. On error dst is returned unchanged.
 func (s *Signer) Sign(dst, raw []byte) ([]byte, error) { return s.sign(dst, raw) }

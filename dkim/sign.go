@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"hash"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -406,7 +407,8 @@ func (s *Signer) sign(dst, raw []byte) ([]byte, error) {
 	st.body.Write(body)
 	var bh [sha256.Size]byte
 	st.body.appendSum(bh[:0])
-	out, err := s.appendSignatureState(st, dst, header, bh[:])
+	// One allocation at most for the signed message: the field is rarely over 1 KiB.
+	out, err := s.appendSignatureState(st, slices.Grow(dst, len(raw)+1024), header, bh[:])
 	if err != nil {
 		return dst, err
 	}

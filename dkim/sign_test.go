@@ -248,6 +248,14 @@ func TestAppendSignature(t *testing.T) {
 		if string(got) != "prefix"+string(signatureField(signed)) {
 			t.Errorf("%s: AppendSignature differs from Sign:\n%s\n%s", k.name, got, signatureField(signed))
 		}
+		// header may alias the bytes already in dst, with or without spare capacity.
+		for _, spare := range []int{0, 4096} {
+			buf := append(make([]byte, 0, len(header)+spare), header...)
+			got3, err := s.AppendSignature(buf, buf, bh.Sum())
+			if err != nil || string(got3) != string(header)+string(signatureField(signed)) {
+				t.Errorf("%s: aliased header, spare %d: %v", k.name, spare, err)
+			}
+		}
 		// A header block that still has its empty line gives the same field.
 		got2, err := s.AppendSignature(nil, raw[:i+4], bh.Sum())
 		if err != nil || string(got2) != string(signatureField(signed)) {
