@@ -15,8 +15,8 @@ const (
 // line with its name. Values holding '"' or '\\' are not quoted (RFC 2231 percent-encoding is
 // unambiguous for every parser, backslash escapes are not), nor values holding "=?" (clients
 // decode encoded words inside quoted parameters).
-func plainForm(name, value string) int {
-	tok := value != ""
+func plainForm(name, value string, quoteTokens bool) int {
+	tok := value != "" && !quoteTokens
 	for i := 0; i < len(value); i++ {
 		c := value[i]
 		if class[c]&cToken == 0 {
@@ -55,8 +55,12 @@ func checkParamName(name string) error {
 // extended value (name*=utf-8 and two apostrophes, then percent-encoded octets), or RFC 2231
 // continuations (name*0*=..., name*1*=...)
 // when the extended value does not fit on one line. value must be valid UTF-8 without CR, LF, NUL.
-func (e *emitter) param(name, value string) {
-	switch plainForm(name, value) {
+func (e *emitter) param(name, value string) { e.paramQ(name, value, false) }
+
+// paramQ is param, writing a token as a quoted-string when quoteTokens is set (filenames: many
+// clients expect them quoted).
+func (e *emitter) paramQ(name, value string, quoteTokens bool) {
+	switch plainForm(name, value, quoteTokens) {
 	case plainToken:
 		e.semicolon()
 		e.sep(len(name) + 1 + len(value) + 1)

@@ -324,8 +324,8 @@ func (t *Tree) appendPartHeader(dst []byte, n *node, e *emitter) ([]byte, error)
 		e.param(p.Params[i].Name, p.Params[i].Value)
 	}
 	if p.Filename != "" {
-		if plainForm("filename", p.Filename) != plainNone {
-			e.param("name", p.Filename)
+		if plainForm("filename", p.Filename, true) != plainNone {
+			e.paramQ("name", p.Filename, true)
 		} else {
 			e.ewParam("name", p.Filename)
 		}
@@ -347,7 +347,7 @@ func (t *Tree) appendPartHeader(dst []byte, n *node, e *emitter) ([]byte, error)
 		e.start(dst, "Content-Disposition")
 		e.raw(0, d, "")
 		if p.Filename != "" {
-			e.param("filename", p.Filename)
+			e.paramQ("filename", p.Filename, true)
 		}
 		dst = e.end()
 	}

@@ -586,3 +586,35 @@ func TestLargeBodies(t *testing.T) {
 		}
 	}
 }
+
+func TestPartHeaderExact(t *testing.T) {
+	tests := []struct {
+		part *multipart.Part
+		want string
+	}{
+		{&multipart.Part{Data: []byte("hi")},
+			"Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 7bit\r\n"},
+		{&multipart.Part{ContentType: "application/pdf", Filename: "report.pdf", Data: []byte{0xff}},
+			"Content-Type: application/pdf; name=\"report.pdf\"\r\nContent-Transfer-Encoding: base64\r\n" +
+				"Content-Disposition: attachment; filename=\"report.pdf\"\r\n"},
+		{&multipart.Part{ContentType: "image/png", Disposition: "INLINE", ContentID: "logo@x", Data: []byte{0xff}},
+			"Content-Type: image/png\r\nContent-Transfer-Encoding: base64\r\nContent-Disposition: inline\r\nContent-ID: <logo@x>\r\n"},
+		{&multipart.Part{ContentType: "application/octet-stream", Filename: "Grüße.txt", Data: []byte{0xff}},
+			"Content-Type: application/octet-stream; name=\"=?utf-8?b?R3LDvMOfZS50eHQ=?=\"\r\n" +
+				"Content-Transfer-Encoding: base64\r\nContent-Disposition: attachment; filename*=utf-8''Gr%C3%BC%C3%9Fe.txt\r\n"},
+		{&multipart.Part{ContentType: "text/plain", Params: []multipart.Param{{"format", "flowed"}, {"x-q", "a b"}, {"x-u", "é"}}, Data: []byte("x"),
+			Header: []multipart.Field{{"Content-Description", "Grüße"}}},
+			"Content-Type: text/plain; charset=utf-8; format=flowed; x-q=\"a b\";\r\n x-u*=utf-8''%C3%A9\r\nContent-Transfer-Encoding: 7bit\r\n" +
+				"Content-Description: =?utf-8?b?R3LDvMOfZQ==?=\r\n"},
+		{&multipart.Part{ContentType: "message/rfc822", Data: []byte("Subject: x\r\n\r\nbody\r\n")},
+			"Content-Type: message/rfc822\r\nContent-Transfer-Encoding: 7bit\r\n"},
+		{&multipart.Part{ContentType: "multipart/mixed", Parts: []*multipart.Part{{Data: []byte("é"), Encoding: multipart.EightBit}}},
+			"Content-Type: multipart/mixed; boundary=\"=_0_AAAAAAAAAAAAAAAAAAAAAAAA\"\r\nContent-Transfer-Encoding: 8bit\r\n"},
+	}
+	for _, tt := range tests {
+		hdr, _ := build(t, tt.part, zeroRand{})
+		if string(hdr) != tt.want {
+			t.Errorf("header\n%q\nwant\n%q", hdr, tt.want)
+		}
+	}
+}
