@@ -147,7 +147,7 @@ func classifyLine(src []byte, p int) (kind, nameEnd, colon int, reason string) {
 	return lineField, nameEnd, q + 1, ""
 }
 
-// next finds the next field of any name starting at s.pos. It returns false at the end of the
+// nextAny finds the next field of any name starting at s.pos. It returns false at the end of the
 // header block, setting s.done, s.bodyAt and possibly s.err.
 func (s *Scanner) nextAny() bool {
 	src := s.src
