@@ -1,0 +1,102 @@
+package cli
+
+import (
+	"bytes"
+	"mime"
+	"net/mail"
+	"strings"
+)
+
+// headerEnvelope is what a raw message's header block says about its envelope.
+type headerEnvelope struct {
+	ReturnPath string   `json:"returnPath"` // bare address, "" if absent
+	From       []string `json:"from"`
+	ReplyTo    []string `json:"replyTo"`
+	To         []string `json:"to"`
+	Cc         []string `json:"cc"`
+	Bcc        []string `json:"bcc"`
+	// Recipients are the To, Cc and Bcc addresses, deduplicated case-insensitively: the
+	// destinations SES uses when a raw message is sent without explicit ones.
+	Recipients []string `json:"recipients"`
+	// Problems lists header fields that could not be parsed.
+	Problems []string `json:"problems"`
+
+	fromAddr string // first From address, bare
+}
+
+// wordDecoder decodes RFC 2047 encoded words in display names and file names (any charset
+// mime knows: UTF-8, US-ASCII, ISO-8859-1).
+var wordDecoder = &mime.WordDecoder{}
+
+// readEnvelope reads the address fields of raw's header block with net/mail.
+func readEnvelope(raw []byte) (*headerEnvelope, *mail.Message, error) {
+	msg, err := mail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		return nil, nil, err
+	}
+	env := &headerEnvelope{}
+	parser := &mail.AddressParser{WordDecoder: wordDecoder}
+	seen := map[string]bool{}
+	for _, f := range []struct {
+		name  string
+		dst   *[]string
+		rcpts bool
+	}{
+		{"From", &env.From, false}, {"Reply-To", &env.ReplyTo, false},
+		{"To", &env.To, true}, {"Cc", &env.Cc, true}, {"Bcc", &env.Bcc, true},
+	} {
+		*f.dst = []string{}
+		for _, v := range msg.Header[f.name] {
+			if strings.TrimSpace(v) == "" {
+				continue
+			}
+			list, err := parser.ParseList(v)
+			if err != nil {
+				env.Problems = append(env.Problems, f.name+": "+strings.TrimPrefix(err.Error(), "mail: ")+": "+quote(v))
+				continue
+			}
+			for _, a := range list {
+				*f.dst = append(*f.dst, formatAddr(a))
+				if f.name == "From" && env.fromAddr == "" {
+					env.fromAddr = a.Address
+				}
+				if f.rcpts && !seen[strings.ToLower(a.Address)] {
+					seen[strings.ToLower(a.Address)] = true
+					env.Recipients = append(env.Recipients, a.Address)
+				}
+			}
+		}
+	}
+	if env.Recipients == nil {
+		env.Recipients = []string{}
+	}
+	if env.Problems == nil {
+		env.Problems = []string{}
+	}
+	if v := msg.Header.Get("Return-Path"); v != "" {
+		if a, err := parser.Parse(v); err == nil {
+			env.ReturnPath = a.Address
+		} else if v = strings.TrimSpace(v); v == "<>" {
+			env.ReturnPath = ""
+		} else {
+			env.Problems = append(env.Problems, "Return-Path: "+strings.TrimPrefix(err.Error(), "mail: ")+": "+quote(v))
+		}
+	}
+	return env, msg, nil
+}
+
+// formatAddr shows an address with its (decoded) display name.
+func formatAddr(a *mail.Address) string {
+	if a.Name == "" {
+		return a.Address
+	}
+	return a.Name + " <" + a.Address + ">"
+}
+
+// mailFrom is the SMTP MAIL FROM of a raw message: its Return-Path, else its first From address.
+func (h *headerEnvelope) mailFrom() string {
+	if h.ReturnPath != "" {
+		return h.ReturnPath
+	}
+	return h.fromAddr
+}

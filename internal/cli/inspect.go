@@ -1,0 +1,447 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/textproto"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/sesraw/sesraw/dkim"
+	"github.com/sesraw/sesraw/xheaders"
+)
+
+type inspectOpts struct{ json bool }
+
+func inspectCmd() *command {
+	return &command{
+		name:    "inspect",
+		args:    "FILE|-",
+		summary: "show what SES reads from a raw message",
+		about: `Shows what SES will read from a raw message: the effective value of each X-SES-* header (SES
+uses the first instance and ignores later duplicates, listed with their line numbers; it removes
+them all before delivery), the envelope the header block names (From, To, Cc, Bcc and the
+deduplicated recipients), the MIME tree with each part's type, transfer encoding and encoded
+size, and each DKIM signature with its h= list (flagging X-SES-* names, which break at SES).
+No DNS lookups are made; use 'sesraw verify' to check signatures. --json prints the same as a
+JSON object with stable field names.
+`,
+		flags: func(fs *flag.FlagSet) any {
+			o := &inspectOpts{}
+			fs.BoolVar(&o.json, "json", false, "print a JSON object: file, size, ses, envelope, mime, dkim, problems")
+			return o
+		},
+		run: runInspect,
+	}
+}
+
+// inspectReport is the --json output of inspect. Field names are stable.
+type inspectReport struct {
+	File     string          `json:"file"`
+	Size     int             `json:"size"` // bytes
+	SES      []sesField      `json:"ses"`  // X-SES-* fields, in order of first appearance
+	Envelope *headerEnvelope `json:"envelope"`
+	MIME     *mimeNode       `json:"mime"`
+	DKIM     []dkimSig       `json:"dkim"`
+	Problems []string        `json:"problems"` // what could not be read
+}
+
+// sesField is one X-SES-* header name and what SES makes of it.
+type sesField struct {
+	Name    string        `json:"name"`    // canonical upper-case name
+	Known   bool          `json:"known"`   // SES acts on it (else it is only removed)
+	Value   string        `json:"value"`   // effective value: the first instance, unfolded
+	Line    int           `json:"line"`    // line of the first instance
+	Error   string        `json:"error"`   // why the effective value is invalid, "" if valid
+	Ignored []sesInstance `json:"ignored"` // later instances, which SES ignores
+}
+
+type sesInstance struct {
+	Line  int    `json:"line"`
+	Value string `json:"value"`
+}
+
+// mimeNode is one MIME entity.
+type mimeNode struct {
+	ContentType string      `json:"contentType"` // media type, lower case
+	Charset     string      `json:"charset,omitempty"`
+	Encoding    string      `json:"encoding"` // Content-Transfer-Encoding, lower case; "" if absent (7bit)
+	Disposition string      `json:"disposition,omitempty"`
+	Filename    string      `json:"filename,omitempty"` // decoded (RFC 2231, RFC 2047)
+	ContentID   string      `json:"contentId,omitempty"`
+	Size        int64       `json:"size"` // bytes of the encoded body, boundaries included for multiparts
+	Parts       []*mimeNode `json:"parts,omitempty"`
+	Error       string      `json:"error,omitempty"`
+}
+
+// dkimSig is one DKIM-Signature field.
+type dkimSig struct {
+	Domain    string   `json:"domain"`
+	Selector  string   `json:"selector"`
+	Algorithm string   `json:"algorithm"`
+	Time      string   `json:"time,omitempty"` // t=, RFC 3339
+	Headers   []string `json:"headers"`        // h=
+	// StrippedBySES lists the h= names SES removes before delivery: any makes the signature fail.
+	StrippedBySES []string `json:"strippedBySES"`
+}
+
+const (
+	maxMIMEDepth = 32
+	maxMIMEParts = 1000
+)
+
+func runInspect(e *env, opts any, args []string) error {
+	o := opts.(*inspectOpts)
+	if err := needArgs(args, 1, "FILE argument (- for stdin)"); err != nil {
+		return err
+	}
+	raw, err := e.readInput(args[0])
+	if err != nil {
+		return err
+	}
+	name := displayName(args[0])
+	rep, err := inspect(name, raw)
+	if err != nil {
+		return inputErr(name+": "+err.Error(), err)
+	}
+	w := bufio.NewWriter(e.stdout)
+	if o.json {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(rep); err != nil {
+			return failure(err.Error(), err)
+		}
+	} else {
+		rep.writeText(w)
+	}
+	if err := w.Flush(); err != nil {
+		return failure("<stdout>: "+err.Error(), err)
+	}
+	return nil
+}
+
+func inspect(name string, raw []byte) (*inspectReport, error) {
+	rep := &inspectReport{File: name, Size: len(raw), SES: []sesField{}, DKIM: []dkimSig{}, Problems: []string{}}
+	lines := newLineIndex(raw)
+
+	// X-SES-* fields, the way SES reads them.
+	var sc xheaders.Scanner
+	sc.Reset(raw)
+	byName := map[string]int{}
+	for sc.Next() {
+		f := sc.Field()
+		canon := strings.ToUpper(string(f.Name))
+		line := lines.at(f.Offset)
+		if i, ok := byName[canon]; ok {
+			rep.SES[i].Ignored = append(rep.SES[i].Ignored, sesInstance{Line: line, Value: f.Unfolded()})
+			continue
+		}
+		byName[canon] = len(rep.SES)
+		rep.SES = append(rep.SES, sesField{Name: canon, Known: knownSES(canon), Value: f.Unfolded(), Line: line, Ignored: []sesInstance{}})
+	}
+	if err := sc.Err(); err != nil {
+		rep.Problems = append(rep.Problems, "line "+strconv.Itoa(lines.at(sc.BodyOffset()))+": "+err.Error())
+	}
+	eff, _ := xheaders.Read(raw)
+	if _, err := eff.Headers(); err != nil {
+		for _, he := range headerErrors(err) {
+			if i, ok := byName[he.Header]; ok {
+				rep.SES[i].Error = he.Reason
+			}
+		}
+	}
+
+	// Envelope and MIME tree.
+	env, msg, err := readEnvelope(raw)
+	if err != nil {
+		return nil, errors.New("cannot read the header block: " + strings.TrimPrefix(err.Error(), "mail: "))
+	}
+	rep.Envelope = env
+	parts := 0
+	rep.MIME = walkMIME(textproto.MIMEHeader(msg.Header), msg.Body, 0, &parts)
+
+	// DKIM signatures, read without any key lookup.
+	results, err := dkim.Verify(raw, &dkim.VerifyOptions{LookupTXT: noLookup, MaxVerifications: -1})
+	if err != nil && !errors.Is(err, dkim.ErrNoSignature) {
+		rep.Problems = append(rep.Problems, "DKIM: "+err.Error())
+	}
+	for _, r := range results {
+		s := dkimSig{Domain: r.Domain, Selector: r.Selector, Algorithm: r.Algorithm, Headers: r.HeaderKeys, StrippedBySES: []string{}}
+		if s.Headers == nil {
+			s.Headers = []string{}
+		}
+		if !r.Time.IsZero() {
+			s.Time = r.Time.UTC().Format(time.RFC3339)
+		}
+		for _, h := range r.HeaderKeys {
+			if xheaders.IsSESName([]byte(h)) {
+				s.StrippedBySES = append(s.StrippedBySES, h)
+			}
+		}
+		rep.DKIM = append(rep.DKIM, s)
+	}
+	return rep, nil
+}
+
+var errNoLookup = errors.New("inspect makes no DNS lookups")
+
+func noLookup(string) ([]string, error) { return nil, errNoLookup }
+
+// knownSES reports whether name is one of the X-SES headers SES acts on.
+func knownSES(name string) bool {
+	switch name {
+	case xheaders.SourceARN, xheaders.FromARN, xheaders.ReturnPathARN, xheaders.ConfigurationSet,
+		xheaders.MessageTags, xheaders.ListManagement, xheaders.Tenant:
+		return true
+	}
+	return false
+}
+
+// headerErrors flattens the *xheaders.HeaderError values of a (joined) error.
+func headerErrors(err error) []*xheaders.HeaderError {
+	var out []*xheaders.HeaderError
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, e := range j.Unwrap() {
+			out = append(out, headerErrors(e)...)
+		}
+		return out
+	}
+	var he *xheaders.HeaderError
+	if errors.As(err, &he) {
+		out = append(out, he)
+	}
+	return out
+}
+
+// lineIndex maps byte offsets to 1-based line numbers.
+type lineIndex []int // offsets of line starts after the first
+
+func newLineIndex(raw []byte) lineIndex {
+	var idx lineIndex
+	for i, c := range raw {
+		if c == '\n' {
+			idx = append(idx, i+1)
+		}
+	}
+	return idx
+}
+
+// at returns the line of offset off.
+func (l lineIndex) at(off int) int {
+	lo, hi := 0, len(l)
+	for lo < hi {
+		m := (lo + hi) / 2
+		if l[m] <= off {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo + 1
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// walkMIME describes the entity with header h and body r, reading r to the end.
+func walkMIME(h textproto.MIMEHeader, r io.Reader, depth int, parts *int) *mimeNode {
+	*parts++
+	n := &mimeNode{ContentType: "text/plain", Encoding: strings.ToLower(strings.TrimSpace(h.Get("Content-Transfer-Encoding")))}
+	body := &countingReader{r: r}
+	defer func() {
+		_, _ = io.Copy(io.Discard, body)
+		n.Size = body.n
+	}()
+	var params map[string]string
+	if ct := h.Get("Content-Type"); ct != "" {
+		mt, p, err := mime.ParseMediaType(ct)
+		if err != nil && mt == "" {
+			n.Error = "Content-Type " + quote(ct) + ": " + err.Error()
+			n.ContentType = "application/octet-stream"
+		} else {
+			n.ContentType, params = mt, p
+		}
+	}
+	n.Charset = params["charset"]
+	if cd := h.Get("Content-Disposition"); cd != "" {
+		if d, p, err := mime.ParseMediaType(cd); err == nil {
+			n.Disposition = d
+			n.Filename = decodeWords(p["filename"])
+		} else {
+			n.Error = "Content-Disposition " + quote(cd) + ": " + err.Error()
+		}
+	}
+	if n.Filename == "" {
+		n.Filename = decodeWords(params["name"])
+	}
+	n.ContentID = strings.TrimSpace(h.Get("Content-Id"))
+	if !strings.HasPrefix(n.ContentType, "multipart/") {
+		return n
+	}
+	boundary := params["boundary"]
+	switch {
+	case boundary == "":
+		n.Error = "multipart without a boundary parameter"
+		return n
+	case depth >= maxMIMEDepth:
+		n.Error = "nested deeper than " + strconv.Itoa(maxMIMEDepth) + " levels: not walked"
+		return n
+	}
+	mr := multipart.NewReader(body, boundary)
+	n.Parts = []*mimeNode{}
+	for {
+		if *parts >= maxMIMEParts {
+			n.Error = "more than " + strconv.Itoa(maxMIMEParts) + " parts: the rest not walked"
+			return n
+		}
+		p, err := mr.NextRawPart()
+		if err == io.EOF {
+			return n
+		}
+		if err != nil {
+			n.Error = err.Error()
+			return n
+		}
+		n.Parts = append(n.Parts, walkMIME(p.Header, p, depth+1, parts))
+	}
+}
+
+// decodeWords decodes RFC 2047 encoded words, keeping the input when it cannot.
+func decodeWords(s string) string {
+	if !strings.Contains(s, "=?") {
+		return s
+	}
+	if d, err := wordDecoder.DecodeHeader(s); err == nil {
+		return d
+	}
+	return s
+}
+
+// writeText prints the report for people.
+func (r *inspectReport) writeText(w *bufio.Writer) {
+	w.WriteString(r.File + ": " + strconv.Itoa(r.Size) + " bytes\n")
+
+	w.WriteString("\nX-SES headers (SES reads the first of each, then removes all of them before delivery):\n")
+	if len(r.SES) == 0 {
+		w.WriteString("  none\n")
+	}
+	for _, f := range r.SES {
+		w.WriteString("  line " + strconv.Itoa(f.Line) + ": " + clean(f.Name) + ": " + clean(f.Value) + "\n")
+		if !f.Known {
+			w.WriteString("      not a header SES acts on; it is only removed\n")
+		}
+		if f.Error != "" {
+			w.WriteString("      invalid: " + f.Error + "\n")
+		}
+		for _, d := range f.Ignored {
+			w.WriteString("      ignored duplicate on line " + strconv.Itoa(d.Line) + ": " + clean(d.Value) + "\n")
+		}
+	}
+
+	e := r.Envelope
+	w.WriteString("\nEnvelope (from the header block):\n")
+	if e.ReturnPath != "" {
+		w.WriteString("  Return-Path: " + clean(e.ReturnPath) + "\n")
+	}
+	for _, f := range []struct {
+		name string
+		list []string
+	}{{"From", e.From}, {"Reply-To", e.ReplyTo}, {"To", e.To}, {"Cc", e.Cc}, {"Bcc", e.Bcc}} {
+		if len(f.list) > 0 {
+			w.WriteString("  " + f.name + ": " + clean(strings.Join(f.list, ", ")) + "\n")
+		}
+	}
+	w.WriteString("  Recipients (" + strconv.Itoa(len(e.Recipients)) + "): " + clean(strings.Join(e.Recipients, ", ")) + "\n")
+	for _, p := range e.Problems {
+		w.WriteString("  problem: " + clean(p) + "\n")
+	}
+
+	w.WriteString("\nMIME tree:\n")
+	r.MIME.writeText(w, 1)
+
+	w.WriteString("\nDKIM signatures:\n")
+	if len(r.DKIM) == 0 {
+		w.WriteString("  none\n")
+	}
+	for i, s := range r.DKIM {
+		w.WriteString("  " + strconv.Itoa(i+1) + ". d=" + clean(s.Domain) + " s=" + clean(s.Selector) + " a=" + clean(s.Algorithm))
+		if s.Time != "" {
+			w.WriteString(" t=" + s.Time)
+		}
+		w.WriteString("\n     h=" + clean(strings.Join(s.Headers, ":")) + "\n")
+		if len(s.StrippedBySES) > 0 {
+			w.WriteString("     signs " + clean(strings.Join(s.StrippedBySES, ", ")) + ", which SES removes: this signature fails after delivery\n")
+		}
+	}
+	if len(r.Problems) > 0 {
+		w.WriteString("\nProblems:\n")
+		for _, p := range r.Problems {
+			w.WriteString("  " + clean(p) + "\n")
+		}
+	}
+}
+
+func (n *mimeNode) writeText(w *bufio.Writer, depth int) {
+	var b bytes.Buffer
+	b.WriteString(strings.Repeat("  ", depth) + clean(n.ContentType))
+	if n.Charset != "" {
+		b.WriteString("; charset=" + clean(n.Charset))
+	}
+	enc := n.Encoding
+	if enc == "" {
+		enc = "7bit"
+	}
+	b.WriteString("  " + clean(enc) + "  " + strconv.FormatInt(n.Size, 10) + " bytes")
+	if n.Disposition != "" {
+		b.WriteString("  " + clean(n.Disposition))
+	}
+	if n.Filename != "" {
+		b.WriteString("  " + strconv.Quote(n.Filename))
+	}
+	if n.ContentID != "" {
+		b.WriteString("  Content-ID " + clean(n.ContentID))
+	}
+	b.WriteString("\n")
+	w.Write(b.Bytes())
+	if n.Error != "" {
+		w.WriteString(strings.Repeat("  ", depth+1) + "problem: " + clean(n.Error) + "\n")
+	}
+	for _, p := range n.Parts {
+		p.writeText(w, depth+1)
+	}
+}
+
+// clean returns s for a terminal: unchanged when every rune is printable, else quoted with Go
+// escapes, so that control characters from a message cannot reach the terminal.
+func clean(s string) string {
+	if !utf8.ValidString(s) {
+		q := strconv.Quote(s)
+		return q[1 : len(q)-1]
+	}
+	for _, r := range s {
+		if !unicode.IsPrint(r) {
+			q := strconv.Quote(s)
+			return q[1 : len(q)-1]
+		}
+	}
+	return s
+}

@@ -1,0 +1,381 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"flag"
+	"net"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/ses"
+	sestypes "github.com/aws/aws-sdk-go-v2/service/ses/types"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
+	sesv2types "github.com/aws/aws-sdk-go-v2/service/sesv2/types"
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
+
+	"github.com/sesraw/sesraw/builder"
+	"github.com/sesraw/sesraw/preflight"
+	"github.com/sesraw/sesraw/sesapi"
+)
+
+// Environment variables holding SES SMTP credentials (which are not AWS access keys).
+const (
+	envSMTPUser     = "SESRAW_SMTP_USERNAME"
+	envSMTPPassword = "SESRAW_SMTP_PASSWORD"
+)
+
+type sendOpts struct {
+	api      string
+	region   string
+	endpoint string
+	smtpAddr string
+	smtpTLS  string
+	method   string
+	timeout  time.Duration
+	force    bool
+	det      detFlags
+	dkim     dkimFlags
+}
+
+func sendCmd() *command {
+	return &command{
+		name:    "send",
+		args:    "SPEC.json|FILE|-",
+		summary: "send a spec or a raw message through SES (API v1, v2) or SMTP",
+		about: `Sends a JSON spec (built as by 'sesraw build') or a raw message file (anything not starting
+with '{') and prints the message id. --api v1 uses SendRawEmail, v2 uses SESv2 SendEmail with
+raw content, smtp sends to an SMTP server (SES: email-smtp.REGION.amazonaws.com:587).
+
+AWS credentials come from the default chain (environment, shared files, SSO, instance role);
+the region from --region or the environment (AWS_REGION). --endpoint sets the API's base
+endpoint (a VPC endpoint or a local emulator). SMTP credentials (SES SMTP credentials, not
+access keys) come from $SESRAW_SMTP_USERNAME and $SESRAW_SMTP_PASSWORD; without them no AUTH.
+
+A spec goes through sesraw's pre-send checks (identity ARNs against the region and the
+addresses they must cover, size for the API, recipients); --method params sends the ARNs,
+configuration set and tags as API parameters, --method headers as X-SES-* headers (SMTP always
+uses headers). A raw message is sent as it is, after 'sesraw lint' finds no errors (--force
+sends anyway); with SMTP its envelope is its Return-Path (else From) and its To, Cc and Bcc.
+`,
+		flags: func(fs *flag.FlagSet) any {
+			o := &sendOpts{}
+			fs.StringVar(&o.api, "api", "", "`api` to send with: v1, v2 or smtp (required)")
+			fs.StringVar(&o.region, "region", "", "AWS `region` (default: from the environment)")
+			fs.StringVar(&o.endpoint, "endpoint", "", "API base endpoint `URL` (emulator, VPC endpoint)")
+			fs.StringVar(&o.smtpAddr, "smtp", "", "SMTP server `host:port` (default email-smtp.REGION.amazonaws.com:587)")
+			fs.StringVar(&o.smtpTLS, "smtp-tls", "auto", "SMTP TLS: starttls, tls (implicit), none, or auto (tls on port 465, none on loopback, else starttls)")
+			fs.StringVar(&o.method, "method", "params", "how a spec's SES values travel: params (API parameters) or headers (X-SES-*)")
+			fs.DurationVar(&o.timeout, "timeout", time.Minute, "give up after this `duration`")
+			fs.BoolVar(&o.force, "force", false, "send a raw message even when lint finds errors")
+			o.det.register(fs)
+			o.dkim.register(fs)
+			return o
+		},
+		run: runSend,
+	}
+}
+
+func runSend(e *env, opts any, args []string) error {
+	o := opts.(*sendOpts)
+	if err := needArgs(args, 1, "SPEC.json or FILE argument"); err != nil {
+		return err
+	}
+	var method sesapi.Method
+	switch o.method {
+	case "params":
+		method = sesapi.ByParameters
+	case "headers":
+		method = sesapi.ByHeaders
+	default:
+		return usageErr("--method " + quote(o.method) + ": want params or headers")
+	}
+	switch o.api {
+	case "v1", "v2", "smtp":
+	case "":
+		return usageErr("--api is required: v1, v2 or smtp")
+	default:
+		return usageErr("--api " + quote(o.api) + ": want v1, v2 or smtp")
+	}
+	if o.endpoint != "" {
+		if u, err := url.Parse(o.endpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return usageErr("--endpoint " + quote(o.endpoint) + ": want an http or https URL")
+		}
+	}
+	if o.api == "smtp" && o.endpoint != "" {
+		return usageErr("--endpoint is for --api v1 and v2; use --smtp HOST:PORT for SMTP")
+	}
+	if o.api != "smtp" && o.smtpAddr != "" {
+		return usageErr("--smtp is for --api smtp")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
+	defer cancel()
+
+	// A spec (JSON object) or a raw message?
+	raw, err := e.readInput(args[0])
+	if err != nil {
+		return err
+	}
+	if t := bytes.TrimLeft(raw, " \t\r\n"); len(t) > 0 && t[0] == '{' {
+		return e.sendSpec(ctx, o, method, args[0], raw)
+	}
+	if o.det != (detFlags{}) || o.dkim.set() {
+		return usageErr("--date, --message-id, --seed and --dkim-* apply to a spec; sign a raw message with 'sesraw sign' first")
+	}
+	return e.sendRaw(ctx, o, args[0], raw)
+}
+
+// sendSpec builds and sends a spec through package sesapi.
+func (e *env) sendSpec(ctx context.Context, o *sendOpts, method sesapi.Method, name string, data []byte) error {
+	bs, err := e.setupBuildData(name, data, &o.det, &o.dkim)
+	if err != nil {
+		return err
+	}
+	sender := &sesapi.Sender{Builder: bs.b, Method: method}
+	var id string
+	switch o.api {
+	case "v1", "v2":
+		cfg, err := awsConfig(ctx, o.region, o.endpoint)
+		if err != nil {
+			return err
+		}
+		if o.api == "v1" {
+			id, err = sender.SendRawEmail(ctx, ses.NewFromConfig(cfg), bs.msg)
+		} else {
+			id, err = sender.SendEmailV2(ctx, sesv2.NewFromConfig(cfg), bs.msg)
+		}
+		if err != nil {
+			return bs.sendErr(err)
+		}
+	case "smtp":
+		region, addr, err := smtpTarget(o)
+		if err != nil {
+			return err
+		}
+		sm, err := sender.SMTPMail(region, bs.msg)
+		if err != nil {
+			return bs.sendErr(err)
+		}
+		if id, err = smtpSend(ctx, addr, o.smtpTLS, sm.From, sm.To, sm.Data); err != nil {
+			return failure("SMTP "+addr+": "+err.Error(), err)
+		}
+	}
+	writeString(e.stdout, id+"\n")
+	return nil
+}
+
+// sendErr classifies an error of sesapi: a failed pre-send check or an invalid message is an
+// input error (nothing was sent); anything else (the API, the network) is a failure.
+func (bs *buildSetup) sendErr(err error) error {
+	var ce *sesapi.CheckError
+	var se *sesapi.SizeError
+	var fe *builder.FieldError
+	var bse *builder.SizeError
+	switch {
+	case errors.As(err, &fe) || errors.As(err, &bse):
+		return specErr(bs.spec.Explain(err))
+	case errors.As(err, &ce) || errors.As(err, &se):
+		return inputErr(err.Error()+" (nothing was sent)", err)
+	}
+	return failure(err.Error(), err)
+}
+
+// sendRaw sends a raw message as it is.
+func (e *env) sendRaw(ctx context.Context, o *sendOpts, name string, raw []byte) error {
+	target := map[string]preflight.Target{"v1": preflight.TargetV1, "v2": preflight.TargetV2, "smtp": preflight.TargetSMTP}[o.api]
+	region := o.region
+	if o.api == "smtp" {
+		r, _, err := smtpTarget(o)
+		if err != nil {
+			return err
+		}
+		region = r
+	}
+	var cfg aws.Config
+	if o.api != "smtp" {
+		var err error
+		if cfg, err = awsConfig(ctx, o.region, o.endpoint); err != nil {
+			return err
+		}
+		region = cfg.Region
+	}
+	findings := preflight.Check(raw, &preflight.Options{Target: target, Region: region})
+	if preflight.HasErrors(findings) {
+		for _, f := range findings {
+			if f.Severity == preflight.Error {
+				writeString(e.stderr, e.cmd+": "+displayName(name)+":"+strconv.Itoa(f.Line)+": "+f.Severity.String()+" ["+f.Rule+"] "+f.Message+"\n")
+			}
+		}
+		if !o.force {
+			return inputErr(displayName(name)+": lint finds errors; nothing was sent (--force sends anyway)", nil)
+		}
+	}
+	var id string
+	switch o.api {
+	case "v1":
+		out, err := ses.NewFromConfig(cfg).SendRawEmail(ctx, &ses.SendRawEmailInput{RawMessage: &sestypes.RawMessage{Data: raw}})
+		if err != nil {
+			return failure("SendRawEmail: "+err.Error(), err)
+		}
+		id = aws.ToString(out.MessageId)
+	case "v2":
+		out, err := sesv2.NewFromConfig(cfg).SendEmail(ctx, &sesv2.SendEmailInput{Content: &sesv2types.EmailContent{Raw: &sesv2types.RawMessage{Data: raw}}})
+		if err != nil {
+			return failure("sesv2.SendEmail: "+err.Error(), err)
+		}
+		id = aws.ToString(out.MessageId)
+	case "smtp":
+		_, addr, _ := smtpTarget(o)
+		env, _, err := readEnvelope(raw)
+		if err != nil {
+			return inputErr(displayName(name)+": cannot read the header block: "+err.Error(), err)
+		}
+		if env.mailFrom() == "" || len(env.Recipients) == 0 {
+			return inputErr(displayName(name)+": the header block names no sender or no recipients for the SMTP envelope", nil)
+		}
+		if id, err = smtpSend(ctx, addr, o.smtpTLS, env.mailFrom(), env.Recipients, raw); err != nil {
+			return failure("SMTP "+addr+": "+err.Error(), err)
+		}
+	}
+	writeString(e.stdout, id+"\n")
+	return nil
+}
+
+// awsConfig loads the default AWS configuration with the region and endpoint flags.
+func awsConfig(ctx context.Context, region, endpoint string) (aws.Config, error) {
+	var optFns []func(*config.LoadOptions) error
+	if region != "" {
+		optFns = append(optFns, config.WithRegion(region))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, optFns...)
+	if err != nil {
+		return cfg, inputErr("AWS configuration: "+err.Error(), err)
+	}
+	if cfg.Region == "" {
+		return cfg, usageErr("no AWS region: give --region or set AWS_REGION")
+	}
+	if endpoint != "" {
+		cfg.BaseEndpoint = aws.String(endpoint)
+	}
+	return cfg, nil
+}
+
+// smtpTarget returns the region to check identity ARNs against ("" to skip) and the server address.
+func smtpTarget(o *sendOpts) (region, addr string, err error) {
+	region, addr = o.region, o.smtpAddr
+	if addr == "" {
+		if region == "" {
+			return "", "", usageErr("--api smtp needs --smtp HOST:PORT or --region (for email-smtp.REGION.amazonaws.com:587)")
+		}
+		addr = "email-smtp." + region + ".amazonaws.com:587"
+	}
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", "", usageErr("--smtp " + quote(addr) + ": want HOST:PORT")
+	}
+	if region == "" {
+		// email-smtp.REGION.amazonaws.com names its region.
+		if r, ok := strings.CutPrefix(host, "email-smtp."); ok {
+			if r, ok = strings.CutSuffix(r, ".amazonaws.com"); ok && !strings.Contains(r, ".") {
+				region = r
+			}
+		}
+	}
+	switch o.smtpTLS {
+	case "auto", "starttls", "tls", "none":
+	default:
+		return "", "", usageErr("--smtp-tls " + quote(o.smtpTLS) + ": want auto, starttls, tls or none")
+	}
+	return region, addr, nil
+}
+
+// smtpSend sends one message and returns the server's reply to DATA (for SES, "Ok MESSAGE-ID";
+// the "Ok " is dropped).
+func smtpSend(ctx context.Context, addr, tlsMode, from string, to []string, data []byte) (string, error) {
+	host, port, _ := net.SplitHostPort(addr)
+	if tlsMode == "auto" {
+		switch {
+		case port == "465":
+			tlsMode = "tls"
+		case isLoopback(host):
+			tlsMode = "none"
+		default:
+			tlsMode = "starttls"
+		}
+	}
+	var d net.Dialer
+	conn, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return "", err
+	}
+	if dl, ok := ctx.Deadline(); ok {
+		conn.SetDeadline(dl)
+	}
+	tlsCfg := &tls.Config{ServerName: host, MinVersion: tls.VersionTLS12}
+	var c *smtp.Client
+	switch tlsMode {
+	case "tls":
+		c = smtp.NewClient(tls.Client(conn, tlsCfg))
+	case "starttls":
+		if c, err = smtp.NewClientStartTLS(conn, tlsCfg); err != nil {
+			conn.Close()
+			return "", err
+		}
+	default:
+		c = smtp.NewClient(conn)
+	}
+	defer c.Close()
+	if dl, ok := ctx.Deadline(); ok {
+		c.CommandTimeout = time.Until(dl)
+		c.SubmissionTimeout = time.Until(dl)
+	}
+	if user := os.Getenv(envSMTPUser); user != "" {
+		if tlsMode == "none" && !isLoopback(host) {
+			return "", errors.New("refusing to send SMTP credentials without TLS to " + host)
+		}
+		if err := c.Auth(sasl.NewPlainClient("", user, os.Getenv(envSMTPPassword))); err != nil {
+			return "", err
+		}
+	}
+	if err := c.Mail(from, nil); err != nil {
+		return "", err
+	}
+	for _, rcpt := range to {
+		if err := c.Rcpt(rcpt, nil); err != nil {
+			return "", err
+		}
+	}
+	w, err := c.Data()
+	if err != nil {
+		return "", err
+	}
+	if _, err := w.Write(data); err != nil {
+		return "", err
+	}
+	resp, err := w.CloseWithResponse()
+	if err != nil {
+		return "", err
+	}
+	_ = c.Quit()
+	id := strings.TrimSpace(resp.StatusText)
+	if rest, ok := strings.CutPrefix(id, "Ok "); ok {
+		id = rest
+	}
+	return id, nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
