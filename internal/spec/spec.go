@@ -445,7 +445,8 @@ var flagNames = map[string]string{
 
 // Explain turns an error from building the spec's message (a *builder.FieldError, or an xheaders
 // error under the SES field) into an *Error naming the spec field and its line. Errors about
-// values that come from flags (Message-ID, Date, Target) name the flag. Other errors are returned
+// values that come from flags (Message-ID, Date, Target) name the flag, and a refused attachment
+// extension points to --allow-unsupported-attachments. Other errors are returned
 // unchanged.
 func (s *Spec) Explain(err error) error {
 	var fe *builder.FieldError
@@ -458,7 +459,7 @@ func (s *Spec) Explain(err error) error {
 	if flag, ok := flagNames[fe.Field]; ok {
 		return &Error{File: s.file, Field: flag, Reason: fe.Reason, Err: err}
 	}
-	reason := fe.Reason
+	reason := strings.Replace(fe.Reason, "set Builder.AllowUnsupportedAttachments", "use --allow-unsupported-attachments", 1)
 	segs := strings.Split(fe.Field, ".")
 	// "To[1].Name" is the display name of the spec's single address string "to[1]".
 	if n := len(segs); n >= 2 && (segs[n-1] == "Name" || segs[n-1] == "Address") && isAddressField(segs[n-2]) {

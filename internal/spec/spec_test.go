@@ -204,7 +204,7 @@ func TestExplain(t *testing.T) {
 	}{
 		{"display name", func(m *builder.Message) { m.From.Name = "Bad\x00Name" }, 2, "from", "display name contains a NUL byte"},
 		{"reserved header", func(m *builder.Message) {}, 7, "headers[1].name", "written by the builder"},
-		{"attachment", func(m *builder.Message) { m.Headers = m.Headers[:1] }, 9, "attachments[0].filename", "extension SES refuses"},
+		{"attachment", func(m *builder.Message) { m.Headers = m.Headers[:1] }, 9, "attachments[0].filename", "extension SES refuses (use --allow-unsupported-attachments for other transports)"},
 		{"subject injection", func(m *builder.Message) { m.Headers, m.Attachments, m.Subject = nil, nil, "a\nb" }, 4, "subject", "line feed"},
 		{"message id flag", func(m *builder.Message) { m.Headers, m.Attachments, m.MessageID = nil, nil, "<x@y>" }, 0, "--message-id", "angle brackets"},
 	}
