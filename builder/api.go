@@ -170,6 +170,11 @@ type Message struct {
 // X-SES-FROM-ARN, and X-SES-RETURN-PATH-ARN when ReturnPath is set. Both source and From ARN are set
 // because SES users report that with a From header in the raw message only FromArn is honoured
 // (ses-facts §6), although AWS documents SourceArn alone as sufficient.
+//
+// Set ReturnPath before calling Delegate; the identity must cover the From and Return-Path
+// addresses (a domain identity covers every address at the domain), which SES checks when it
+// accepts the message. The API parameters SourceArn, FromArn and ReturnPathArn, when a transport
+// sends them too, take precedence over these headers.
 func (m *Message) Delegate(identity xheaders.ARN) {
 	m.SES.SourceARN = identity
 	m.SES.FromARN = identity
@@ -224,6 +229,14 @@ func (b *Builder) AppendTo(dst []byte, m *Message) ([]byte, error) { return b.ap
 // WriteTo validates m before writing anything, then streams it to w. Attachments stream from their
 // readers with fixed buffers. With a Signer, the body hash is computed in the same pass (the encoded
 // body is buffered so the signature can precede it).
+//
+// In detail: a validation error, or a size known to exceed the limit, writes nothing. Without a
+// Signer the message streams; when a Reader's size is unknown the writer stops with a *SizeError
+// before the byte that would pass the limit (the output is then truncated and must be discarded).
+// With a Signer and every body in memory (Text, HTML, Data), the body is encoded twice, once into
+// the body hash and once into w, and nothing is buffered; when some attachment comes from a Reader
+// or a file, which is read once, the encoded body is buffered in memory and written after the
+// header. The DKIM t= tag comes from the Signer's clock (dkim.Options.Now), not Builder.Now.
 func (b *Builder) WriteTo(w io.Writer, m *Message) (int64, error) { return b.writeTo(w, m) }
 
 // MessageWriterTo binds a message to a Builder as an io.WriterTo.

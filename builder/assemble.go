@@ -71,8 +71,17 @@ type assembly struct {
 
 var assemblies = sync.Pool{New: func() any { return new(assembly) }}
 
+// zeroBuilder stands in for a nil *Builder (read only).
+var zeroBuilder Builder
+
 // prepare validates m and assembles it. The caller must release the assembly.
 func (b *Builder) prepare(m *Message, md mode) (*assembly, error) {
+	if m == nil {
+		return nil, fieldErr(fld("Message"), "nil message", ErrNoFrom)
+	}
+	if b == nil {
+		b = &zeroBuilder
+	}
 	a := assemblies.Get().(*assembly)
 	a.b, a.m, a.mode = b, m, md
 	if err := a.prepare(); err != nil {

@@ -463,3 +463,40 @@ func TestSESReadBack(t *testing.T) {
 		t.Errorf("NewSigner with an X-SES header: %v", err)
 	}
 }
+
+// Validate, Size and Envelope do not read attachment readers; the message can be built afterwards.
+func TestCheckDoesNotConsumeReaders(t *testing.T) {
+	data := pseudoBytes(3000, 8)
+	m := validMessage()
+	m.Attachments = []builder.Attachment{{Filename: "a.pdf", Reader: bytes.NewReader(data)}}
+	b := testBuilder(1)
+	if err := b.Validate(m); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := b.Size(m); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Envelope(m); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := b.Bytes(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkRoundTrip(t, raw, m, [][]byte{data})
+}
+
+func TestNilBuilderAndMessage(t *testing.T) {
+	var b *builder.Builder
+	raw, err := b.Bytes(validMessage())
+	if err != nil || len(raw) == 0 {
+		t.Errorf("nil *Builder: %v", err)
+	}
+	if _, err := testBuilder(1).Bytes(nil); !errors.Is(err, builder.ErrNoFrom) {
+		t.Errorf("nil message: %v", err)
+	}
+	var w bytes.Buffer
+	if n, err := b.WriteTo(&w, nil); err == nil || n != 0 {
+		t.Errorf("nil message WriteTo: %d, %v", n, err)
+	}
+}

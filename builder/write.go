@@ -18,6 +18,7 @@ func (b *Builder) validate(m *Message) error {
 		return err
 	}
 	defer a.release()
+	b = a.b // a nil *Builder is the zero Builder
 	limit := b.Target.Limit()
 	if limit == 0 || !a.sizeKnown {
 		return nil
@@ -73,6 +74,7 @@ func (b *Builder) size(m *Message) (int64, bool, error) {
 		return 0, false, err
 	}
 	defer a.release()
+	b = a.b // a nil *Builder is the zero Builder
 	n := int64(len(a.hdr)) + 2 + a.bodySize
 	if b.Signer != nil {
 		s, err := a.signatureLen()
@@ -94,6 +96,7 @@ func (b *Builder) appendTo(dst []byte, m *Message) ([]byte, error) {
 		return dst, err
 	}
 	defer a.release()
+	b = a.b // a nil *Builder is the zero Builder
 	limit := b.Target.Limit()
 	start := len(dst)
 	n := int64(len(a.hdr)) + 2 + a.bodySize
@@ -154,6 +157,7 @@ func (b *Builder) writeTo(w io.Writer, m *Message) (int64, error) {
 		return 0, err
 	}
 	defer a.release()
+	b = a.b // a nil *Builder is the zero Builder
 	limit := b.Target.Limit()
 	n := int64(len(a.hdr)) + 2 + a.bodySize
 	if a.sizeKnown && limit > 0 && n > limit {
