@@ -367,6 +367,11 @@ func appendLabel(dst []byte, domain, label string) ([]byte, error) {
 		}
 		return dst, nil
 	}
+	// Every code point yields at least one output octet after the 4-octet prefix: reject labels
+	// that cannot fit before encoding them (Encode is quadratic in the label length).
+	if utf8.RuneCountInString(label) > maxLabel-4 {
+		return dst, newError(domain, "label longer than 63 octets after encoding")
+	}
 	dst = append(dst, "xn--"...)
 	// Encode the lower-cased label: IDNA requires lower-case ASCII before encoding.
 	var lb [maxLabel * 4]byte
