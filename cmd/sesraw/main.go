@@ -1,43 +1,27 @@
-// Command sesraw builds, checks and sends raw MIME messages for Amazon SES.
+// Command sesraw builds, inspects, checks, signs and sends raw MIME messages for Amazon SES, with
+// sending authorization (X-SES-*-ARN headers or API parameters).
 //
 // Usage:
 //
-//	sesraw demo    print an example delegated-sending message (stdout) and what it shows (stderr)
+//	sesraw build [flags] SPEC.json      build a raw message from a JSON spec
+//	sesraw inspect [flags] FILE|-       show what SES reads from a raw message
+//	sesraw strip [flags] FILE|-         print a message as SES delivers it (X-SES-* removed)
+//	sesraw lint [flags] FILE|-          check a raw message against SES's rules
+//	sesraw sign [flags] FILE|-          DKIM-sign a raw message with the SES-safe profile
+//	sesraw verify [flags] FILE|-        verify DKIM as sent and after SES strips its headers
+//	sesraw send [flags] SPEC.json|FILE  send through SES (API v1, v2) or SMTP
+//	sesraw demo [flags]                 print an example delegated-sending message
+//
+// Run "sesraw COMMAND --help" for a command's flags. Exit status: 0 success; 1 lint error
+// findings, failed DKIM verification or a failed send; 2 usage or input errors.
 package main
 
 import (
-	"fmt"
-	"io"
 	"os"
+
+	"github.com/sesraw/sesraw/internal/cli"
 )
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
-}
-
-const usage = `usage: sesraw <command>
-
-commands:
-  demo    print an example delegated-sending message (stdout) and what it shows (stderr)
-`
-
-// run executes the command line args and returns the exit status.
-func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
-		return 2
-	}
-	switch args[0] {
-	case "demo":
-		if err := demo(stdout, stderr); err != nil {
-			fmt.Fprintln(stderr, "sesraw demo:", err)
-			return 1
-		}
-		return 0
-	case "help", "-h", "-help", "--help":
-		fmt.Fprint(stdout, usage)
-		return 0
-	}
-	fmt.Fprintf(stderr, "sesraw: unknown command %q\n\n%s", args[0], usage)
-	return 2
+	os.Exit(cli.Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
