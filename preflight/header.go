@@ -582,7 +582,18 @@ func (c *checker) targetNote(k, line int) {
 func reason(err error) string {
 	var he *xheaders.HeaderError
 	if errors.As(err, &he) && he.Reason != "" {
-		return he.Reason
+		return printable(he.Reason)
 	}
-	return strings.TrimPrefix(err.Error(), "xheaders: ")
+	return printable(strings.TrimPrefix(err.Error(), "xheaders: "))
+}
+
+// printable returns s if it is printable ASCII, else s with other bytes escaped Go-style.
+func printable(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			q := strconv.QuoteToASCII(s)
+			return q[1 : len(q)-1]
+		}
+	}
+	return s
 }

@@ -87,14 +87,20 @@ func (c *checker) entity(e *entityFields) {
 			}
 		}
 	}
+	// Which name a receiver (or SES) reads is not documented: every form is checked, and the
+	// first bad one is reported.
 	reported := false
-	if cdp.filename != "" {
-		reported = c.checkFilename(cdp.filename, cd.line)
+	for _, n := range cdp.names[0] {
+		if !reported && n != "" {
+			reported = c.checkFilename(n, cd.line)
+		}
 	}
-	if !reported && ctp.name != "" {
-		c.checkFilename(ctp.name, ct.line)
+	for _, n := range ctp.names[1] {
+		if !reported && n != "" {
+			reported = c.checkFilename(n, ct.line)
+		}
 	}
-	if cdp.filename != "" || ctp.name != "" || equalFold(cdp.typ, "attachment") {
+	if cdp.has(0) || ctp.has(1) || equalFold(cdp.typ, "attachment") {
 		if cte == nil || !equalFold(trimFWS(cte.value), "base64") {
 			line := ct.lineOr(cd)
 			enc := "7bit (no Content-Transfer-Encoding)"
@@ -334,10 +340,14 @@ func validBoundary(b string) bool {
 type params struct {
 	typ      []byte // media type or disposition type as written (aliases the value)
 	boundary string
-	filename string
-	name     string
-	bad      string // first syntax problem, if any
+	// names holds the filename (index 0) and name (index 1) parameters, each in its RFC 2231
+	// form (filename*=, filename*0*=, ...) and its plain form; "" when absent.
+	names [2][2]string
+	bad   string // first syntax problem, if any
 }
+
+// has reports whether parameter which (0 filename, 1 name) is present in any form.
+func (p *params) has(which int) bool { return p.names[which][0] != "" || p.names[which][1] != "" }
 
 // paramSeg is one piece of an RFC 2231 parameter: name*0=..., name*1*=..., or name*=...
 type paramSeg struct {
@@ -462,16 +472,11 @@ func (c *checker) parseParams(v []byte) params {
 	}
 	c.mime.segs = segs
 	for which := range 2 {
-		var got string
 		if ext, ok := joinSegs(segs, which); ok {
-			got = ext
-		} else if havePlain[which] {
-			got = decodeWords(plain[which])
+			p.names[which][0] = ext
 		}
-		if which == 0 {
-			p.filename = got
-		} else {
-			p.name = got
+		if havePlain[which] {
+			p.names[which][1] = decodeWords(plain[which])
 		}
 	}
 	return p

@@ -12,8 +12,9 @@
 //
 // Findings are sorted by line, then rule id, then message, so the output for a given input and
 // [Options] is always the same. Each rule reports at most a fixed number of findings (one for the
-// per-line rules such as line-length, 20 for the others) followed by one summary finding counting
-// the rest, so the number of findings is bounded whatever the input.
+// per-line rules line-length, bare-lf, bare-cr, body-8bit and header-syntax, 20 for the others)
+// followed by one summary finding counting the rest, so a check returns at most 21 findings per
+// rule whatever the input.
 //
 // [Check] and [CheckReader] run in time linear in the input. [CheckReader] holds only the header
 // block in memory (at most [MaxHeaderBytes]); the body is scanned line by line in fixed buffers, so
@@ -29,9 +30,13 @@
 //     40 MiB preflight warns.
 //   - SES reads the first instance of each X-SES-* header and removes every one of them before
 //     delivery; values are validated with package xheaders.
-//   - Attachments are found by walking the MIME tree; a filename comes from Content-Disposition
-//     filename (RFC 2231 filename*= and continuations, any charset, RFC 2047 encoded-words) or from
-//     Content-Type name. Encapsulated messages (message/rfc822) are not descended into.
+//   - Attachments are found by walking the MIME tree. Every form of a file name is checked, since
+//     which one SES reads is not documented: Content-Disposition filename and filename*= (RFC 2231,
+//     continuations, any charset), Content-Type name and name*=, RFC 2047 encoded-words in quoted
+//     names; extensions compare case-insensitively, ignoring trailing dots and spaces.
+//     Encapsulated messages (message/rfc822) are not descended into.
+//   - Recipients are counted in the To, Cc and Bcc fields of the header; the envelope (Destinations
+//     parameter, SMTP RCPT TO) is not visible in a raw message.
 //   - Line length counts octets before the line break (at most 998); a bare LF ends a line too.
 package preflight
 

@@ -80,7 +80,7 @@ func (c *checker) write(p []byte) {
 				c.endHeader(p[:n]) // the whole header block is in p: use it in place
 			} else {
 				c.bufferHeader(p[:n])
-				c.endHeader(c.hdr)
+				c.endHeader(c.headerKept())
 			}
 		} else {
 			c.bufferHeader(p)
@@ -90,6 +90,17 @@ func (c *checker) write(p []byte) {
 	if len(p) > 0 {
 		c.scanLines(p, false)
 	}
+}
+
+// headerKept returns the buffered header block; when it was cut at MaxHeaderBytes, without the
+// partial line at the cut, so that a cut value (a boundary, an ARN) is not checked as if whole.
+func (c *checker) headerKept() []byte {
+	if c.hdrOver {
+		if i := bytes.LastIndexByte(c.hdr, '\n'); i >= 0 {
+			return c.hdr[:i+1]
+		}
+	}
+	return c.hdr
 }
 
 func (c *checker) bufferHeader(p []byte) {
@@ -198,6 +209,9 @@ func (c *checker) endLine(content []byte, full int64, terminated, crlf, header b
 
 // finish completes the check: size is the message size (a lower bound when truncated).
 func (c *checker) finish(size int64, truncated bool) []Finding {
+	if truncated && c.prevCR {
+		c.crs-- // the cut may have fallen between CR and LF
+	}
 	if c.lineLen > 0 {
 		var content []byte
 		if !c.inHeader && c.mime.active {
@@ -215,7 +229,7 @@ func (c *checker) finish(size int64, truncated bool) []Finding {
 			}
 		}
 		c.inHeader = false
-		c.endHeader(c.hdr)
+		c.endHeader(c.headerKept())
 	}
 	if !truncated {
 		c.mimeEOF()
