@@ -20,9 +20,9 @@ func appendAddressField(dst []byte, name string, addrs []Address) ([]byte, error
 	e.start(dst, name)
 	for i := range addrs {
 		a := &addrs[i]
-		comma := ","
+		comma, closeAngle := ",", ">,"
 		if i == len(addrs)-1 {
-			comma = ""
+			comma, closeAngle = "", ">"
 		}
 		if a.Name == "" {
 			e.raw(0, a.Addr, comma)
@@ -43,7 +43,7 @@ func appendAddressField(dst []byte, name string, addrs []Address) ([]byte, error
 		default:
 			e.encoded(a.Name)
 		}
-		e.raw('<', a.Addr, ">"+comma)
+		e.raw('<', a.Addr, closeAngle)
 	}
 	return e.end(), nil
 }

@@ -618,3 +618,22 @@ func TestPartHeaderExact(t *testing.T) {
 		}
 	}
 }
+
+func TestLargeTreesAndCycles(t *testing.T) {
+	root := &multipart.Part{ContentType: "multipart/mixed"}
+	for i := 0; i < 100; i++ {
+		root.Parts = append(root.Parts, leafOf("text/plain", strings.Repeat("x", i)))
+	}
+	build(t, root, nil)
+	// A duplicate past the linear-scan threshold is still found.
+	root.Parts = append(root.Parts, root.Parts[70])
+	if _, err := multipart.NewTree(root, nil); !errors.Is(err, multipart.ErrInvalidPart) {
+		t.Fatalf("duplicate part in a large tree: %v", err)
+	}
+	// A cycle that branches does not blow up before it is reported.
+	c := &multipart.Part{ContentType: "multipart/mixed"}
+	c.Parts = []*multipart.Part{c, c, c}
+	if _, err := multipart.NewTree(c, nil); !errors.Is(err, multipart.ErrInvalidPart) {
+		t.Fatalf("branching cycle: %v", err)
+	}
+}
