@@ -57,7 +57,7 @@ func isWSP(c byte) bool { return c == ' ' || c == '\t' }
 
 const upperHex = "0123456789ABCDEF"
 
-// hasFold reports whether s contains "=?", the start of something a decoder may take for an
+// hasEncodedWordStart reports whether s contains "=?", the start of something a decoder may take for an
 // RFC 2047 encoded word.
 func hasEncodedWordStart(s string) bool {
 	for i := 1; i < len(s); i++ {

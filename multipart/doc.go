@@ -16,6 +16,8 @@
 //
 //   - CR, LF, NUL and invalid UTF-8 are rejected (ErrInvalidHeaderValue); nothing is altered
 //     silently. Other control characters (and DEL) are carried in encoded words, not rejected.
+//     Field names longer than 76 octets are rejected (ErrInvalidHeaderName) so "Name: " and a
+//     word always fit.
 //   - Folds are placed only at a lone space (one space between two non-whitespace characters):
 //     net/textproto and go-message collapse the whitespace around a fold to one space, so a fold
 //     anywhere else would change the value for them. Tabs and runs of spaces stay as they are on

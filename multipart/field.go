@@ -11,7 +11,7 @@ const (
 	maxNameLen = 76 // longest accepted header field name; keeps "Name: " plus a word within limits
 )
 
-// ValidFieldName reports whether name is a valid header field name (printable ASCII except ':').
+// validFieldName implements ValidFieldName.
 func validFieldName(name string) bool {
 	if name == "" {
 		return false
