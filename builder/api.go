@@ -34,8 +34,9 @@
 // other attachments put everything in multipart/mixed, outermost. A message with neither Text nor
 // HTML gets an empty text/plain part, so every message has a body part a client can show.
 //
-// The header block is, in order: the DKIM-Signature when signing (prepended last), the X-SES-*
-// fields (xheaders.Headers.Append: each at most once, canonical spelling), Return-Path, From,
+// The header block is, in order: the X-SES-* fields (xheaders.Headers.Append: each at most once,
+// canonical spelling, at the very top), the DKIM-Signature when signing (so that once SES strips
+// the X-SES block the signature is the first field, as RFC 6376 §5.6 prefers), Return-Path, From,
 // Reply-To, To, Cc, Subject, Date, Message-ID, MIME-Version, the custom headers, and the root part's
 // Content-* fields. Bcc is never written; it is only part of the Envelope.
 //

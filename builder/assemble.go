@@ -62,6 +62,7 @@ type assembly struct {
 	sizeKnown                       bool
 
 	hdr    []byte // header block, each field CRLF-terminated, without the blank line
+	sesLen int    // length of the X-SES-* block at the start of hdr; a DKIM-Signature goes right after it
 	sig    []byte // signature field (+ header block) scratch
 	buf    []byte // encoded body buffer of a signed WriteTo
 	pseudo pseudoRand
@@ -495,9 +496,11 @@ func (a *assembly) buildTree() *multipart.Part {
 func (a *assembly) appendHeader(dst []byte) ([]byte, error) {
 	m := a.m
 	var err error
+	sesStart := len(dst)
 	if dst, err = m.SES.Append(dst); err != nil {
 		return dst, &FieldError{Field: "SES", Reason: err.Error(), Err: err}
 	}
+	a.sesLen = len(dst) - sesStart
 	if a.returnPath != "" {
 		dst = append(dst, "Return-Path: <"...)
 		dst = append(dst, a.returnPath...)

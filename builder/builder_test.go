@@ -336,8 +336,8 @@ func TestHeaderOrder(t *testing.T) {
 	end := bytes.Index(raw, []byte("\r\n\r\n"))
 	got := fieldNames(raw[:end+2])
 	want := []string{
-		"DKIM-Signature", "X-SES-SOURCE-ARN", "X-SES-FROM-ARN", "X-SES-RETURN-PATH-ARN", "X-SES-CONFIGURATION-SET",
-		"Return-Path", "From", "Reply-To", "To", "Cc", "Subject", "Date", "Message-ID", "MIME-Version",
+		"X-SES-SOURCE-ARN", "X-SES-FROM-ARN", "X-SES-RETURN-PATH-ARN", "X-SES-CONFIGURATION-SET",
+		"DKIM-Signature", "Return-Path", "From", "Reply-To", "To", "Cc", "Subject", "Date", "Message-ID", "MIME-Version",
 		"List-Unsubscribe", "X-Campaign", "Content-Type",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {

@@ -274,8 +274,11 @@ func checkSignature(t *testing.T, raw []byte) {
 			}
 		}
 	}
-	if !bytes.HasPrefix(raw, []byte("DKIM-Signature:")) {
-		t.Errorf("the DKIM-Signature is not the first field")
+	if !bytes.HasPrefix(raw, []byte("X-SES-")) {
+		t.Errorf("the X-SES block is not at the top")
+	}
+	if stripped := xheaders.Remove(nil, raw); !bytes.HasPrefix(stripped, []byte("DKIM-Signature:")) {
+		t.Errorf("after SES's strip the DKIM-Signature is not the first field")
 	}
 	pythonVerify(t, txt, raw, xheaders.Remove(nil, raw))
 }

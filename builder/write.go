@@ -133,7 +133,9 @@ func (b *Builder) appendTo(dst []byte, m *Message) ([]byte, error) {
 		if err != nil {
 			return dst[:start], signError(err)
 		}
-		// Move the signature field to the top: save it, shift the message (one memmove), put it back.
+		// Move the signature field up to just below the X-SES block (invariant 3 keeps that block at
+		// the very top; once SES strips it, the signature is the first field): save it, shift the
+		// message (one memmove), put it back.
 		var tmp [sigReserve]byte
 		sig := dst[end:]
 		var saved []byte
@@ -142,8 +144,9 @@ func (b *Builder) appendTo(dst []byte, m *Message) ([]byte, error) {
 		} else {
 			saved = slices.Clone(sig)
 		}
-		copy(dst[start+len(saved):], dst[start:end])
-		copy(dst[start:], saved)
+		at := start + a.sesLen
+		copy(dst[at+len(saved):], dst[at:end])
+		copy(dst[at:], saved)
 	}
 	if limit > 0 && int64(len(dst)-start) > limit {
 		return dst[:start], a.sizeError(int64(len(dst) - start))
@@ -200,11 +203,12 @@ func (b *Builder) writeTo(w io.Writer, m *Message) (int64, error) {
 		}
 		bodyLen = int64(len(a.buf))
 	}
-	a.sig, err = b.Signer.AppendSignature(a.sig[:0], a.hdr, h.Sum())
+	a.sig = append(a.sig[:0], a.hdr[:a.sesLen]...)
+	a.sig, err = b.Signer.AppendSignature(a.sig, a.hdr, h.Sum())
 	if err != nil {
 		return 0, signError(err)
 	}
-	a.sig = append(a.sig, a.hdr...)
+	a.sig = append(a.sig, a.hdr[a.sesLen:]...)
 	a.sig = append(a.sig, '\r', '\n')
 	if total := int64(len(a.sig)) + bodyLen; limit > 0 && total > limit {
 		return 0, a.sizeError(total)
