@@ -26,9 +26,8 @@
 //
 //   - Size: SES documents "10 MB" (v1) and "40 MB" (v2, SMTP) after encoding. The v1 API's own error
 //     reads "Message length is more than 10485760 bytes long" (quoted in github.com/aws/aws-sdk-go-v2
-//     issue 1774), so MB means MiB: the limits checked
-//     are 10 MiB (v1) and 40 MiB (v2, SMTP; by analogy, unconfirmed). Between 40,000,000 bytes and
-//     40 MiB preflight warns.
+//     issue 1774), so MB means MiB: the limits checked are 10 MiB (v1) and 40 MiB (v2, SMTP; by
+//     analogy, unconfirmed). Between 40,000,000 bytes and 40 MiB preflight warns.
 //   - SES reads the first instance of each X-SES-* header and removes every one of them before
 //     delivery; values are validated with package xheaders.
 //   - Attachments are found by walking the MIME tree. Every form of a file name is checked, since
