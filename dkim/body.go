@@ -100,8 +100,9 @@ var relaxedSpecial = [256]bool{'\r': true, ' ': true, '\t': true}
 // Write canonicalizes p into the hash. It never fails and never allocates.
 //
 // Lines that are already canonical (every line for simple; for relaxed, lines without HTAB, runs of
-// SP or trailing SP) are hashed straight from p, in one block per run of such lines; only other
-// lines, lines cut by a chunk boundary and bare CRs go through the byte-wise state machine.
+// SP or trailing SP) are hashed straight from p, in one block per run of such lines. Other complete
+// relaxed lines are canonicalized in one tight pass into the scratch buffer; only lines cut by a
+// chunk boundary and bare CRs go through the byte-wise state machine.
 func (b *bodyHasher) Write(p []byte) (int, error) {
 	n := len(p)
 	for len(p) > 0 {
@@ -123,11 +124,16 @@ func (b *bodyHasher) Write(p []byte) (int, error) {
 	return n, nil
 }
 
-// fastLines is called at the start of a line with nothing pending but empty lines. It hashes the
-// longest prefix of p made of complete canonical lines directly from p, keeps trailing empty lines
-// pending, and returns the rest of p.
+// fastLines is called at the start of a line with nothing pending but empty lines. It consumes the
+// complete lines at the start of p: runs of canonical lines are hashed straight from p, other
+// relaxed lines go through relaxedLine, trailing empty lines stay pending. It returns the rest of p
+// (an incomplete line, or a line with a bare CR).
 func (b *bodyHasher) fastLines(p []byte) []byte {
-	i, good, empty := 0, 0, 0
+	i, start, good, empty := 0, 0, 0, 0 // p[start:good] is canonical and not yet hashed
+	// Relaxed: offsets in p of the next HTAB, "SP SP" and "SP CR" at or after the current line,
+	// len(p) when there is none; -1 until searched. Each is searched again only once passed, so the
+	// scans cost O(len(p)) in all.
+	tab, dsp, spcr := -1, -1, -1
 	for i < len(p) {
 		k := bytes.IndexByte(p[i:], '\r')
 		if k < 0 || i+k+1 >= len(p) || p[i+k+1] != '\n' {
@@ -138,31 +144,112 @@ func (b *bodyHasher) fastLines(p []byte) []byte {
 			i += 2
 			continue
 		}
-		if b.relaxed && !relaxedCanonical(p[i:i+k]) {
-			break
+		if b.relaxed {
+			e := i + k // the line's CR
+			if tab < i {
+				tab = nextIndex(p, i, tabSep)
+			}
+			if dsp < i {
+				dsp = nextIndex(p, i, twoSP)
+			}
+			if spcr < i {
+				spcr = nextIndex(p, i, spCR)
+			}
+			if tab < e || dsp < e || spcr < e {
+				// The line needs canonicalizing.
+				if k+2 > len(b.buf) {
+					break // too long for the scratch buffer: the state machine does it
+				}
+				b.hashDirect(p[start:good])
+				b.empties += empty
+				b.relaxedLine(p[i:e])
+				i = e + 2
+				start, good, empty = i, i, 0
+				continue
+			}
 		}
 		i += k + 2
 		good, empty = i, 0
 	}
-	if good > 0 {
-		b.startContent() // writes the empty lines held back before p
-		if b.n > 0 {
-			b.h.Write(b.buf[:b.n])
-			b.n = 0
-		}
-		b.h.Write(p[:good])
-		b.line = false
-	}
+	b.hashDirect(p[start:good])
 	b.empties += empty
 	return p[i:]
 }
 
-var twoSP = []byte("  ")
+// hashDirect hashes canonical complete lines straight from the caller's buffer, after what is
+// pending (held-back empty lines and the scratch buffer).
+func (b *bodyHasher) hashDirect(lines []byte) {
+	if len(lines) == 0 {
+		return
+	}
+	b.startContent()
+	if b.n > 0 {
+		b.h.Write(b.buf[:b.n])
+		b.n = 0
+	}
+	b.h.Write(lines)
+	b.line = false
+}
 
-// relaxedCanonical reports whether a non-empty line (without its CRLF) is unchanged by relaxed body
-// canonicalization: no HTAB, no run of SP, no SP at the end.
-func relaxedCanonical(line []byte) bool {
-	return line[len(line)-1] != ' ' && bytes.IndexByte(line, '\t') < 0 && !bytes.Contains(line, twoSP)
+var (
+	tabSep = []byte("\t")
+	twoSP  = []byte("  ")
+	spCR   = []byte(" \r")
+)
+
+// nextIndex returns the offset of the first sep in p at or after i, or len(p).
+func nextIndex(p []byte, i int, sep []byte) int {
+	var k int
+	if len(sep) == 1 {
+		k = bytes.IndexByte(p[i:], sep[0])
+	} else {
+		k = bytes.Index(p[i:], sep)
+	}
+	if k < 0 {
+		return len(p)
+	}
+	return i + k
+}
+
+// relaxedLine canonicalizes one complete line (without its CRLF and without CR inside; at most
+// len(b.buf)-2 bytes) that starts with nothing pending but empty lines, in one pass into buf.
+func (b *bodyHasher) relaxedLine(line []byte) {
+	// A line of WSP only is an empty line.
+	blank := true
+	for _, c := range line {
+		if c != ' ' && c != '\t' {
+			blank = false
+			break
+		}
+	}
+	if blank {
+		b.empties++
+		return
+	}
+	b.startContent() // pending empty lines; sets line and any
+	if len(b.buf)-b.n < len(line)+2 {
+		b.h.Write(b.buf[:b.n])
+		b.n = 0
+	}
+	buf := b.buf[b.n : b.n+len(line)+2]
+	n, wsp := 0, false
+	for _, c := range line {
+		if c == ' ' || c == '\t' {
+			wsp = true
+			continue
+		}
+		if wsp {
+			buf[n] = ' '
+			n++
+			wsp = false
+		}
+		buf[n] = c
+		n++
+	}
+	buf[n] = '\r'
+	buf[n+1] = '\n'
+	b.n += n + 2
+	b.line = false
 }
 
 // step runs the byte-wise canonicalization state machine over p.
