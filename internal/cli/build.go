@@ -30,7 +30,7 @@ and --seed the output is byte-identical from run to run. SPEC.json may be - for 
 		flags: func(fs *flag.FlagSet) any {
 			o := &buildOpts{}
 			fs.StringVar(&o.out, "o", "", "write the message to `file` (default stdout)")
-			fs.StringVar(&o.target, "target", "v2", "SES API whose size limit is checked: v1 (10 MiB), v2 or smtp (40 MiB), none")
+			fs.StringVar(&o.target, "target", "v2", "the SES `API` whose size limit is checked: v1 (10 MiB), v2 or smtp (40 MiB), none")
 			o.det.register(fs)
 			o.dkim.register(fs)
 			return o

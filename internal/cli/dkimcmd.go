@@ -232,7 +232,7 @@ func readPublicKey(name string) (string, error) {
 	}
 	bad := func(err error) error { return inputErr("--pubkey "+name+": "+err.Error(), err) }
 	trimmed := bytes.TrimSpace(data)
-	if !bytes.HasPrefix(trimmed, []byte("-----BEGIN")) {
+	if !bytes.Contains(trimmed, []byte("-----BEGIN ")) {
 		if bytes.Contains(trimmed, []byte("p=")) {
 			return string(trimmed), nil
 		}

@@ -85,12 +85,17 @@ func readEnvelope(raw []byte) (*headerEnvelope, *mail.Message, error) {
 	return env, msg, nil
 }
 
-// formatAddr shows an address with its (decoded) display name.
+// formatAddr shows an address with its (decoded) display name, quoted when it holds characters
+// that would make the list ambiguous (a comma, for one).
 func formatAddr(a *mail.Address) string {
 	if a.Name == "" {
 		return a.Address
 	}
-	return a.Name + " <" + a.Address + ">"
+	name := a.Name
+	if strings.ContainsAny(name, "\",;:<>@()[]\\") {
+		name = `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(name) + `"`
+	}
+	return name + " <" + a.Address + ">"
 }
 
 // mailFrom is the SMTP MAIL FROM of a raw message: its Return-Path, else its first From address.

@@ -73,14 +73,14 @@ type sesInstance struct {
 // mimeNode is one MIME entity.
 type mimeNode struct {
 	ContentType string      `json:"contentType"` // media type, lower case
-	Charset     string      `json:"charset,omitempty"`
+	Charset     string      `json:"charset"`
 	Encoding    string      `json:"encoding"` // Content-Transfer-Encoding, lower case; "" if absent (7bit)
-	Disposition string      `json:"disposition,omitempty"`
-	Filename    string      `json:"filename,omitempty"` // decoded (RFC 2231, RFC 2047)
-	ContentID   string      `json:"contentId,omitempty"`
+	Disposition string      `json:"disposition"`
+	Filename    string      `json:"filename"` // decoded (RFC 2231, RFC 2047)
+	ContentID   string      `json:"contentId"`
 	Size        int64       `json:"size"` // bytes of the encoded body, boundaries included for multiparts
-	Parts       []*mimeNode `json:"parts,omitempty"`
-	Error       string      `json:"error,omitempty"`
+	Parts       []*mimeNode `json:"parts"`
+	Error       string      `json:"error"`
 }
 
 // dkimSig is one DKIM-Signature field.
@@ -88,8 +88,8 @@ type dkimSig struct {
 	Domain    string   `json:"domain"`
 	Selector  string   `json:"selector"`
 	Algorithm string   `json:"algorithm"`
-	Time      string   `json:"time,omitempty"` // t=, RFC 3339
-	Headers   []string `json:"headers"`        // h=
+	Time      string   `json:"time"`    // t=, RFC 3339; "" if absent
+	Headers   []string `json:"headers"` // h=
 	// StrippedBySES lists the h= names SES removes before delivery: any makes the signature fail.
 	StrippedBySES []string `json:"strippedBySES"`
 }
@@ -265,7 +265,7 @@ func (c *countingReader) Read(p []byte) (int, error) {
 // walkMIME describes the entity with header h and body r, reading r to the end.
 func walkMIME(h textproto.MIMEHeader, r io.Reader, depth int, parts *int) *mimeNode {
 	*parts++
-	n := &mimeNode{ContentType: "text/plain", Encoding: strings.ToLower(strings.TrimSpace(h.Get("Content-Transfer-Encoding")))}
+	n := &mimeNode{ContentType: "text/plain", Parts: []*mimeNode{}, Encoding: strings.ToLower(strings.TrimSpace(h.Get("Content-Transfer-Encoding")))}
 	body := &countingReader{r: r}
 	defer func() {
 		_, _ = io.Copy(io.Discard, body)
@@ -307,7 +307,6 @@ func walkMIME(h textproto.MIMEHeader, r io.Reader, depth int, parts *int) *mimeN
 		return n
 	}
 	mr := multipart.NewReader(body, boundary)
-	n.Parts = []*mimeNode{}
 	for {
 		if *parts >= maxMIMEParts {
 			n.Error = "more than " + strconv.Itoa(maxMIMEParts) + " parts: the rest not walked"

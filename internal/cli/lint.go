@@ -29,7 +29,7 @@ stays flat whatever the message size.
 `,
 		flags: func(fs *flag.FlagSet) any {
 			o := &lintOpts{}
-			fs.StringVar(&o.target, "target", "any", "SES API the message is for: v1, v2, smtp, any or none (selects the size limit)")
+			fs.StringVar(&o.target, "target", "any", "the SES `API` the message is for: v1, v2, smtp, any or none (selects the size limit)")
 			fs.StringVar(&o.region, "region", "", "`region` of the SES endpoint; identity ARNs of another region are errors")
 			fs.BoolVar(&o.json, "json", false, "print {\"file\", \"target\", \"findings\": [{\"rule\", \"severity\", \"line\", \"message\"}]}")
 			fs.Int64Var(&o.maxBytes, "max-bytes", 0, "read at most `n` bytes (0: 64 MiB, -1: no limit)")

@@ -68,12 +68,12 @@ sends anyway); with SMTP its envelope is its Return-Path (else From) and its To,
 `,
 		flags: func(fs *flag.FlagSet) any {
 			o := &sendOpts{}
-			fs.StringVar(&o.api, "api", "", "`api` to send with: v1, v2 or smtp (required)")
+			fs.StringVar(&o.api, "api", "", "the `API` to send with: v1, v2 or smtp (required)")
 			fs.StringVar(&o.region, "region", "", "AWS `region` (default: from the environment)")
 			fs.StringVar(&o.endpoint, "endpoint", "", "API base endpoint `URL` (emulator, VPC endpoint)")
 			fs.StringVar(&o.smtpAddr, "smtp", "", "SMTP server `host:port` (default email-smtp.REGION.amazonaws.com:587)")
-			fs.StringVar(&o.smtpTLS, "smtp-tls", "auto", "SMTP TLS: starttls, tls (implicit), none, or auto (tls on port 465, none on loopback, else starttls)")
-			fs.StringVar(&o.method, "method", "params", "how a spec's SES values travel: params (API parameters) or headers (X-SES-*)")
+			fs.StringVar(&o.smtpTLS, "smtp-tls", "auto", "SMTP TLS `mode`: starttls, tls (implicit), none, or auto (tls on port 465, none on loopback, else starttls)")
+			fs.StringVar(&o.method, "method", "params", "how a spec's SES values travel: `params|headers` (API parameters or X-SES-* headers)")
 			fs.DurationVar(&o.timeout, "timeout", time.Minute, "give up after this `duration`")
 			fs.BoolVar(&o.force, "force", false, "send a raw message even when lint finds errors")
 			o.det.register(fs)

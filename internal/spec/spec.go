@@ -113,7 +113,7 @@ type ListManagement struct {
 
 // Error reports an invalid spec: where, which field, and why.
 type Error struct {
-	File   string // as given to Parse ("-" is shown as "<stdin>")
+	File   string // as given to Parse ("-" is shown as "<stdin>"); "" for a value from a flag
 	Line   int    // 1-based; 0 if unknown
 	Column int    // 1-based; 0 if unknown
 	Field  string // path in the spec, e.g. "to[1]" or "ses.sourceArn"; "" for syntax errors
@@ -127,14 +127,16 @@ func (e *Error) Error() string { return "spec: " + e.Message() }
 // Message returns "FILE:LINE:COL: FIELD: REASON", leaving out what is unknown.
 func (e *Error) Message() string {
 	var b strings.Builder
-	b.WriteString(e.File)
-	if e.Line > 0 {
-		b.WriteString(":" + strconv.Itoa(e.Line))
-		if e.Column > 0 {
-			b.WriteString(":" + strconv.Itoa(e.Column))
+	if e.File != "" {
+		b.WriteString(e.File)
+		if e.Line > 0 {
+			b.WriteString(":" + strconv.Itoa(e.Line))
+			if e.Column > 0 {
+				b.WriteString(":" + strconv.Itoa(e.Column))
+			}
 		}
+		b.WriteString(": ")
 	}
-	b.WriteString(": ")
 	if e.Field != "" {
 		b.WriteString(e.Field + ": ")
 	}
@@ -445,8 +447,8 @@ var flagNames = map[string]string{
 
 // Explain turns an error from building the spec's message (a *builder.FieldError, or an xheaders
 // error under the SES field) into an *Error naming the spec field and its line. Errors about
-// values that come from flags (Message-ID, Date, Target) name the flag, and a refused attachment
-// extension points to --allow-unsupported-attachments. Other errors are returned
+// values that come from flags (Message-ID, Date, Target) name the flag and no file; reasons that
+// name the builder's Go API are reworded for the spec and the CLI. Other errors are returned
 // unchanged.
 func (s *Spec) Explain(err error) error {
 	var fe *builder.FieldError
@@ -457,9 +459,12 @@ func (s *Spec) Explain(err error) error {
 		return s.sesError(fe.Err)
 	}
 	if flag, ok := flagNames[fe.Field]; ok {
-		return &Error{File: s.file, Field: flag, Reason: fe.Reason, Err: err}
+		return &Error{Field: flag, Reason: fe.Reason, Err: err}
 	}
-	reason := strings.Replace(fe.Reason, "set Builder.AllowUnsupportedAttachments", "use --allow-unsupported-attachments", 1)
+	reason := strings.NewReplacer(
+		"set Builder.AllowUnsupportedAttachments", "use --allow-unsupported-attachments",
+		"set it through Message.SES", `set it in "ses"`,
+	).Replace(fe.Reason)
 	segs := strings.Split(fe.Field, ".")
 	// "To[1].Name" is the display name of the spec's single address string "to[1]".
 	if n := len(segs); n >= 2 && (segs[n-1] == "Name" || segs[n-1] == "Address") && isAddressField(segs[n-2]) {

@@ -207,6 +207,9 @@ func TestExplain(t *testing.T) {
 		{"attachment", func(m *builder.Message) { m.Headers = m.Headers[:1] }, 9, "attachments[0].filename", "extension SES refuses (use --allow-unsupported-attachments for other transports)"},
 		{"subject injection", func(m *builder.Message) { m.Headers, m.Attachments, m.Subject = nil, nil, "a\nb" }, 4, "subject", "line feed"},
 		{"message id flag", func(m *builder.Message) { m.Headers, m.Attachments, m.MessageID = nil, nil, "<x@y>" }, 0, "--message-id", "angle brackets"},
+		{"X-SES as a custom header", func(m *builder.Message) {
+			m.Headers, m.Attachments = []builder.Header{{Name: "X-SES-FROM-ARN", Value: "x"}}, nil
+		}, 6, "headers[0].name", `set it in "ses"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -230,6 +233,9 @@ func TestExplain(t *testing.T) {
 			}
 			if e.Line != tt.line || e.Field != tt.field || !strings.Contains(e.Reason, tt.reason) {
 				t.Errorf("Explain = %+v\nwant line %d field %q reason containing %q", e, tt.line, tt.field, tt.reason)
+			}
+			if flag := strings.HasPrefix(tt.field, "--"); flag != (e.File == "") {
+				t.Errorf("Explain names file %q for field %q (a flag names no file)", e.File, e.Field)
 			}
 			var fe *builder.FieldError
 			if !errors.As(err, &fe) {
