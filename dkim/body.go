@@ -3,7 +3,9 @@ package dkim
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"hash"
+	"math/bits"
 )
 
 // bodyBufSize is the scratch buffer of a body hasher: canonical output is gathered there and handed
@@ -130,10 +132,10 @@ func (b *bodyHasher) Write(p []byte) (int, error) {
 // (an incomplete line, or a line with a bare CR).
 func (b *bodyHasher) fastLines(p []byte) []byte {
 	i, start, good, empty := 0, 0, 0, 0 // p[start:good] is canonical and not yet hashed
-	// Relaxed: offsets in p of the next HTAB, "SP SP" and "SP CR" at or after the current line,
+	// Relaxed: offsets in p of the next HTAB and the next "SP SP" at or after the current line,
 	// len(p) when there is none; -1 until searched. Each is searched again only once passed, so the
-	// scans cost O(len(p)) in all.
-	tab, dsp, spcr := -1, -1, -1
+	// scans cost O(len(p)) in all. Trailing SP is seen at the line's end.
+	tab, dsp := -1, -1
 	for i < len(p) {
 		k := bytes.IndexByte(p[i:], '\r')
 		if k < 0 || i+k+1 >= len(p) || p[i+k+1] != '\n' {
@@ -147,15 +149,12 @@ func (b *bodyHasher) fastLines(p []byte) []byte {
 		if b.relaxed {
 			e := i + k // the line's CR
 			if tab < i {
-				tab = nextIndex(p, i, tabSep)
+				tab = nextTab(p, i)
 			}
 			if dsp < i {
-				dsp = nextIndex(p, i, twoSP)
+				dsp = nextTwoSP(p, i)
 			}
-			if spcr < i {
-				spcr = nextIndex(p, i, spCR)
-			}
-			if tab < e || dsp < e || spcr < e {
+			if tab < e || dsp < e || p[e-1] == ' ' {
 				// The line needs canonicalizing.
 				if k+2 > len(b.buf) {
 					break // too long for the scratch buffer: the state machine does it
@@ -191,24 +190,55 @@ func (b *bodyHasher) hashDirect(lines []byte) {
 	b.line = false
 }
 
-var (
-	tabSep = []byte("\t")
-	twoSP  = []byte("  ")
-	spCR   = []byte(" \r")
-)
+// nextTab returns the offset of the first HTAB in p at or after i, or len(p).
+func nextTab(p []byte, i int) int {
+	if k := bytes.IndexByte(p[i:], '\t'); k >= 0 {
+		return i + k
+	}
+	return len(p)
+}
 
-// nextIndex returns the offset of the first sep in p at or after i, or len(p).
-func nextIndex(p []byte, i int, sep []byte) int {
-	var k int
-	if len(sep) == 1 {
-		k = bytes.IndexByte(p[i:], sep[0])
-	} else {
-		k = bytes.Index(p[i:], sep)
+// nextTwoSP returns the offset of the first "SP SP" in p at or after i, or len(p). It looks at
+// eight bytes at a time (SWAR), since prose has a SP every few bytes, and hops with IndexByte over
+// stretches without SP (base64 has none).
+func nextTwoSP(p []byte, i int) int {
+	const (
+		lo7 = 0x7f7f7f7f7f7f7f7f
+		sp8 = 0x2020202020202020
+	)
+	prev := false // the byte before p[i] is a SP (and at or after the start offset)
+	for i+8 <= len(p) {
+		x := binary.LittleEndian.Uint64(p[i:]) ^ sp8
+		m := ^(((x & lo7) + lo7) | x | lo7) // 0x80 in each byte that is SP, exactly
+		if m == 0 {
+			// No SP in these eight bytes: hop to the next SP (base64 has none at all).
+			k := bytes.IndexByte(p[i+8:], ' ')
+			if k < 0 {
+				return len(p)
+			}
+			i, prev = i+8+k, false
+			continue
+		}
+		if prev && m&0x80 != 0 {
+			return i - 1
+		}
+		if pair := m & (m >> 8); pair != 0 {
+			return i + bits.TrailingZeros64(pair)/8
+		}
+		prev = m>>63 != 0
+		i += 8
 	}
-	if k < 0 {
-		return len(p)
+	for ; i < len(p); i++ {
+		if p[i] != ' ' {
+			prev = false
+			continue
+		}
+		if prev {
+			return i - 1
+		}
+		prev = true
 	}
-	return i + k
+	return len(p)
 }
 
 // relaxedLine canonicalizes one complete line (without its CRLF and without CR inside; at most
