@@ -149,6 +149,7 @@ func chooseEncoding(n *node, ct string) error {
 			}
 		}
 	}
+	n.addCR = n.crlf && s.outLen != int64(len(p.Data))
 	switch enc {
 	case SevenBit, EightBit:
 		if enc == SevenBit && s.nonASCII {
@@ -563,7 +564,7 @@ func (t *Tree) writeLeaf(b *bodyWriter, n *node) {
 	if p.Reader == nil {
 		switch n.enc {
 		case Base64:
-			if n.crlf && n.size != b64Size(int64(len(p.Data))) {
+			if n.addCR {
 				b.readBase64(&crlfSource{data: p.Data}, -1)
 				return
 			}
@@ -584,7 +585,7 @@ func (t *Tree) writeLeaf(b *bodyWriter, n *node) {
 				data = data[used:]
 			}
 		default:
-			if !n.crlf || n.size == int64(len(p.Data)) {
+			if !n.addCR {
 				b.bytes(p.Data)
 				return
 			}

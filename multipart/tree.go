@@ -15,6 +15,7 @@ type node struct {
 	enc      Encoding // never Auto after NewTree; containers: SevenBit or EightBit
 	leaf     bool
 	crlf     bool  // text/* in-memory body: bare LF is written as CRLF
+	addCR    bool  // crlf and the body has a bare LF, so the written octets differ from Data
 	size     int64 // encoded body size of a leaf, -1 when unknown
 	first    int   // first child, -1 for none
 	next     int   // next sibling, -1 for none

@@ -637,3 +637,20 @@ func TestLargeTreesAndCycles(t *testing.T) {
 		t.Fatalf("branching cycle: %v", err)
 	}
 }
+
+// Text bodies with bare LF are written with CRLF under every encoding, whatever their length
+// (base64 sizes of n and n+1 octets often coincide, which once hid the conversion).
+func TestTextLineEndingsAllEncodings(t *testing.T) {
+	for n := 0; n < 130; n++ {
+		data := strings.Repeat("é", n/2) + strings.Repeat("a", n%2) + "\nx\n"
+		for _, enc := range []multipart.Encoding{multipart.Auto, multipart.QuotedPrintable, multipart.Base64, multipart.EightBit} {
+			hdr, body := build(t, &multipart.Part{ContentType: "text/plain", Data: []byte(data), Encoding: enc}, nil)
+			want := strings.ReplaceAll(data, "\n", "\r\n")
+			for _, l := range []leaf{parseStd(t, hdr, body)[0], parseGoMessage(t, hdr, body)[0]} {
+				if string(l.body) != want {
+					t.Fatalf("n=%d enc %v (%s): body %q, want %q", n, enc, l.cte, l.body, want)
+				}
+			}
+		}
+	}
+}
