@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"os"
@@ -54,7 +55,15 @@ func (e *env) readInput(name string) ([]byte, error) {
 		return nil, err
 	}
 	defer r.Close()
-	data, err := io.ReadAll(io.LimitReader(r, maxInMemory+1))
+	// A file's size is known: read it into one buffer of that size instead of growing one.
+	var buf bytes.Buffer
+	if f, ok := r.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() <= maxInMemory {
+			buf.Grow(int(fi.Size()) + bytes.MinRead)
+		}
+	}
+	_, err = buf.ReadFrom(io.LimitReader(r, maxInMemory+1))
+	data := buf.Bytes()
 	if err != nil {
 		return nil, inputErr(displayName(name)+": "+fileReason(err), err)
 	}

@@ -132,7 +132,6 @@ func runInspect(e *env, opts any, args []string) error {
 
 func inspect(name string, raw []byte) (*inspectReport, error) {
 	rep := &inspectReport{File: name, Size: len(raw), SES: []sesField{}, DKIM: []dkimSig{}, Problems: []string{}}
-	lines := newLineIndex(raw)
 
 	// X-SES-* fields, the way SES reads them.
 	var sc xheaders.Scanner
@@ -141,7 +140,7 @@ func inspect(name string, raw []byte) (*inspectReport, error) {
 	for sc.Next() {
 		f := sc.Field()
 		canon := strings.ToUpper(string(f.Name))
-		line := lines.at(f.Offset)
+		line := lineAt(raw, f.Offset)
 		if i, ok := byName[canon]; ok {
 			rep.SES[i].Ignored = append(rep.SES[i].Ignored, sesInstance{Line: line, Value: f.Unfolded()})
 			continue
@@ -150,7 +149,7 @@ func inspect(name string, raw []byte) (*inspectReport, error) {
 		rep.SES = append(rep.SES, sesField{Name: canon, Known: knownSES(canon), Value: f.Unfolded(), Line: line, Ignored: []sesInstance{}})
 	}
 	if err := sc.Err(); err != nil {
-		rep.Problems = append(rep.Problems, "line "+strconv.Itoa(lines.at(sc.BodyOffset()))+": "+err.Error())
+		rep.Problems = append(rep.Problems, "line "+strconv.Itoa(lineAt(raw, sc.BodyOffset()))+": "+err.Error())
 	}
 	eff, _ := xheaders.Read(raw)
 	if _, err := eff.Headers(); err != nil {
@@ -223,31 +222,10 @@ func headerErrors(err error) []*xheaders.HeaderError {
 	return out
 }
 
-// lineIndex maps byte offsets to 1-based line numbers.
-type lineIndex []int // offsets of line starts after the first
-
-func newLineIndex(raw []byte) lineIndex {
-	var idx lineIndex
-	for i, c := range raw {
-		if c == '\n' {
-			idx = append(idx, i+1)
-		}
-	}
-	return idx
-}
-
-// at returns the line of offset off.
-func (l lineIndex) at(off int) int {
-	lo, hi := 0, len(l)
-	for lo < hi {
-		m := (lo + hi) / 2
-		if l[m] <= off {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	return lo + 1
+// lineAt returns the 1-based line of byte offset off in raw. It is used for offsets in the
+// header block, so counting from the start is cheap.
+func lineAt(raw []byte, off int) int {
+	return 1 + bytes.Count(raw[:min(off, len(raw))], []byte{'\n'})
 }
 
 // countingReader counts the bytes read through it.
