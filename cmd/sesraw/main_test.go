@@ -211,6 +211,14 @@ func TestBuildOutputFile(t *testing.T) {
 	if got, _ := os.ReadFile(out); string(got) != "keep me" {
 		t.Errorf("a failed build changed the output file: %q", got)
 	}
+	// strip fails after it has started reading: a header block over 1 MiB.
+	big := filepath.Join(dir, "big-header.eml")
+	writeFile(t, big, []byte("X-Long: "+strings.Repeat("a", 900)+"\r\n"+strings.Repeat(" "+strings.Repeat("b", 900)+"\r\n", 1300)+"\r\nbody\r\n"))
+	stripped := filepath.Join(dir, "stripped.eml")
+	if r := run(t, nil, nil, "strip", "-o", stripped, big); r.code != 2 || !bytes.Contains(r.stderr, []byte("too large")) {
+		t.Errorf("strip of a 1.2 MB header block: exit %d, want 2\n%s", r.code, r.stderr)
+	}
+	os.Remove(big)
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 1 {
 		t.Errorf("files left in the output directory: %v", entries)
