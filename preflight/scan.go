@@ -284,16 +284,16 @@ func (c *checker) checkSize(size int64, truncated bool) {
 			}
 		}
 	case TargetV2, TargetSMTP, TargetAny:
-		api := "SES v2 API"
+		limit := "the SES v2 API accepts at most"
 		if t == TargetSMTP {
-			api = "SES SMTP interface"
+			limit = "the SES SMTP interface accepts at most"
 		} else if t == TargetAny {
-			api = "every SES API"
+			limit = "no SES API accepts more than"
 		}
 		switch {
 		case size > LimitV2:
 			if c.want(rSize, Error, 0) {
-				c.say("message " + more + "; the " + api + " accepts at most 41943040 (40 MiB)")
+				c.say("message " + more + "; " + limit + " 41943040 bytes (40 MiB)")
 			}
 		case size > 40_000_000:
 			if c.want(rSize, Warning, 0) {
