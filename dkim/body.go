@@ -131,6 +131,9 @@ func (b *bodyHasher) Write(p []byte) (int, error) {
 // relaxed lines go through relaxedLine, trailing empty lines stay pending. It returns the rest of p
 // (an incomplete line, or a line with a bare CR).
 func (b *bodyHasher) fastLines(p []byte) []byte {
+	if !b.relaxed {
+		return b.fastSimple(p)
+	}
 	i, start, good, empty := 0, 0, 0, 0 // p[start:good] is canonical and not yet hashed
 	// Relaxed: offsets in p of the next HTAB and the next "SP SP" at or after the current line,
 	// len(p) when there is none; -1 until searched. Each is searched again only once passed, so the
@@ -173,6 +176,28 @@ func (b *bodyHasher) fastLines(p []byte) []byte {
 	b.hashDirect(p[start:good])
 	b.empties += empty
 	return p[i:]
+}
+
+// fastSimple is fastLines for simple canonicalization, where complete lines are canonical as they
+// are: it hashes p up to its last CRLF in one block, except a trailing run of empty lines.
+func (b *bodyHasher) fastSimple(p []byte) []byte {
+	end := bytes.LastIndex(p, crlfRun[:2])
+	if end < 0 {
+		return p
+	}
+	end += 2
+	j := end // p[j:end] is the trailing run of CRLFs
+	for j >= 2 && p[j-2] == '\r' && p[j-1] == '\n' {
+		j -= 2
+	}
+	if j == 0 {
+		b.empties += end / 2 // only empty lines
+	} else {
+		// The first CRLF of the run ends the last line with content (even one ending in a bare CR).
+		b.hashDirect(p[:j+2])
+		b.empties += (end-j)/2 - 1
+	}
+	return p[end:]
 }
 
 // hashDirect hashes canonical complete lines straight from the caller's buffer, after what is
