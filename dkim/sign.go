@@ -366,7 +366,10 @@ func splitMessage(raw []byte) (header, body []byte, err error) {
 }
 
 // checkCRLF reports an error if b contains a CR not followed by LF or an LF not preceded by CR.
+// One IndexByte pass over the LFs and one SIMD count of the CRs: when every LF follows a CR and
+// there are as many CRs as LFs, no CR is bare.
 func checkCRLF(b []byte, where string) error {
+	lfs := 0
 	for i := 0; ; {
 		k := bytes.IndexByte(b[i:], '\n')
 		if k < 0 {
@@ -376,12 +379,16 @@ func checkCRLF(b []byte, where string) error {
 		if k == 0 || b[k-1] != '\r' {
 			return malformed("bare LF in " + where + " at offset " + strconv.Itoa(k) + " (lines must end in CRLF)")
 		}
+		lfs++
 		i = k + 1
+	}
+	if bytes.Count(b, crlfRun[:1]) == lfs {
+		return nil
 	}
 	for i := 0; ; {
 		k := bytes.IndexByte(b[i:], '\r')
 		if k < 0 {
-			break
+			return nil
 		}
 		k += i
 		if k+1 >= len(b) || b[k+1] != '\n' {
@@ -389,7 +396,6 @@ func checkCRLF(b []byte, where string) error {
 		}
 		i = k + 1
 	}
-	return nil
 }
 
 // sign implements Signer.Sign.
