@@ -88,6 +88,7 @@ func testDNS(t testing.TB) dnsMap {
 // listed, the five oversigned ones once more, never X-SES-*, Message-ID, Date, Return-Path,
 // Bounces-To; and every signature verifies before and after SES strips its headers.
 func TestProfile(t *testing.T) {
+	t.Parallel() // python3-dkim runs in its own process
 	tests := []struct {
 		name  string
 		extra []string
