@@ -10,7 +10,7 @@ import (
 
 // bodyBufSize is the scratch buffer of a body hasher: canonical output is gathered there and handed
 // to SHA-256 in large blocks, so Write never allocates.
-const bodyBufSize = 4096
+const bodyBufSize = 1024 // holds any line of at most 998 octets (RFC 5322 §2.1.1)
 
 // crlfRun is a run of CRLFs used to flush pending empty lines in blocks.
 var crlfRun = bytes.Repeat([]byte("\r\n"), 64)
@@ -127,9 +127,9 @@ func (b *bodyHasher) Write(p []byte) (int, error) {
 }
 
 // fastLines is called at the start of a line with nothing pending but empty lines. It consumes the
-// complete lines at the start of p: runs of canonical lines are hashed straight from p, other
-// relaxed lines go through relaxedLine, trailing empty lines stay pending. It returns the rest of p
-// (an incomplete line, or a line with a bare CR).
+// complete lines of p: runs of canonical lines are hashed straight from p, other lines go through
+// relaxedLine or the state machine, trailing empty lines stay pending. It returns the incomplete
+// last line of p, which Write gives to the state machine. Each call is O(len(p)).
 func (b *bodyHasher) fastLines(p []byte) []byte {
 	if !b.relaxed {
 		return b.fastSimple(p)
@@ -141,34 +141,48 @@ func (b *bodyHasher) fastLines(p []byte) []byte {
 	tab, dsp := -1, -1
 	for i < len(p) {
 		k := bytes.IndexByte(p[i:], '\r')
-		if k < 0 || i+k+1 >= len(p) || p[i+k+1] != '\n' {
-			break // incomplete line, or a bare CR
+		if k < 0 || i+k+1 >= len(p) {
+			break // incomplete line
+		}
+		if p[i+k+1] != '\n' {
+			// A bare CR: the state machine takes the whole line, if it is complete.
+			m := bytes.Index(p[i+k+1:], crlfRun[:2])
+			if m < 0 {
+				break
+			}
+			e := i + k + 1 + m
+			b.hashDirect(p[start:good])
+			b.empties += empty
+			b.step(p[i : e+2])
+			i = e + 2
+			start, good, empty = i, i, 0
+			continue
 		}
 		if k == 0 {
 			empty++
 			i += 2
 			continue
 		}
-		if b.relaxed {
-			e := i + k // the line's CR
-			if tab < i {
-				tab = nextTab(p, i)
-			}
-			if dsp < i {
-				dsp = nextTwoSP(p, i)
-			}
-			if tab < e || dsp < e || p[e-1] == ' ' {
-				// The line needs canonicalizing.
-				if k+2 > len(b.buf) {
-					break // too long for the scratch buffer: the state machine does it
-				}
-				b.hashDirect(p[start:good])
-				b.empties += empty
+		e := i + k // the line's CR
+		if tab < i {
+			tab = nextTab(p, i)
+		}
+		if dsp < i {
+			dsp = nextTwoSP(p, i)
+		}
+		if tab < e || dsp < e || p[e-1] == ' ' {
+			// The line needs canonicalizing: in one pass into the scratch buffer, or by the
+			// state machine when it is too long for the buffer.
+			b.hashDirect(p[start:good])
+			b.empties += empty
+			if k+2 <= len(b.buf) {
 				b.relaxedLine(p[i:e])
-				i = e + 2
-				start, good, empty = i, i, 0
-				continue
+			} else {
+				b.step(p[i : e+2])
 			}
+			i = e + 2
+			start, good, empty = i, i, 0
+			continue
 		}
 		i += k + 2
 		good, empty = i, 0

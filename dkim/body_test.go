@@ -221,3 +221,31 @@ func trunc(s string) string {
 	}
 	return s
 }
+
+// TestBodyHasherSlowLines: bodies whose every line leaves the fast path (bare CRs; lines too long
+// for the scratch buffer that need canonicalizing), whole and in 4 KiB chunks, match the reference.
+// (Before the fast path learned to take such lines itself, each one restarted its scans: quadratic.)
+func TestBodyHasherSlowLines(t *testing.T) {
+	var b strings.Builder
+	for b.Len() < 1<<20 {
+		b.WriteString("x\ry z\r\n")
+		b.WriteString(strings.Repeat("w ", 700) + " \r\n")
+	}
+	body := b.String()
+	var chunks []string
+	for rest := body; len(rest) > 0; {
+		n := min(4096, len(rest))
+		chunks = append(chunks, rest[:n])
+		rest = rest[n:]
+	}
+	for _, relaxed := range []bool{false, true} {
+		s := bodySigner(t, relaxed)
+		want := sha256.Sum256([]byte(refCanonBody(body, relaxed)))
+		if got := hashChunks(s, body); !bytes.Equal(got, want[:]) {
+			t.Errorf("%s whole: hash differs from reference", canonName(relaxed))
+		}
+		if got := hashChunks(s, chunks...); !bytes.Equal(got, want[:]) {
+			t.Errorf("%s in 4 KiB chunks: hash differs from reference", canonName(relaxed))
+		}
+	}
+}
