@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/sesraw/sesraw/builder"
+	sesmultipart "github.com/sesraw/sesraw/multipart"
 	"github.com/sesraw/sesraw/sesapi"
 	"github.com/sesraw/sesraw/xheaders"
 )
@@ -402,6 +403,11 @@ func catalogue(t *testing.T) []catRow {
 			m.Attachments[0] = builder.Attachment{Path: filepath.Join(t.TempDir(), "missing.pdf")}
 		},
 			is: []error{builder.ErrInvalidAttachment, os.ErrNotExist}, field: "Attachments[0].Path"},
+		catRow{name: "attachment path with NUL (file name taken from it)", m: func(m *builder.Message) { m.Attachments[0] = builder.Attachment{Path: "/tmp/a\x00b.pdf"} },
+			is: []error{builder.ErrHeaderInjection}, field: "Attachments[0].Filename"},
+		catRow{name: "attachment path with CRLF in its base name", m: func(m *builder.Message) {
+			m.Attachments[0] = builder.Attachment{Path: "/tmp/a\r\nContent-Type: text/html\r\n.pdf"}
+		}, is: []error{builder.ErrHeaderInjection}, field: "Attachments[0].Filename"},
 		catRow{name: "attachment path is a directory", m: func(m *builder.Message) { m.Attachments[0] = builder.Attachment{Filename: "d.pdf", Path: t.TempDir()} },
 			is: []error{builder.ErrInvalidAttachment}, field: "Attachments[0].Path"},
 
@@ -677,6 +683,30 @@ func sizedMessage(t *testing.T, b *builder.Builder, total int64) func(knownSize 
 		t.Fatalf("cannot make a message of %d bytes (attachment %d, pad %d)", total, lo, pad)
 	}
 	return func(known bool) (*builder.Message, *zeroReader) { return mk(lo, pad, known) }
+}
+
+// TestCatalogueSizeMismatch: an attachment Reader that yields more or fewer bytes than its Size.
+// Validation cannot know; the write fails with multipart.ErrSizeMismatch (multipart docs), Bytes
+// returns nothing and WriteTo reports exactly what it wrote (a truncated message to discard).
+func TestCatalogueSizeMismatch(t *testing.T) {
+	for _, size := range []int64{3, 10} {
+		m := baseMessage()
+		m.Attachments[0] = builder.Attachment{Filename: "a.bin", Reader: strings.NewReader("12345"), Size: size}
+		if err := newBuilder(builder.TargetV1, 1).Validate(m); err != nil {
+			t.Fatalf("Validate: %v", err)
+		}
+		m.Attachments[0].Reader = strings.NewReader("12345")
+		raw, err := newBuilder(builder.TargetV1, 1).Bytes(m)
+		if !errors.Is(err, sesmultipart.ErrSizeMismatch) || raw != nil {
+			t.Fatalf("Size %d: Bytes %d bytes, %v", size, len(raw), err)
+		}
+		m.Attachments[0].Reader = strings.NewReader("12345")
+		var cw countWriter
+		n, err := newBuilder(builder.TargetV1, 1).WriteTo(&cw, m)
+		if !errors.Is(err, sesmultipart.ErrSizeMismatch) || n != cw.n {
+			t.Fatalf("Size %d: WriteTo %d (counted %d), %v", size, n, cw.n, err)
+		}
+	}
 }
 
 // TestCatalogueSizes checks the size limits to the byte: a message of exactly the limit passes, one
