@@ -290,7 +290,7 @@ func TestConcurrentSigning(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				for n := 0; n < 4; n++ {
+				for n := 0; n < 2; n++ {
 					for i, m := range msgs {
 						got, err := s.Sign(nil, m)
 						if err != nil || !bytes.Equal(got, want[i]) {
