@@ -57,6 +57,8 @@ func TestValidationErrors(t *testing.T) {
 		{"non-ASCII local part", func(m *builder.Message) { m.To[0].Address = "jürgen@example.org" }, nil, builder.ErrInvalidAddress, "To[0]"},
 		{"upper-case IDN needs mapping", func(m *builder.Message) { m.Cc = []mail.Address{{Address: "a@BÜCHER.example"}} }, nil, builder.ErrInvalidAddress, "Cc[0]"},
 		{"bad domain", func(m *builder.Message) { m.Bcc = []mail.Address{{Address: "a@exa_mple.com"}} }, nil, builder.ErrInvalidAddress, "Bcc[0]"},
+		{"quoted local part", func(m *builder.Message) { m.To[0].Address = "\"a b\"@example.org" }, nil, builder.ErrInvalidAddress, "To[0]"},
+		{"quoted local part in From", func(m *builder.Message) { m.From.Address = "\"\"@example.org" }, nil, builder.ErrInvalidAddress, "From"},
 		{"local part too long", func(m *builder.Message) { m.To[0].Address = strings.Repeat("a", 65) + "@example.org" }, nil, builder.ErrInvalidAddress, "To[0]"},
 		{"CR in address", func(m *builder.Message) { m.To[0].Address = "a@example.org\r\nBcc: x@evil.example" }, nil, builder.ErrHeaderInjection, "To[0]"},
 		{"bad Return-Path", func(m *builder.Message) { m.ReturnPath = "bounces" }, nil, builder.ErrInvalidAddress, "ReturnPath"},
