@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/sesraw/sesraw/builder"
 	"github.com/sesraw/sesraw/dkim"
+	"github.com/sesraw/sesraw/preflight"
 	"github.com/sesraw/sesraw/xheaders"
 )
 
@@ -242,7 +243,9 @@ func (in *rtInput) expectedErrors(m *builder.Message) (want []error) {
 //     writes exactly what Bytes returns, and Size predicts the length when it is known;
 //  7. boundaries distinct per level, none a prefix of another, delimiters only where they belong;
 //  8. go-message (and the standard library) parse back the same subject, display names, custom
-//     header value, text, HTML (in canonical CRLF form), attachment bytes and file names.
+//     header value, text, HTML (in canonical CRLF form), attachment bytes and file names;
+//
+// and preflight.Check finds no error in it other than those the input asked for.
 func FuzzBuildRoundTrip(f *testing.F) {
 	f.Add("Quarterly report", "Ada Lovelace", "Hello,\r\nsee attached.\r\n", "<p>Hello</p>", []byte("%PDF-1.4 fake"), "report.pdf", "logo.png", "campaign-7", "my-config", "spring", "arn:aws:ses:us-east-1:123456789012:identity/example.com", uint16(0))
 	f.Add("Grüße aus Köln — “quotes”", "Jürgen Müller", "Zeile 1\nZeile 2\rcr\n", "<b>ä</b>\n", []byte{0, 1, 2, 0xff, '\r', '\n'}, "Übersicht 2024.pdf", "bild.png", "wert ä", "cfg_1", "t1", "arn:aws:ses:eu-west-1:123456789012:identity/user@example.com", uint16(fReader1|fSize1|fInline2|fSign|fReturnPath))
@@ -405,6 +408,21 @@ func FuzzBuildRoundTrip(f *testing.F) {
 		}
 		if diff := cmp.Diff(wantEnv, env); diff != "" {
 			t.Fatalf("envelope (-want +got):\n%s", diff)
+		}
+
+		// preflight (another package's reading of SES's rules) finds no error in what the builder
+		// made, except those the input asked for: an extension SES refuses, allowed by the builder
+		// for other transports, and an identity ARN that does not cover the From address.
+		for _, fd := range preflight.Check(raw, &preflight.Options{Target: preflight.TargetV2}) {
+			if fd.Severity < preflight.Error {
+				continue
+			}
+			switch {
+			case fd.Rule == preflight.RuleAttachmentExtension && flags&fAllowExt != 0:
+			case fd.Rule == preflight.RuleARNNotCoveringFrom && !(h.FromARN.Covers("sender@example.com") || h.FromARN.IsZero() && h.SourceARN.Covers("sender@example.com")):
+			default:
+				t.Fatalf("preflight finds an error in the built message: %v", fd)
+			}
 		}
 
 		// 7 and the leaves, counted, with the standard library.
