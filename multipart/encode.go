@@ -11,7 +11,7 @@ const (
 	b64Lines    = 64 // lines per chunk
 	b64ChunkIn  = b64LineIn * b64Lines
 	b64ChunkOut = b64LineOut * b64Lines
-	outBufSize  = 32 << 10
+	outBufSize  = 8 << 10 // larger buffers measured slower: output and input chunks stay in L1
 	minBufSize  = 4 << 10
 	qpLineMax   = 76
 )
@@ -388,9 +388,7 @@ func (b *bodyWriter) base64Lines(src []byte) int {
 		b.ensure(lines * b64LineOut)
 		o := len(b.buf)
 		out := b.buf[o : o+lines*b64LineOut]
-		for l := 0; l < lines; l++ {
-			encodeB64Line(out[l*b64LineOut:], src[l*b64LineIn:])
-		}
+		encodeB64Lines(out, src[:lines*b64LineIn])
 		b.buf = b.buf[:o+len(out)]
 		src = src[lines*b64LineIn:]
 		done += lines * b64LineIn
@@ -409,23 +407,27 @@ func (b *bodyWriter) base64Tail(src []byte) {
 	b.buf[o+m+1] = '\n'
 }
 
-// encodeB64Line writes one 76-column base64 line and CRLF (78 octets) for 57 octets of src. It
-// is a plain three-octet loop shaped so the compiler checks bounds once per group; it runs a little
-// faster than calling encoding/base64 once per line.
-func encodeB64Line(dst, src []byte) {
-	d := dst[:b64LineOut:b64LineOut]
-	s := src[:b64LineIn:b64LineIn]
-	for i := 0; i < b64LineIn/3; i++ {
-		s3 := s[i*3 : i*3+3 : i*3+3]
-		d4 := d[i*4 : i*4+4 : i*4+4]
-		v := uint(s3[0])<<16 | uint(s3[1])<<8 | uint(s3[2])
-		d4[0] = b64Alphabet[v>>18&63]
-		d4[1] = b64Alphabet[v>>12&63]
-		d4[2] = b64Alphabet[v>>6&63]
-		d4[3] = b64Alphabet[v&63]
+// encodeB64Lines writes, for each 57 octets of src (a multiple of 57), one 76-column base64 line
+// and CRLF (78 octets) into dst. It is a plain three-octet loop shaped so the compiler checks
+// bounds once per group; it runs as fast as encoding/base64's Encode without the per-line call.
+func encodeB64Lines(dst, src []byte) {
+	for len(src) >= b64LineIn && len(dst) >= b64LineOut {
+		d := dst[:b64LineOut:b64LineOut]
+		s := src[:b64LineIn:b64LineIn]
+		for i := 0; i < b64LineIn/3; i++ {
+			s3 := s[i*3 : i*3+3 : i*3+3]
+			d4 := d[i*4 : i*4+4 : i*4+4]
+			v := uint(s3[0])<<16 | uint(s3[1])<<8 | uint(s3[2])
+			d4[0] = b64Alphabet[v>>18&63]
+			d4[1] = b64Alphabet[v>>12&63]
+			d4[2] = b64Alphabet[v>>6&63]
+			d4[3] = b64Alphabet[v&63]
+		}
+		d[76] = '\r'
+		d[77] = '\n'
+		src = src[b64LineIn:]
+		dst = dst[b64LineOut:]
 	}
-	d[76] = '\r'
-	d[77] = '\n'
 }
 
 // b64Writer is the io.Writer a Reader body is copied into (io.CopyBuffer, so readers with a
@@ -628,7 +630,13 @@ func sizeErr(size, got int64) error {
 
 func (b *bodyWriter) readBase64(r io.Reader, size int64) {
 	w := b64Writer{b: b, size: size}
-	if _, err := io.CopyBuffer(&w, r, b.inBuf()); err != nil {
+	var err error
+	if wt, ok := r.(io.WriterTo); ok {
+		_, err = wt.WriteTo(&w) // no read buffer needed
+	} else {
+		_, err = io.CopyBuffer(&w, r, b.inBuf())
+	}
+	if err != nil {
 		if b.err == nil {
 			b.err = err
 		}
@@ -644,6 +652,7 @@ func (b *bodyWriter) readBase64(r io.Reader, size int64) {
 
 func (b *bodyWriter) readQP(r io.Reader, size int64) {
 	in := b.inBuf()
+	in = in[:min(len(in), cap(b.buf)/4)] // encoded output is at most 3.2 times the input
 	q := qpEncoder{}
 	var total int64
 	keep := 0

@@ -9,6 +9,7 @@ import (
 	"net/textproto"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"unicode/utf8"
 
 	gomail "github.com/emersion/go-message/mail"
@@ -130,7 +131,11 @@ func FuzzTree(f *testing.F) {
 				p.Filename = filename
 			}
 			if next(3) == 0 {
+				// bytes.Reader has WriteTo (copied without a buffer); HalfReader does not.
 				p.Reader = bytes.NewReader(p.Data)
+				if next(2) == 0 {
+					p.Reader = iotest.HalfReader(p.Reader)
+				}
 				if next(2) == 0 {
 					p.Size = int64(len(p.Data))
 				}
