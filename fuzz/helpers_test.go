@@ -21,7 +21,6 @@ import (
 	gomail "github.com/emersion/go-message/mail"
 	"github.com/sesraw/sesraw/builder"
 	"github.com/sesraw/sesraw/dkim"
-	sesmultipart "github.com/sesraw/sesraw/multipart"
 	"github.com/sesraw/sesraw/xheaders"
 )
 
@@ -493,21 +492,3 @@ func (z *zeroReader) Read(p []byte) (int, error) {
 // (Text "0" ends the message with "\r\n\r\n0"; HTML "<p>x</p>" likewise), against invariant 1.
 // Reproducer: FuzzSignStripVerify("", "0", "", []byte(""), "", 0, '<'). Set it to false when fixed.
 const knownOpenLastLine = true
-
-// knownIssue reports whether err is a library bug that has been reported to the lead and is not
-// fixed yet. The fuzz targets log such an error instead of failing on it, so that CI stays green
-// while the owner fixes it; each entry names its reproducer. Delete an entry when the fix lands,
-// and the strict check applies again.
-func knownIssue(t *testing.T, err error) bool {
-	t.Helper()
-	// builder: an address with a quoted-string local part ("\"\"@0", "\"a b\"@example.com") in
-	// From, To, Cc or Reply-To passes the builder's validation but multipart.AppendAddressField
-	// refuses it, so the error wraps multipart.ErrInvalidAddress and no builder sentinel
-	// (errors.Is(err, builder.ErrInvalidAddress) is false). Reproducer:
-	// FuzzAddressList("\"0\"@0 0", "", "\"\"@0", '2').
-	if errors.Is(err, sesmultipart.ErrInvalidAddress) && builderSentinel(err) == nil {
-		t.Logf("known issue (quoted local part): %v", err)
-		return true
-	}
-	return false
-}
