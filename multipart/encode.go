@@ -560,8 +560,51 @@ func (c *rawChecker) finish() error {
 	return c.checkHead()
 }
 
+// rootTerminator sets n.term for a leaf that is the whole body of a message. Inside a multipart
+// the CRLF before the next delimiter belongs to the delimiter, so a part may end mid-line; a
+// message body may not: every line ends in CRLF (RFC 5322 §2.3), and SMTP DATA must end with CRLF
+// before its final dot. A root body whose encoded form would end mid-line therefore gets a final
+// CRLF, which adds a final line break to the decoded content: the one case where it differs from
+// what went in, and only by that line break (a quoted-printable soft break could avoid it, but not
+// within 76 columns when the last line is full). Base64 lines always end in CRLF. A root Reader
+// in 7bit or 8bit is not read ahead, so its size is reported unknown; the writer adds the CRLF
+// when the content ends mid-line.
+func rootTerminator(n *node) {
+	p := n.p
+	if p.Reader != nil {
+		if n.enc == SevenBit || n.enc == EightBit {
+			n.size = -1
+		}
+		return
+	}
+	data := p.Data
+	if len(data) == 0 {
+		return
+	}
+	// A final CRLF is a hard line break in every encoding but base64, and so is a final bare LF in
+	// a text body (written as CRLF); anything else leaves the last line open.
+	last := data[len(data)-1]
+	if last == '\n' && (n.crlf || len(data) >= 2 && data[len(data)-2] == '\r') {
+		return
+	}
+	if n.enc != Base64 {
+		n.term = "\r\n"
+	}
+	if n.size >= 0 {
+		n.size += int64(len(n.term))
+	}
+}
+
 // writeLeaf writes the encoded body of leaf n.
 func (t *Tree) writeLeaf(b *bodyWriter, n *node) {
+	t.writeLeafContent(b, n)
+	if n.term != "" {
+		b.str(n.term)
+	}
+}
+
+// writeLeafContent writes the encoded content of leaf n.
+func (t *Tree) writeLeafContent(b *bodyWriter, n *node) {
 	p := n.p
 	if p.Reader == nil {
 		switch n.enc {
@@ -611,9 +654,13 @@ func (t *Tree) writeLeaf(b *bodyWriter, n *node) {
 	case Base64:
 		b.readBase64(p.Reader, p.Size)
 	case QuotedPrintable:
-		b.readQP(p.Reader, p.Size)
+		if b.readQP(p.Reader, p.Size) && n.depth == 0 {
+			b.str("\r\n") // see rootTerminator
+		}
 	default:
-		b.readRaw(p.Reader, p.Size, n.enc == SevenBit)
+		if b.readRaw(p.Reader, p.Size, n.enc == SevenBit) && n.depth == 0 {
+			b.str("\r\n") // see rootTerminator
+		}
 	}
 }
 
@@ -650,7 +697,9 @@ func (b *bodyWriter) readBase64(r io.Reader, size int64) {
 	}
 }
 
-func (b *bodyWriter) readQP(r io.Reader, size int64) {
+// readQP encodes a body from r as quoted-printable and reports whether its last line is open
+// (the content did not end in a line break).
+func (b *bodyWriter) readQP(r io.Reader, size int64) (open bool) {
 	in := b.inBuf()
 	in = in[:min(len(in), cap(b.buf)/4)] // encoded output is at most 3.2 times the input
 	q := qpEncoder{}
@@ -661,12 +710,12 @@ func (b *bodyWriter) readQP(r io.Reader, size int64) {
 		total += int64(m)
 		if size > 0 && total > size {
 			b.err = sizeErr(size, total)
-			return
+			return false
 		}
 		atEOF := err == io.EOF
 		if err != nil && !atEOF {
 			b.err = err
-			return
+			return false
 		}
 		avail := keep + m
 		b.ensure(avail*3 + avail/25*3 + 3)
@@ -680,42 +729,54 @@ func (b *bodyWriter) readQP(r io.Reader, size int64) {
 	if b.err == nil && size > 0 && total != size {
 		b.err = sizeErr(size, total)
 	}
+	return b.err == nil && q.col > 0
 }
 
-func (b *bodyWriter) readRaw(r io.Reader, size int64, seven bool) {
+// readRaw copies a 7bit or 8bit body from r, checking it, and reports whether it ended mid-line
+// (non-empty and not ending in CRLF).
+func (b *bodyWriter) readRaw(r io.Reader, size int64, seven bool) (open bool) {
 	in := b.inBuf()
 	c := rawChecker{seven: seven, bounds: b.bounds}
 	var total int64
+	var prev, last byte // the last two octets read
 	for b.err == nil {
 		m, err := r.Read(in)
 		total += int64(m)
 		if size > 0 && total > size {
 			b.err = sizeErr(size, total)
-			return
+			return false
 		}
 		if cerr := c.check(in[:m]); cerr != nil {
 			b.err = cerr
-			return
+			return false
 		}
 		b.bytes(in[:m])
+		switch {
+		case m >= 2:
+			prev, last = in[m-2], in[m-1]
+		case m == 1:
+			prev, last = last, in[0]
+		}
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
 			b.err = err
-			return
+			return false
 		}
 	}
 	if b.err != nil {
-		return
+		return false
 	}
 	if err := c.finish(); err != nil {
 		b.err = err
-		return
+		return false
 	}
 	if size > 0 && total != size {
 		b.err = sizeErr(size, total)
+		return false
 	}
+	return total > 0 && !(prev == '\r' && last == '\n')
 }
 
 func (t *Tree) writeBody(w io.Writer) (int64, error) {

@@ -14,11 +14,12 @@ type node struct {
 	p        *Part
 	enc      Encoding // never Auto after NewTree; containers: SevenBit or EightBit
 	leaf     bool
-	crlf     bool  // text/* in-memory body: bare LF is written as CRLF
-	addCR    bool  // crlf and the body has a bare LF, so the written octets differ from Data
-	size     int64 // encoded body size of a leaf, -1 when unknown
-	first    int   // first child, -1 for none
-	next     int   // next sibling, -1 for none
+	crlf     bool   // text/* in-memory body: bare LF is written as CRLF
+	addCR    bool   // crlf and the body has a bare LF, so the written octets differ from Data
+	size     int64  // encoded body size of a leaf (terminator included), -1 when unknown
+	term     string // appended after a root leaf whose encoded body would not end in CRLF
+	first    int    // first child, -1 for none
+	next     int    // next sibling, -1 for none
 	boundary string
 	bStart   int // boundary position while NewTree builds them
 	bEnd     int
@@ -239,6 +240,9 @@ func (st *treeState) add(p *Part, depth int) (int, error) {
 	n.leaf = true
 	if err := chooseEncoding(n, ct); err != nil {
 		return 0, err
+	}
+	if depth == 0 {
+		rootTerminator(n)
 	}
 	return idx, nil
 }
