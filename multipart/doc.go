@@ -59,7 +59,11 @@
 //     (RFC 2046 §5.2.1).
 //   - In-memory text/* bodies are put in canonical form: a bare LF is written as CRLF (RFC 2045
 //     §6.8, RFC 2046 §4.1.1). A bare CR is kept (quoted-printable encodes it). Nothing else is
-//     converted: non-text bodies and Reader bodies are written byte for byte.
+//     converted: non-text bodies and Reader bodies are written byte for byte, with one exception:
+//   - A leaf that is the whole body of a message (the root) always ends in CRLF (RFC 5322 §2.3;
+//     SMTP DATA must end in CRLF): when its 7bit, 8bit or quoted-printable content ends mid-line,
+//     a final CRLF is added, so a client reads the content plus a final line break. Inside a
+//     multipart the CRLF before a delimiter belongs to the delimiter, so parts are never changed.
 //   - Explicit 7bit/8bit content must have CRLF line breaks only, no NUL, lines of at most 998
 //     octets (ErrLineTooLong; never wrapped), and ASCII only for 7bit. In-memory content is checked
 //     by NewTree, Reader content while it is written.
