@@ -432,6 +432,19 @@ func catalogue(t *testing.T) []catRow {
 				t.Fatalf("leaves %+v", leaves)
 			}
 		}},
+		catRow{name: "lone text part without a final line break", m: func(m *builder.Message) { m.Text, m.HTML, m.Attachments = "no newline", "", nil },
+			ok: func(t *testing.T, raw []byte) {
+				// multipart docs: a root leaf always ends in CRLF; the client reads a final line break.
+				if leaves := walkMIME(t, raw); !bytes.HasSuffix(raw, []byte("\r\nno newline\r\n")) || string(leaves[0].body) != "no newline\r\n" {
+					t.Fatalf("ends in %q", raw[len(raw)-20:])
+				}
+			}},
+		catRow{name: "lone HTML part without a final line break", m: func(m *builder.Message) { m.Text, m.HTML, m.Attachments = "", "<p>x</p>", nil },
+			ok: func(t *testing.T, raw []byte) {
+				if !bytes.HasSuffix(raw, []byte("\r\n<p>x</p>\r\n")) {
+					t.Fatalf("ends in %q", raw[len(raw)-20:])
+				}
+			}},
 		catRow{name: "one 100 KB line of text", m: func(m *builder.Message) { m.Text = strings.Repeat("abcdefghij", 10_000) }, ok: func(t *testing.T, raw []byte) {
 			if leaves := walkMIME(t, raw); string(leaves[0].body) != strings.Repeat("abcdefghij", 10_000) {
 				t.Fatalf("the long line does not read back")
