@@ -24,7 +24,8 @@
 //     X-SES-* name is ErrReservedHeader (SES control headers go through Message.SES only); a second
 //     instance of a field SES accepts only once is ErrDuplicateHeader.
 //   - Attachments: the 90 extensions SES refuses are ErrUnsupportedExtension (case-insensitive,
-//     after trailing dots and spaces are stripped) unless Builder.AllowUnsupportedAttachments is set;
+//     after trailing dots and spaces are stripped, and also for the part of a name before a colon,
+//     which Windows saves as the file: "evil.exe::$DATA") unless Builder.AllowUnsupportedAttachments is set;
 //     inline parts need a unique ContentID and an HTML body.
 //
 // # Message shape

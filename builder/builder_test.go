@@ -375,10 +375,24 @@ func TestNoBody(t *testing.T) {
 // A reader that yields a different count than its declared Size is an error.
 func TestSizeMismatch(t *testing.T) {
 	m := validMessage()
-	m.Attachments = []builder.Attachment{{Filename: "a.pdf", Reader: strings.NewReader("short"), Size: 100}}
-	_, err := testBuilder(1).Bytes(m)
-	if !errors.Is(err, multipart.ErrSizeMismatch) {
-		t.Errorf("Bytes: %v, want multipart.ErrSizeMismatch", err)
+	for _, signed := range []bool{false, true} {
+		for _, size := range []int64{3, 100} {
+			b := testBuilder(1)
+			if signed {
+				b.Signer = testSigner(t)
+			}
+			m.Attachments = []builder.Attachment{{Filename: "a.pdf", Reader: strings.NewReader("short"), Size: size}}
+			raw, err := b.Bytes(m)
+			var fe *builder.FieldError
+			if !errors.Is(err, multipart.ErrSizeMismatch) || !errors.Is(err, builder.ErrInvalidAttachment) ||
+				!errors.As(err, &fe) || fe.Field != "Attachments" || raw != nil {
+				t.Errorf("signed %v, Size %d: Bytes %d bytes, %v; want a FieldError on Attachments wrapping ErrInvalidAttachment and multipart.ErrSizeMismatch", signed, size, len(raw), err)
+			}
+			m.Attachments[0].Reader = strings.NewReader("short")
+			if _, err := b.WriteTo(io.Discard, m); !errors.Is(err, builder.ErrInvalidAttachment) || !errors.Is(err, multipart.ErrSizeMismatch) {
+				t.Errorf("signed %v, Size %d: WriteTo: %v", signed, size, err)
+			}
+		}
 	}
 }
 

@@ -35,6 +35,18 @@ func extension(buf []byte, name string) []byte {
 
 // unsupportedExtension reports whether SES refuses an attachment with this file name.
 func unsupportedExtension(name string) bool {
+	if refusedExtension(name) {
+		return true
+	}
+	// "evil.exe::$DATA", "evil.exe:x": Windows saves such a name as the file before the first colon
+	// (the rest names an NTFS alternate data stream), so that file's extension counts too.
+	if i := strings.IndexByte(name, ':'); i >= 0 {
+		return refusedExtension(name[:i])
+	}
+	return false
+}
+
+func refusedExtension(name string) bool {
 	var buf [16]byte
 	ext := extension(buf[:], name)
 	return len(ext) > 0 && len(ext) <= len(buf) && unsupportedExt[string(ext)]

@@ -115,6 +115,12 @@ func TestValidationErrors(t *testing.T) {
 		{"exe trailing dots and spaces", func(m *builder.Message) {
 			m.Attachments = []builder.Attachment{{Filename: "a.pdf.vbs . .", Data: []byte("x")}}
 		}, nil, builder.ErrUnsupportedExtension, "Attachments[0].Filename"},
+		{"exe as NTFS data stream", func(m *builder.Message) {
+			m.Attachments = []builder.Attachment{{Filename: "evil.exe::$DATA", Data: []byte("MZ")}}
+		}, nil, builder.ErrUnsupportedExtension, "Attachments[0].Filename"},
+		{"exe before a stream name", func(m *builder.Message) {
+			m.Attachments = []builder.Attachment{{Filename: "report.EXE:pdf", Data: []byte("MZ")}}
+		}, nil, builder.ErrUnsupportedExtension, "Attachments[0].Filename"},
 		{"msh2xml", func(m *builder.Message) {
 			m.Attachments = []builder.Attachment{{Filename: "x.MSH2XML", Data: []byte("x")}}
 		}, nil, builder.ErrUnsupportedExtension, "Attachments[0].Filename"},

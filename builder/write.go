@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/sesraw/sesraw/dkim"
+	"github.com/sesraw/sesraw/multipart"
 )
 
 // sigReserve is room reserved in an output buffer for a DKIM-Signature field (an RSA-4096 signature
@@ -49,6 +50,16 @@ func (a *assembly) signatureLen() (int64, error) {
 		return 0, signError(err)
 	}
 	return int64(len(a.sig)), nil
+}
+
+// bodyError maps an error from writing the body. An attachment Reader that yields another number
+// of bytes than its Size is an input error found only while streaming: a *FieldError wrapping
+// ErrInvalidAttachment and multipart.ErrSizeMismatch. Other errors (the writer's) pass unchanged.
+func bodyError(err error) error {
+	if err != nil && errors.Is(err, multipart.ErrSizeMismatch) {
+		return &FieldError{Field: "Attachments", Reason: "an attachment Reader yielded another number of bytes than its Size (" + err.Error() + ")", Err: errors.Join(ErrInvalidAttachment, err)}
+	}
+	return err
 }
 
 func signError(err error) error {
@@ -124,7 +135,7 @@ func (b *Builder) appendTo(dst []byte, m *Message) ([]byte, error) {
 	_, err = a.tree.WriteBody(&a.aw)
 	dst = a.aw.buf
 	if err != nil {
-		return dst[:start], err
+		return dst[:start], bodyError(err)
 	}
 	if b.Signer != nil {
 		end := len(dst)
@@ -173,7 +184,7 @@ func (b *Builder) writeTo(w io.Writer, m *Message) (int64, error) {
 			return a.cw.n, err
 		}
 		_, err := a.tree.WriteBody(&a.cw)
-		return a.cw.n, err
+		return a.cw.n, bodyError(err)
 	}
 
 	// Signed: the body hash must be known before the header is written.
@@ -183,7 +194,7 @@ func (b *Builder) writeTo(w io.Writer, m *Message) (int64, error) {
 		// Every body is in memory: hash in a first pass, write in a second; nothing is buffered.
 		a.cw = countWriter{w: h, n: int64(len(a.hdr)) + 2, limit: limit, target: b.Target}
 		if _, err := a.tree.WriteBody(&a.cw); err != nil {
-			return 0, err
+			return 0, bodyError(err)
 		}
 		bodyLen = a.cw.n - int64(len(a.hdr)) - 2
 	} else {
@@ -199,7 +210,7 @@ func (b *Builder) writeTo(w io.Writer, m *Message) (int64, error) {
 		_, err := a.tree.WriteBody(&a.aw)
 		a.buf = a.aw.buf
 		if err != nil {
-			return 0, err
+			return 0, bodyError(err)
 		}
 		bodyLen = int64(len(a.buf))
 	}
@@ -219,6 +230,7 @@ func (b *Builder) writeTo(w io.Writer, m *Message) (int64, error) {
 	}
 	if a.inMem {
 		_, err = a.tree.WriteBody(&a.cw)
+		err = bodyError(err)
 	} else {
 		_, err = a.cw.Write(a.buf)
 	}

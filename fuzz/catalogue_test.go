@@ -699,8 +699,9 @@ func sizedMessage(t *testing.T, b *builder.Builder, total int64) func(knownSize 
 }
 
 // TestCatalogueSizeMismatch: an attachment Reader that yields more or fewer bytes than its Size.
-// Validation cannot know; the write fails with multipart.ErrSizeMismatch (multipart docs), Bytes
-// returns nothing and WriteTo reports exactly what it wrote (a truncated message to discard).
+// Validation cannot know; the write fails with a *builder.FieldError on Attachments wrapping
+// builder.ErrInvalidAttachment and multipart.ErrSizeMismatch, Bytes returns nothing and WriteTo
+// reports exactly what it wrote (a truncated message to discard).
 func TestCatalogueSizeMismatch(t *testing.T) {
 	for _, size := range []int64{3, 10} {
 		m := baseMessage()
@@ -710,13 +711,14 @@ func TestCatalogueSizeMismatch(t *testing.T) {
 		}
 		m.Attachments[0].Reader = strings.NewReader("12345")
 		raw, err := newBuilder(builder.TargetV1, 1).Bytes(m)
-		if !errors.Is(err, sesmultipart.ErrSizeMismatch) || raw != nil {
+		var fe *builder.FieldError
+		if !errors.Is(err, sesmultipart.ErrSizeMismatch) || !errors.Is(err, builder.ErrInvalidAttachment) || !errors.As(err, &fe) || raw != nil {
 			t.Fatalf("Size %d: Bytes %d bytes, %v", size, len(raw), err)
 		}
 		m.Attachments[0].Reader = strings.NewReader("12345")
 		var cw countWriter
 		n, err := newBuilder(builder.TargetV1, 1).WriteTo(&cw, m)
-		if !errors.Is(err, sesmultipart.ErrSizeMismatch) || n != cw.n {
+		if !errors.Is(err, sesmultipart.ErrSizeMismatch) || !errors.Is(err, builder.ErrInvalidAttachment) || n != cw.n {
 			t.Fatalf("Size %d: WriteTo %d (counted %d), %v", size, n, cw.n, err)
 		}
 	}
