@@ -641,8 +641,19 @@ var extensions = [...]string{
 }
 
 // badExtension returns the extension of file name (lower case, no dot) if SES does not accept it,
-// else "". Trailing dots and spaces are ignored, as Windows ignores them.
+// else "". Trailing dots and spaces are ignored, as Windows ignores them, and the part of a name
+// before a colon counts too ("evil.exe::$DATA" names an NTFS stream of evil.exe, which Windows saves).
 func badExtension(name string) string {
+	if ext := refusedExtension(name); ext != "" {
+		return ext
+	}
+	if i := strings.IndexByte(name, ':'); i >= 0 {
+		return refusedExtension(name[:i])
+	}
+	return ""
+}
+
+func refusedExtension(name string) string {
 	n := strings.TrimRight(name, ". \t")
 	dot := strings.LastIndexByte(n, '.')
 	if dot < 0 {

@@ -354,6 +354,8 @@ func TestAttachmentNames(t *testing.T) {
 		{[]string{`Content-Disposition: attachment; filename="a.exe" ; filename*=UTF-8''a.pdf`}, true},
 		{[]string{`Content-Disposition: attachment; filename="a.pdf" ; filename*=UTF-8''a.pdf`}, false},
 		{[]string{`Content-Disposition: inline; filename="a.exe.pdf"`}, false},
+		{[]string{`Content-Disposition: attachment; filename="evil.exe::$DATA"`}, true},
+		{[]string{`Content-Disposition: attachment; filename="report.pdf:x"`}, false},
 		{[]string{`Content-Disposition: attachment; filename="exe"`}, false},
 		{[]string{`Content-Disposition: attachment; filename="a.exe2"`}, false},
 		{[]string{`Content-Type: text/plain; filename=a.exe`}, false}, // filename is not a Content-Type parameter
