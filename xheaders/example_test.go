@@ -108,3 +108,37 @@ func ExampleApplyTo() {
 	//
 	// body
 }
+
+func ExampleRemoveInPlace() {
+	raw := []byte("X-SES-FROM-ARN: arn:aws:ses:us-east-1:123456789012:identity/example.com\r\n" +
+		"From: sender@example.com\r\n" +
+		"X-SES-CONFIGURATION-SET: transactional\r\n" +
+		"Subject: hello\r\n" +
+		"\r\n" +
+		"body\r\n")
+	// out is a suffix of raw: only "From: ..." was moved; the body stays where it was.
+	out := xheaders.RemoveInPlace(raw)
+	fmt.Printf("%q\n", out)
+	fmt.Println(&out[len(out)-1] == &raw[len(raw)-1])
+	// Output:
+	// "From: sender@example.com\r\nSubject: hello\r\n\r\nbody\r\n"
+	// true
+}
+
+func ExampleReadInto() {
+	var e xheaders.Effective // reused across messages
+	for _, msg := range []string{
+		"X-SES-CONFIGURATION-SET: transactional\r\nx-ses-configuration-set: second\r\n\r\n",
+		"X-SES-TENANT: acme\r\n\r\n",
+	} {
+		if err := xheaders.ReadInto(&e, []byte(msg)); err != nil {
+			panic(err)
+		}
+		set, _ := e.Get(xheaders.ConfigurationSet)
+		tenant, _ := e.Get(xheaders.Tenant)
+		fmt.Printf("%q %d %q\n", set, e.Count(xheaders.ConfigurationSet), tenant)
+	}
+	// Output:
+	// "transactional" 2 ""
+	// "" 0 "acme"
+}

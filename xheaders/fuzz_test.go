@@ -123,7 +123,9 @@ func roundTrip(t *testing.T, h xheaders.Headers) {
 //   - Remove(raw) equals the reference removal (every non-X-SES byte kept in place, every X-SES-*
 //     field of the header block gone with its continuation lines), and RemoveTo over a one-byte reader
 //     produces the same bytes and count;
+//   - RemoveInPlace on a copy of raw returns the same bytes as Remove, as a suffix of that copy;
 //   - Read on Remove's output finds no X-SES field, and Remove is idempotent;
+//   - ReadInto into a reused Effective agrees with Read;
 //   - Read agrees with the reference (first instance per header, counts, malformed or not) and the
 //     Scanner yields exactly the reference's X-SES fields with the same offsets and values;
 //   - Apply with Replace gives the appended block followed by Remove(raw), and ApplyTo agrees.
@@ -141,6 +143,10 @@ func FuzzReadRemove(f *testing.F) {
 		n, err := xheaders.RemoveTo(&buf, iotest.OneByteReader(bytes.NewReader(raw)))
 		if err != nil || !bytes.Equal(buf.Bytes(), removed) || n != int64(len(removed)) {
 			t.Fatalf("RemoveTo = %q, %d, %v", buf.Bytes(), n, err)
+		}
+		inPlace := xheaders.RemoveInPlace(bytes.Clone(raw))
+		if !bytes.Equal(inPlace, removed) {
+			t.Fatalf("RemoveInPlace =\n%q\nwant\n%q", inPlace, removed)
 		}
 		if e, _ := xheaders.Read(removed); e.Total() != 0 {
 			t.Fatalf("Read after Remove found %d fields", e.Total())
@@ -169,6 +175,18 @@ func FuzzReadRemove(f *testing.F) {
 			}
 		}
 		_, _ = e.Headers() // must not panic
+		var into xheaders.Effective
+		_ = xheaders.ReadInto(&into, removed) // leave state from another input behind
+		if err2 := xheaders.ReadInto(&into, raw); (err2 == nil) != (err == nil) || into.Total() != e.Total() {
+			t.Fatalf("ReadInto = %v, %d fields; Read = %v, %d", err2, into.Total(), err, e.Total())
+		}
+		for _, h := range []string{xheaders.SourceARN, xheaders.FromARN, xheaders.ReturnPathARN, xheaders.ConfigurationSet, xheaders.MessageTags, xheaders.ListManagement, xheaders.Tenant} {
+			a, _ := into.First(h)
+			b, _ := e.First(h)
+			if a.Offset != b.Offset || a.End != b.End || !bytes.Equal(a.Value, b.Value) || into.Count(h) != e.Count(h) {
+				t.Fatalf("ReadInto %s = %+v, Read %+v", h, a, b)
+			}
+		}
 
 		want := refSESFields(msg)
 		var s xheaders.Scanner

@@ -48,12 +48,31 @@ func knownIndex(name []byte) int {
 	return i
 }
 
-// knownIndexString is knownIndex for a string in any case.
+// knownIndexString is knownIndex for a string in any case. The seven names have seven different
+// lengths, so the length picks the only candidate; the canonical spelling (the constants) is
+// compared exactly before the case-folding compare.
 func knownIndexString(name string) int {
-	for i, k := range knownNames {
-		if equalFoldASCII(name, k) {
-			return i
-		}
+	var i int
+	switch len(name) {
+	case len(SourceARN):
+		i = 0
+	case len(FromARN):
+		i = 1
+	case len(ReturnPathARN):
+		i = 2
+	case len(ConfigurationSet):
+		i = 3
+	case len(MessageTags):
+		i = 4
+	case len(ListManagement):
+		i = 5
+	case len(Tenant):
+		i = 6
+	default:
+		return -1
+	}
+	if k := knownNames[i]; name == k || equalFoldASCII(name, k) {
+		return i
 	}
 	return -1
 }
@@ -147,63 +166,61 @@ func classifyLine(src []byte, p int) (kind, nameEnd, colon int, reason string) {
 	return lineField, nameEnd, q + 1, ""
 }
 
-// nextAny finds the next field of any name starting at s.pos. It returns false at the end of the
-// header block, setting s.done, s.bodyAt and possibly s.err.
-func (s *Scanner) nextAny() bool {
-	src := s.src
-	p := s.pos
-	if p >= len(src) {
-		s.finish(len(src))
-		return false
-	}
-	kind, nameEnd, colon, reason := classifyLine(src, p)
-	switch kind {
-	case lineBlank:
-		if src[p] == '\r' {
-			s.finish(p + 2)
-		} else {
-			s.finish(p + 1)
-		}
-		return false
-	case lineMalformed:
-		s.err = &SyntaxError{Offset: p, Reason: reason}
-		s.finish(p)
-		return false
-	}
-	e := lineEnd(src, colon)
-	for e < len(src) && isWSP(src[e]) {
-		e = lineEnd(src, e)
-	}
-	ve := e
-	if ve > colon && src[ve-1] == '\n' {
-		ve--
-		if ve > colon && src[ve-1] == '\r' {
-			ve--
-		}
-	}
-	s.field = Field{Name: src[p:nameEnd:nameEnd], Value: src[colon:ve:ve], Offset: p, End: e}
-	s.pos = e
-	return true
-}
-
 func (s *Scanner) finish(bodyAt int) {
 	s.done = true
 	s.bodyAt = bodyAt
 	s.pos = bodyAt
+	s.field = Field{}
 }
 
+// next advances to the next X-SES-* field. Every line is classified (a malformed line ends the
+// header block whatever the names around it), but a Field is built only for X-SES-* names; other
+// fields are skipped line end to line end with bytes.IndexByte.
 func (s *Scanner) next() bool {
 	if s.done {
 		return false
 	}
-	for s.nextAny() {
-		// Fast reject: a name that does not start with x/X cannot be an X-SES name.
-		if n := s.field.Name; len(n) >= 6 && n[0]|0x20 == 'x' && isSESName(n) {
-			return true
+	src := s.src
+	p := s.pos
+	for {
+		if p >= len(src) {
+			s.finish(len(src))
+			return false
 		}
+		kind, nameEnd, colon, reason := classifyLine(src, p)
+		switch kind {
+		case lineBlank:
+			if src[p] == '\r' {
+				s.finish(p + 2)
+			} else {
+				s.finish(p + 1)
+			}
+			return false
+		case lineMalformed:
+			s.err = &SyntaxError{Offset: p, Reason: reason}
+			s.finish(p)
+			return false
+		}
+		e := lineEnd(src, colon)
+		for e < len(src) && isWSP(src[e]) {
+			e = lineEnd(src, e)
+		}
+		// Fast reject: a name that does not start with x/X cannot be an X-SES name.
+		if nameEnd-p < 6 || src[p]|0x20 != 'x' || !isSESName(src[p:nameEnd]) {
+			p = e
+			continue
+		}
+		ve := e
+		if ve > colon && src[ve-1] == '\n' {
+			ve--
+			if ve > colon && src[ve-1] == '\r' {
+				ve--
+			}
+		}
+		s.field = Field{Name: src[p:nameEnd:nameEnd], Value: src[colon:ve:ve], Offset: p, End: e}
+		s.pos = e
+		return true
 	}
-	s.field = Field{}
-	return false
 }
 
 // appendUnfolded appends v with every line break (CRLF or bare LF) deleted and then leading and
@@ -255,6 +272,16 @@ func (f Field) unfolded() string {
 
 func read(raw []byte) (Effective, error) {
 	var e Effective
+	err := readInto(&e, raw)
+	return e, err
+}
+
+// readInto fills *e. Only the counts are cleared up front (first[i] is meaningful only when
+// count[i] > 0); the first fields of absent headers are cleared at the end so that e keeps no
+// reference to an earlier input.
+func readInto(e *Effective, raw []byte) error {
+	e.count = [numKnown]int{}
+	e.other = 0
 	var s Scanner
 	s.Reset(raw)
 	for s.next() {
@@ -268,8 +295,17 @@ func read(raw []byte) (Effective, error) {
 		}
 		e.count[i]++
 	}
-	return e, s.err
+	for i, c := range e.count {
+		if c == 0 {
+			e.first[i] = Field{}
+		}
+	}
+	return s.err
 }
+
+// ReadInto is Read filling a caller-owned Effective, which saves copying the value out; e is
+// overwritten completely. It does not allocate.
+func ReadInto(e *Effective, raw []byte) error { return readInto(e, raw) }
 
 // First returns the instance of the named header (any case) that SES uses, with its offsets, and
 // whether the header was present.
@@ -358,4 +394,25 @@ func remove(dst, raw []byte) []byte {
 		last = s.field.End
 	}
 	return append(dst, raw[last:]...)
+}
+
+// RemoveInPlace removes every X-SES-* field of raw's header block, as Remove does, without copying
+// the message: it MODIFIES raw's header bytes and returns a subslice of raw, raw[k:], holding the
+// same bytes as Remove(nil, raw). Only the header bytes that precede the last X-SES-* field and are
+// kept are moved (none when the X-SES-* fields are at the top of the header, as Apply and the
+// builder put them); the body is never moved or copied. raw[:k] is left with unspecified content.
+// It does not allocate.
+func RemoveInPlace(raw []byte) []byte {
+	var s Scanner
+	s.Reset(raw)
+	w, last := 0, 0
+	for s.next() {
+		// Gather the kept bytes at the front. Writes land below the current field's offset, and the
+		// scanner only reads from its end on, so it never sees a moved byte.
+		w += copy(raw[w:], raw[last:s.field.Offset])
+		last = s.field.End
+	}
+	k := last - w
+	copy(raw[k:last], raw[:w])
+	return raw[k:]
 }

@@ -72,6 +72,50 @@ func TestRemoveMatchesReference(t *testing.T) {
 	}
 }
 
+// TestRemoveInPlace checks RemoveInPlace against Remove for every reference input, and that the
+// result is a suffix of raw (the body is not moved).
+func TestRemoveInPlace(t *testing.T) {
+	for name, msg := range messages {
+		want := xheaders.Remove(nil, []byte(msg))
+		raw := []byte(msg)
+		got := xheaders.RemoveInPlace(raw)
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s: RemoveInPlace =\n%q\nwant\n%q", name, got, want)
+		}
+		if len(got) > 0 && &got[len(got)-1] != &raw[len(raw)-1] {
+			t.Errorf("%s: result is not a suffix of raw", name)
+		}
+		if again := xheaders.RemoveInPlace(got); !bytes.Equal(again, want) {
+			t.Errorf("%s: RemoveInPlace is not idempotent: %q", name, again)
+		}
+	}
+}
+
+// TestReadInto checks ReadInto against Read, including reuse of one Effective across inputs (no
+// state from an earlier input survives).
+func TestReadInto(t *testing.T) {
+	var e xheaders.Effective
+	names := []string{xheaders.SourceARN, xheaders.FromARN, xheaders.ReturnPathARN, xheaders.ConfigurationSet, xheaders.MessageTags, xheaders.ListManagement, xheaders.Tenant}
+	for range 2 {
+		for name, msg := range messages {
+			want, werr := xheaders.Read([]byte(msg))
+			err := xheaders.ReadInto(&e, []byte(msg))
+			if (err == nil) != (werr == nil) || e.Total() != want.Total() || e.Others() != want.Others() {
+				t.Errorf("%s: ReadInto = %v, total %d; Read = %v, total %d", name, err, e.Total(), werr, want.Total())
+			}
+			for _, h := range append(names, strings.ToLower(xheaders.Tenant), "X-Ses-From-Arn") {
+				v, ok := e.Get(h)
+				wv, wok := want.Get(h)
+				f, _ := e.First(h)
+				wf, _ := want.First(h)
+				if v != wv || ok != wok || e.Count(h) != want.Count(h) || f.Offset != wf.Offset || f.End != wf.End {
+					t.Errorf("%s: %s: ReadInto %q %v %d, Read %q %v %d", name, h, v, ok, e.Count(h), wv, wok, want.Count(h))
+				}
+			}
+		}
+	}
+}
+
 func TestRemoveExpected(t *testing.T) {
 	tests := []struct{ name, want string }{
 		{"simple", "From: a@example.com\r\n\r\nbody\r\n"},
