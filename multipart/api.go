@@ -81,12 +81,15 @@ type Part struct {
 }
 
 // Tree is a validated part tree with encodings chosen and boundaries assigned, ready to be written.
-// It refers to the Parts it was made from; it is not safe for concurrent writes.
+// It refers to the Parts it was made from; it is not safe for concurrent writes. Part.Data must not
+// change while the Tree is in use: NewTree computes the encoded sizes (and keeps the
+// quoted-printable encoding of small bodies) from it.
 type Tree struct {
 	root *Part
 	// implementation-defined fields follow
 	nodes []node // pre-order; nodes[0] is root
 	hdr   []byte // rendered MIME header fields of every node
+	qp    []byte // quoted-printable encodings of small in-memory leaves, made while sizing them
 }
 
 // NewTree validates root, picks the encoding of every Auto leaf whose body is in memory, and assigns

@@ -130,9 +130,14 @@ func chooseEncoding(n *node, ct string) error {
 		}
 	}
 	var s dataScan
-	if enc != Base64 || text {
+	switch {
+	case enc == SevenBit && !text && !message && p.Encoding == Auto:
+		// plain7bit accepted Data: printable ASCII, TAB and CRLF only, lines <= 76 octets, so
+		// scan would find nothing and outLen is len(Data) (no LF is added outside text).
+		s.outLen = int64(len(p.Data))
+	case enc != Base64 || text:
 		s = scan(p.Data, n.crlf)
-	} else {
+	default:
 		s.outLen = int64(len(p.Data))
 	}
 	if enc == Auto {
@@ -163,12 +168,62 @@ func chooseEncoding(n *node, ct string) error {
 		}
 		n.size = s.outLen
 	case QuotedPrintable:
-		n.size = qpSize(p.Data, n.crlf)
+		// Sized by Tree.sizeQP once the whole tree is known, so that the encodings it keeps
+		// share one allocation.
+		n.size = -1
+		n.qpSized = true
+		e := s.outLen + s.qpExtra // exact but for soft breaks and escaped whitespace at line ends
+		n.qpEst = int(e + e/(qpLineMax-3)*3 + 16)
 	case Base64:
 		n.size = b64Size(s.outLen)
 	}
 	n.enc = enc
 	return nil
+}
+
+const (
+	qpHoldMax   = 64 << 10  // in-memory quoted-printable bodies up to this size keep their encoding
+	qpHoldTotal = 256 << 10 // input octets a Tree keeps encodings for, in all
+)
+
+// sizeQP sets the size of every in-memory quoted-printable leaf. Its exact size needs the
+// encoder run over the body, so for small bodies (up to a total per Tree) the encoding is kept in
+// t.qp and written from there instead of being encoded a second time; larger ones are encoded
+// only to be counted (qpSize) and encoded again when written. The root terminator (rootTerminator,
+// which ran before) is added to the size. It also allocates t.hdr with capacity hdrSize, in the
+// same allocation as t.qp (each capped, so outgrowing one reallocates it without touching the other).
+func (t *Tree) sizeQP(hdrSize int) {
+	est, in := 0, 0
+	for i := range t.nodes {
+		n := &t.nodes[i]
+		if n.qpSized && len(n.p.Data) <= qpHoldMax && in+len(n.p.Data) <= qpHoldTotal {
+			in += len(n.p.Data)
+			est += n.qpEst
+		}
+	}
+	buf := make([]byte, 0, est+hdrSize)
+	t.qp = buf[0:0:est]
+	t.hdr = buf[est:est]
+	in = 0
+	for i := range t.nodes {
+		n := &t.nodes[i]
+		if !n.qpSized {
+			continue
+		}
+		data := n.p.Data
+		if len(data) <= qpHoldMax && in+len(data) <= qpHoldTotal {
+			in += len(data)
+			q := qpEncoder{crlf: n.crlf}
+			n.qpStart = len(t.qp)
+			t.qp, _ = q.encode(t.qp, data, true)
+			n.qpEnd = len(t.qp)
+			n.qpHeld = true
+			n.size = int64(n.qpEnd - n.qpStart)
+		} else {
+			n.size = qpSize(data, n.crlf)
+		}
+		n.size += int64(len(n.term))
+	}
 }
 
 // plain7bit reports whether data is ASCII without NUL, bare CR or LF, "=_", lines over 76 octets.
@@ -615,6 +670,10 @@ func (t *Tree) writeLeafContent(b *bodyWriter, n *node) {
 			}
 			b.base64(p.Data)
 		case QuotedPrintable:
+			if n.qpHeld {
+				b.bytes(t.qp[n.qpStart:n.qpEnd])
+				return
+			}
 			q := qpEncoder{crlf: n.crlf}
 			data := p.Data
 			step := cap(b.buf) / 4 // encoded output is at most 3.2 times the input

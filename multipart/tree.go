@@ -14,9 +14,14 @@ type node struct {
 	p        *Part
 	enc      Encoding // never Auto after NewTree; containers: SevenBit or EightBit
 	leaf     bool
-	crlf     bool   // text/* in-memory body: bare LF is written as CRLF
-	addCR    bool   // crlf and the body has a bare LF, so the written octets differ from Data
-	size     int64  // encoded body size of a leaf (terminator included), -1 when unknown
+	crlf     bool  // text/* in-memory body: bare LF is written as CRLF
+	addCR    bool  // crlf and the body has a bare LF, so the written octets differ from Data
+	size     int64 // encoded body size of a leaf (terminator included), -1 when unknown
+	qpSized  bool  // in-memory quoted-printable leaf whose size NewTree computes after add
+	qpHeld   bool  // its encoding is kept in Tree.qp[qpStart:qpEnd]
+	qpStart  int
+	qpEnd    int
+	qpEst    int    // capacity estimate for its encoding, from scan
 	term     string // appended after a root leaf whose encoded body would not end in CRLF
 	first    int    // first child, -1 for none
 	next     int    // next sibling, -1 for none
@@ -111,7 +116,8 @@ func newTree(root *Part, rnd io.Reader) (*Tree, error) {
 		}
 		hdrSize += 160 + len(n.p.Filename)*4
 	}
-	t.hdr = make([]byte, 0, hdrSize)
+	// The kept quoted-printable encodings and the headers share one allocation.
+	t.sizeQP(hdrSize)
 	var e emitter
 	for i := range t.nodes {
 		t.nodes[i].hdrStart = len(t.hdr)
