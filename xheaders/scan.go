@@ -8,12 +8,9 @@ import (
 // knownNames lists the seven headers in Append order; Effective indexes by position.
 var knownNames = [numKnown]string{SourceARN, FromARN, ReturnPathARN, ConfigurationSet, MessageTags, ListManagement, Tenant}
 
-// knownIndex returns the index in knownNames of name (any ASCII case), or -1.
-func knownIndex(name []byte) int {
-	if !IsSESName(name) {
-		return -1
-	}
-	rest := name[6:]
+// knownTail returns the index in knownNames of a name already known to start with "X-SES-" (any
+// ASCII case), given the rest of the name after that prefix, or -1.
+func knownTail(rest []byte) int {
 	var i int
 	switch len(rest) {
 	case 10:
@@ -285,7 +282,7 @@ func readInto(e *Effective, raw []byte) error {
 	var s Scanner
 	s.Reset(raw)
 	for s.next() {
-		i := knownIndex(s.field.Name)
+		i := knownTail(s.field.Name[6:]) // next yields X-SES-* names only
 		if i < 0 {
 			e.other++
 			continue
