@@ -91,5 +91,8 @@ func BenchmarkXSESRemoveInPlace(b *testing.B) {
 			copy(buf[:hdr], raw[:hdr])
 			out = xheaders.RemoveInPlace(buf)
 		}
+		if len(out) != len(want) {
+			b.Fatal("output length differs from the reference removal")
+		}
 	})
 }
