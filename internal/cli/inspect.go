@@ -9,6 +9,7 @@ import (
 	"io"
 	"mime"
 	"mime/multipart"
+	"net/mail"
 	"net/textproto"
 	"strconv"
 	"strings"
@@ -104,13 +105,18 @@ func runInspect(e *env, opts any, args []string) error {
 	if err := needArgs(args, 1, "FILE argument (- for stdin)"); err != nil {
 		return err
 	}
-	raw, err := e.readInput(args[0])
+	in, err := e.openInput(args[0])
 	if err != nil {
 		return err
 	}
+	defer in.Close()
 	name := displayName(args[0])
-	rep, err := inspect(name, raw)
+	rep, err := inspect(name, in)
 	if err != nil {
+		var re *inputReadError
+		if errors.As(err, &re) {
+			return inputErr(name+": "+fileReason(re.err), re.err)
+		}
 		return inputErr(name+": "+err.Error(), err)
 	}
 	w := bufio.NewWriter(e.stdout)
@@ -130,9 +136,23 @@ func runInspect(e *env, opts any, args []string) error {
 	return nil
 }
 
-func inspect(name string, raw []byte) (*inspectReport, error) {
-	rep := &inspectReport{File: name, Size: len(raw), SES: []sesField{}, DKIM: []dkimSig{}, Problems: []string{}}
-
+// inspect reads the message from r in one streaming pass: only the header block (at most
+// xheaders.MaxHeaderBytes) is held in memory; the body is walked part by part and counted, never
+// kept, so memory stays flat whatever the message size.
+func inspect(name string, r io.Reader) (*inspectReport, error) {
+	src := &sourceReader{r: r}
+	br := bufio.NewReader(src)
+	raw, err := readHeaderBlock(br)
+	if src.err != nil {
+		return nil, &inputReadError{src.err}
+	}
+	if err != nil {
+		return nil, err
+	}
+	// raw is the header block through its first empty line (or the whole message when it has
+	// none). Every header reader below stops at or before that line, so each sees what it would
+	// see in the whole message.
+	rep := &inspectReport{File: name, SES: []sesField{}, DKIM: []dkimSig{}, Problems: []string{}}
 	// X-SES-* fields, the way SES reads them.
 	var sc xheaders.Scanner
 	sc.Reset(raw)
@@ -161,13 +181,24 @@ func inspect(name string, raw []byte) (*inspectReport, error) {
 	}
 
 	// Envelope and MIME tree.
-	env, msg, err := readEnvelope(raw)
+	var msg *mail.Message
+	env, _, err := readEnvelope(raw)
+	if err == nil {
+		// The same header block again, now followed by the body still to be read.
+		msg, err = mail.ReadMessage(io.MultiReader(bytes.NewReader(raw), br))
+	}
 	if err != nil {
 		return nil, errors.New("cannot read the header block: " + strings.TrimPrefix(err.Error(), "mail: "))
 	}
 	rep.Envelope = env
 	parts := 0
 	rep.MIME = walkMIME(textproto.MIMEHeader(msg.Header), msg.Body, 0, &parts)
+	// walkMIME reads the body to its end; drain anyway so that Size counts every byte.
+	_, _ = io.Copy(io.Discard, br)
+	if src.err != nil {
+		return nil, &inputReadError{src.err}
+	}
+	rep.Size = int(src.n)
 
 	// DKIM signatures, read without any key lookup.
 	results, err := dkim.Verify(raw, &dkim.VerifyOptions{LookupTXT: noLookup, MaxVerifications: -1})
@@ -226,6 +257,76 @@ func headerErrors(err error) []*xheaders.HeaderError {
 // header block, so counting from the start is cheap.
 func lineAt(raw []byte, off int) int {
 	return 1 + bytes.Count(raw[:min(off, len(raw))], []byte{'\n'})
+}
+
+// inputReadError is a failure to read the input itself (not a problem of the message).
+type inputReadError struct{ err error }
+
+func (e *inputReadError) Error() string { return e.err.Error() }
+func (e *inputReadError) Unwrap() error { return e.err }
+
+// sourceReader counts the bytes read from the input and keeps the first read error other than
+// io.EOF, which the MIME walk would otherwise only report as a malformed part.
+type sourceReader struct {
+	r   io.Reader
+	n   int64
+	err error
+}
+
+func (s *sourceReader) Read(p []byte) (int, error) {
+	if s.err != nil {
+		return 0, s.err
+	}
+	n, err := s.r.Read(p)
+	s.n += int64(n)
+	if err != nil && err != io.EOF {
+		s.err = err
+	}
+	return n, err
+}
+
+// errHeaderTooLarge reports a header block beyond xheaders.MaxHeaderBytes; it wraps
+// xheaders.ErrHeaderTooLarge.
+var errHeaderTooLarge = &wrappedError{
+	msg: "cannot read the header block: no empty line ends it within " + strconv.Itoa(xheaders.MaxHeaderBytes>>10) + " KiB",
+	err: xheaders.ErrHeaderTooLarge,
+}
+
+type wrappedError struct {
+	msg string
+	err error
+}
+
+func (e *wrappedError) Error() string { return e.msg }
+func (e *wrappedError) Unwrap() error { return e.err }
+
+// readHeaderBlock returns the bytes of br up to and including the first empty line ("\n" or
+// "\r\n"), or everything when br ends first. Long lines are read in buffer-sized pieces; more
+// than xheaders.MaxHeaderBytes without an empty line is errHeaderTooLarge.
+func readHeaderBlock(br *bufio.Reader) ([]byte, error) {
+	var hdr []byte
+	lineStart := 0
+	for {
+		chunk, err := br.ReadSlice('\n')
+		hdr = append(hdr, chunk...)
+		if len(hdr) > xheaders.MaxHeaderBytes {
+			return nil, errHeaderTooLarge
+		}
+		switch err {
+		case nil:
+			line := hdr[lineStart:]
+			if len(line) == 1 || (len(line) == 2 && line[0] == '\r') {
+				return hdr, nil
+			}
+			lineStart = len(hdr)
+		case bufio.ErrBufferFull:
+			// the rest of a long line follows
+		case io.EOF:
+			return hdr, nil
+		default:
+			return nil, err
+		}
+	}
 }
 
 // countingReader counts the bytes read through it.
