@@ -44,7 +44,7 @@ func (e *env) openInput(name string) (io.ReadCloser, error) {
 	return f, nil
 }
 
-// maxInMemory bounds the messages read whole into memory (inspect, sign, verify, send): SES takes
+// maxInMemory bounds the messages read whole into memory (sign, verify, send): SES takes
 // at most 40 MiB, so anything far beyond is not a message for SES.
 const maxInMemory = 256 << 20
 
