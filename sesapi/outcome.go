@@ -48,4 +48,7 @@ var (
 	// idempotency key, so a retry may deliver the message twice: it is never retried
 	// automatically.
 	ErrUnknownOutcome = errors.New("sesapi: outcome unknown (the request may have reached SES)")
+	// ErrNotSent: no request was made (the context ended before it, or a batch stopped after SES
+	// reported the daily quota exhausted); the message may be sent later.
+	ErrNotSent = errors.New("sesapi: not sent")
 )
