@@ -2,6 +2,7 @@ package builder
 
 import (
 	"errors"
+	"github.com/sesraw/sesraw/sesrules"
 	"strings"
 	"unicode/utf8"
 
@@ -268,7 +269,7 @@ func checkHeaders(hs []Header) error {
 		if len(h.Name) > 200 {
 			return fieldErr(fldAt("Headers", i, ".Name"), "longer than 200 octets", ErrInvalidHeaderName)
 		}
-		if isSESName(h.Name) {
+		if sesrules.IsSESName(h.Name) {
 			return fieldErr(fldAt("Headers", i, ".Name"), h.Name+" is an SES control header: set it through Message.SES, which validates it and writes it once at the top", ErrReservedHeader)
 		}
 		if len(h.Name) <= len(buf) {
@@ -289,9 +290,4 @@ func checkHeaders(hs []Header) error {
 		}
 	}
 	return nil
-}
-
-// isSESName reports whether name starts with "X-SES-" in any case (xheaders.IsSESName for a string).
-func isSESName(name string) bool {
-	return len(name) >= 6 && strings.EqualFold(name[:6], "X-SES-")
 }

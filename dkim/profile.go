@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/sesraw/sesraw/xheaders"
+	"github.com/sesraw/sesraw/sesrules"
 )
 
 // profileHeaders is the SES-safe header profile: the fields signed when present, in h= order.
@@ -24,28 +24,6 @@ func oversigned(canonical string) bool {
 		return true
 	}
 	return false
-}
-
-// forbiddenReason returns why a header must never be signed for SES, or "" if it may be.
-// Sources: /work/shared/reference/ses-facts.md §1.1 (X-SES-* removed), §3.3 (Date, Message-ID,
-// Return-Path rewritten; DKIM-Signature at most once) and §4 (manual DKIM: don't sign Message-ID,
-// Date, Return-Path, Bounces-To).
-func forbiddenReason(name []byte) string {
-	switch {
-	case xheaders.IsSESName(name):
-		return "SES removes every X-SES-* header before delivery"
-	case equalFold(name, "Message-ID"):
-		return "SES replaces Message-ID with its own (and adds one when absent)"
-	case equalFold(name, "Date"):
-		return "SES replaces Date with the time it accepted the message"
-	case equalFold(name, "Return-Path"):
-		return "SES rewrites Return-Path for bounce handling"
-	case equalFold(name, "Bounces-To"):
-		return "SES documents that Bounces-To must not be signed with manual DKIM"
-	case equalFold(name, "DKIM-Signature"):
-		return "a DKIM-Signature cannot sign itself, and SES rejects a second one"
-	}
-	return ""
 }
 
 // validFieldName reports whether name is a non-empty RFC 5322 field name (printable ASCII except
@@ -91,7 +69,7 @@ outer:
 		if !validFieldName(n) {
 			return nil, fmt.Errorf("%w: Headers: %q is not a header field name", ErrInvalidOptions, n)
 		}
-		if r := forbiddenReason([]byte(n)); r != "" {
+		if r := sesrules.NeverSign(n); r != "" {
 			return nil, fmt.Errorf("%w: %s: %s", ErrForbiddenHeader, n, r)
 		}
 		for _, h := range list {

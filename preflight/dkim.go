@@ -2,8 +2,8 @@ package preflight
 
 import (
 	"bytes"
+	"github.com/sesraw/sesraw/sesrules"
 
-	"github.com/sesraw/sesraw/xheaders"
 )
 
 // DKIM tags whose presence is required (RFC 6376 section 3.5).
@@ -160,10 +160,9 @@ func (c *checker) checkDKIM(f *field) {
 		}
 		name = trimFWS(name)
 		switch {
-		case xheaders.IsSESName(name):
+		case sesrules.IsSESName(name):
 			stripped.add(name)
-		case equalFold(name, "message-id"), equalFold(name, "date"), equalFold(name, "return-path"),
-			equalFold(name, "bounces-to"):
+		case sesrules.NeverSign(name) != "" && !equalFold(name, "dkim-signature"):
 			rewritten.add(name)
 		case equalFold(name, "from"):
 			signsFrom = true

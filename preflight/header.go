@@ -3,7 +3,7 @@ package preflight
 import (
 	"bytes"
 	"errors"
-	"slices"
+	"github.com/sesraw/sesraw/sesrules"
 	"strconv"
 	"strings"
 
@@ -172,38 +172,8 @@ func hasPrefixFold(b []byte, s string) bool {
 	return len(b) >= len(s) && equalFold(b[:len(s)], s)
 }
 
-// singletons are the header fields SES rejects when repeated ([DG:header-fields] plus
-// List-Unsubscribe-Post from the live page), lower case, sorted. DKIM-Signature is among them;
-// rule dkim-multiple reports it.
-var singletons = [...]string{
-	"accept-language", "acceptlanguage", "archived-at", "auto-submitted", "bounces-to", "comments",
-	"content-alternative", "content-base", "content-class", "content-description",
-	"content-disposition", "content-duration", "content-id", "content-language", "content-length",
-	"content-location", "content-md5", "content-transfer-encoding", "content-type", "date",
-	"delivered-to", "disposition-notification-options", "disposition-notification-to",
-	"dkim-signature", "domainkey-signature", "errors-to", "from", "importance", "in-reply-to",
-	"keywords", "list-archive", "list-help", "list-id", "list-owner", "list-post", "list-subscribe",
-	"list-unsubscribe", "list-unsubscribe-post", "message-context", "message-id", "mime-version",
-	"organization", "original-from", "original-message-id", "original-recipient", "original-subject",
-	"precedence", "priority", "references", "reply-to", "return-path", "return-receipt-to", "sender",
-	"sensitivity", "solicitation", "subject", "thread-index", "thread-topic", "user-agent", "vbr-info",
-}
-
-// lookupFold returns the index of name (any case) in the sorted lower-case table, or -1.
-func lookupFold[T string | []byte](table []string, name T) int {
-	var buf [40]byte
-	if len(name) > len(buf) {
-		return -1
-	}
-	for i := 0; i < len(name); i++ {
-		buf[i] = lowerASCII(name[i])
-	}
-	i, ok := slices.BinarySearch(table, string(buf[:len(name)]))
-	if !ok {
-		return -1
-	}
-	return i
-}
+// dkimSingleton is the index of DKIM-Signature among the singletons; rule dkim-multiple reports it.
+var dkimSingleton = sesrules.SingletonIndex("dkim-signature")
 
 // knownXSES are the X-SES-* headers SES documents, in xheaders' order.
 var knownXSES = [...]string{
@@ -309,9 +279,9 @@ func (t *topState) addFrom(addr []byte) {
 // endHeader checks the top-level header block hb and sets up the MIME walk of the body.
 func (c *checker) endHeader(hb []byte) {
 	var (
-		sFirst, sSecond [len(singletons)]int // lines of the first two instances
-		sCount          [len(singletons)]int
-		sName           [len(singletons)][]byte // name of the first instance as written
+		sFirst, sSecond [sesrules.NumSingletons]int // lines of the first two instances
+		sCount          [sesrules.NumSingletons]int
+		sName           [sesrules.NumSingletons][]byte // name of the first instance as written
 		xFirst          [numXSES]field
 		xCount          [numXSES]int
 		xIgnored        [numXSES][8]int // lines of ignored instances
@@ -330,7 +300,7 @@ func (c *checker) endHeader(hb []byte) {
 			c.say("header field " + fieldName(f.name) + " has non-ASCII bytes; SES " +
 				"requires a 7-bit header block: use RFC 2047 encoded-words")
 		}
-		if k := lookupFold(singletons[:], f.name); k >= 0 {
+		if k := sesrules.SingletonIndex(f.name); k >= 0 {
 			sCount[k]++
 			switch sCount[k] {
 			case 1:
@@ -340,7 +310,7 @@ func (c *checker) endHeader(hb []byte) {
 			}
 		}
 		ent.note(&f)
-		if xheaders.IsSESName(f.name) {
+		if sesrules.IsSESName(f.name) {
 			k := xsesIndex(f.name)
 			if k < 0 {
 				if c.want(rXSESUnknown, Warning, f.line) {
@@ -370,8 +340,8 @@ func (c *checker) endHeader(hb []byte) {
 		}
 	}
 
-	for k := range singletons {
-		if sCount[k] < 2 || singletons[k] == "dkim-signature" {
+	for k := range sesrules.NumSingletons {
+		if sCount[k] < 2 || k == dkimSingleton {
 			continue
 		}
 		if c.want(rDuplicateHeader, Error, sSecond[k]) {
@@ -386,9 +356,9 @@ func (c *checker) endHeader(hb []byte) {
 	if !top.fromSeen && c.want(rMissingFrom, Error, 0) {
 		c.say("message has no From header field")
 	}
-	if top.recipients > 50 && c.want(rRecipients, Error, top.recipLine) {
+	if top.recipients > sesrules.MaxRecipients && c.want(rRecipients, Error, top.recipLine) {
 		c.say("To, Cc and Bcc name " + strconv.Itoa(top.recipients) +
-			" recipients; SES accepts at most 50 per message")
+			" recipients; SES accepts at most " + strconv.Itoa(sesrules.MaxRecipients) + " per message")
 	}
 	c.checkXSES(top, &xFirst, &xCount, &xIgnored, dkimCount > 0)
 

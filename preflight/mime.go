@@ -2,6 +2,7 @@ package preflight
 
 import (
 	"bytes"
+	"github.com/sesraw/sesraw/sesrules"
 	"io"
 	"mime"
 	"slices"
@@ -124,7 +125,7 @@ func (f *field) lineOr(g *field) int {
 }
 
 func (c *checker) checkFilename(name string, line int) bool {
-	ext := badExtension(name)
+	ext := sesrules.RefusedExtension(name)
 	if ext == "" {
 		return false
 	}
@@ -627,41 +628,3 @@ func decodeWords(s string) string {
 }
 
 func passCharset(_ string, r io.Reader) (io.Reader, error) { return r, nil }
-
-// extensions are the 90 attachment extensions SES does not accept ([DG:mime-types]), lower case,
-// without the dot, sorted.
-var extensions = [...]string{
-	"ade", "adp", "app", "asp", "bas", "bat", "cer", "chm", "cmd", "com", "cpl", "crt", "csh", "der",
-	"exe", "fxp", "gadget", "hlp", "hta", "inf", "ins", "isp", "its", "js", "jse", "ksh", "lib", "lnk",
-	"mad", "maf", "mag", "mam", "maq", "mar", "mas", "mat", "mau", "mav", "maw", "mda", "mdb", "mde",
-	"mdt", "mdw", "mdz", "msc", "msh", "msh1", "msh1xml", "msh2", "msh2xml", "mshxml", "msi", "msp",
-	"mst", "ops", "pcd", "pif", "plg", "prf", "prg", "ps1", "ps1xml", "ps2", "ps2xml", "psc1", "psc2",
-	"reg", "scf", "scr", "sct", "shb", "shs", "sys", "tmp", "url", "vb", "vbe", "vbs", "vps",
-	"vsmacros", "vss", "vst", "vsw", "vxd", "ws", "wsc", "wsf", "wsh", "xnk",
-}
-
-// badExtension returns the extension of file name (lower case, no dot) if SES does not accept it,
-// else "". Trailing dots and spaces are ignored, as Windows ignores them, and the part of a name
-// before a colon counts too ("evil.exe::$DATA" names an NTFS stream of evil.exe, which Windows saves).
-func badExtension(name string) string {
-	if ext := refusedExtension(name); ext != "" {
-		return ext
-	}
-	if i := strings.IndexByte(name, ':'); i >= 0 {
-		return refusedExtension(name[:i])
-	}
-	return ""
-}
-
-func refusedExtension(name string) string {
-	n := strings.TrimRight(name, ". \t")
-	dot := strings.LastIndexByte(n, '.')
-	if dot < 0 {
-		return ""
-	}
-	ext := n[dot+1:]
-	if k := lookupFold(extensions[:], ext); k >= 0 {
-		return extensions[k]
-	}
-	return ""
-}

@@ -42,6 +42,7 @@ package preflight
 
 import (
 	"errors"
+	"github.com/sesraw/sesraw/sesrules"
 	"io"
 	"strconv"
 )
@@ -157,20 +158,19 @@ func (t *Target) UnmarshalText(b []byte) error {
 	return nil
 }
 
-// Size limits in bytes, as SES's v1 API reports them ("more than 10485760 bytes").
-const (
-	LimitV1 = 10 << 20 // SES v1 API
-	LimitV2 = 40 << 20 // SES v2 API and SMTP (40 MB read as MiB, like v1; unconfirmed)
-)
-
-// Limit returns the largest message size in bytes the target accepts: LimitV1 for TargetV1, LimitV2
-// for TargetV2, TargetSMTP and TargetAny (the largest any SES API accepts), 0 for TargetNone.
+// Limit returns the largest message size in bytes the target accepts, from the rulebook
+// (package sesrules): sesrules.MaxBytesV1 for TargetV1, sesrules.MaxBytesV2 and MaxBytesSMTP for
+// TargetV2 and TargetSMTP, the largest of them for TargetAny, 0 for TargetNone.
 func (t Target) Limit() int64 {
 	switch t {
 	case TargetV1:
-		return LimitV1
-	case TargetV2, TargetSMTP, TargetAny:
-		return LimitV2
+		return sesrules.TargetV1.MaxBytes()
+	case TargetV2:
+		return sesrules.TargetV2.MaxBytes()
+	case TargetSMTP:
+		return sesrules.TargetSMTP.MaxBytes()
+	case TargetAny:
+		return max(sesrules.TargetV2.MaxBytes(), sesrules.TargetSMTP.MaxBytes())
 	}
 	return 0
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"github.com/sesraw/sesraw/sesrules"
 	"io"
 	"slices"
 	"strconv"
@@ -110,7 +111,7 @@ type ruleTest struct {
 // ruleTests has, for every rule of the catalogue, a message that trips it and one that does not.
 var ruleTests = []ruleTest{
 	{preflight.RuleSize, &preflight.Options{Target: preflight.TargetV1},
-		msg(sizedBody(preflight.LimitV1), base...), msg(sizedBody(preflight.LimitV1-1000), base...)},
+		msg(sizedBody(sesrules.MaxBytesV1), base...), msg(sizedBody(sesrules.MaxBytesV1-1000), base...)},
 	{preflight.RuleInputTruncated, &preflight.Options{MaxBytes: 1000},
 		msg(sizedBody(1000), base...), msg(sizedBody(600), base...)},
 	{preflight.RuleHeaderTooLarge, nil, msg("x\r\n", bigHeader()...), msg("x\r\n", base...)},

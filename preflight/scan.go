@@ -3,6 +3,7 @@ package preflight
 import (
 	"bytes"
 	"encoding/binary"
+	"github.com/sesraw/sesraw/sesrules"
 	"slices"
 	"strconv"
 	"strings"
@@ -269,7 +270,8 @@ func compareFindings(a, b Finding) int {
 }
 
 func (c *checker) checkSize(size int64, truncated bool) {
-	if size <= LimitV1 {
+	v1 := sesrules.TargetV1.MaxBytes()
+	if size <= v1 {
 		return
 	}
 	more := "is " + strconv.FormatInt(size, 10) + " bytes"
@@ -278,10 +280,8 @@ func (c *checker) checkSize(size int64, truncated bool) {
 	}
 	switch t := c.opts.Target; t {
 	case TargetV1:
-		if size > LimitV1 {
-			if c.want(rSize, Error, 0) {
-				c.say("message " + more + "; the SES v1 API accepts at most 10485760 (10 MiB)")
-			}
+		if c.want(rSize, Error, 0) {
+			c.say("message " + more + "; the SES v1 API accepts at most " + strconv.FormatInt(v1, 10) + " (10 MiB)")
 		}
 	case TargetV2, TargetSMTP, TargetAny:
 		limit := "the SES v2 API accepts at most"
@@ -290,17 +290,18 @@ func (c *checker) checkSize(size int64, truncated bool) {
 		} else if t == TargetAny {
 			limit = "no SES API accepts more than"
 		}
+		max := t.Limit()
 		switch {
-		case size > LimitV2:
+		case size > max:
 			if c.want(rSize, Error, 0) {
-				c.say("message " + more + "; " + limit + " 41943040 bytes (40 MiB)")
+				c.say("message " + more + "; " + limit + " " + strconv.FormatInt(max, 10) + " bytes (40 MiB)")
 			}
 		case size > 40_000_000:
 			if c.want(rSize, Warning, 0) {
 				c.say("message " + more + "; SES documents 40 MB, read here as 40 MiB " +
 					"(unconfirmed): stay under 40000000 to be safe")
 			}
-		case t == TargetAny && size > LimitV1:
+		case t == TargetAny && size > v1:
 			if c.want(rSize, Warning, 0) {
 				c.say("message " + more + "; too large for the SES v1 API (10 MiB), " +
 					"fine for v2 and SMTP")

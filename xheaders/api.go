@@ -6,6 +6,7 @@ package xheaders
 
 import (
 	"errors"
+	"github.com/sesraw/sesraw/sesrules"
 	"io"
 	"strconv"
 	"strings"
@@ -13,13 +14,13 @@ import (
 
 // Canonical header names, in the order Append writes them.
 const (
-	SourceARN        = "X-SES-SOURCE-ARN"
-	FromARN          = "X-SES-FROM-ARN"
-	ReturnPathARN    = "X-SES-RETURN-PATH-ARN"
-	ConfigurationSet = "X-SES-CONFIGURATION-SET"
-	MessageTags      = "X-SES-MESSAGE-TAGS"
-	ListManagement   = "X-SES-LIST-MANAGEMENT-OPTIONS"
-	Tenant           = "X-SES-TENANT"
+	SourceARN        = sesrules.HeaderSourceARN
+	FromARN          = sesrules.HeaderFromARN
+	ReturnPathARN    = sesrules.HeaderReturnPathARN
+	ConfigurationSet = sesrules.HeaderConfigurationSet
+	MessageTags      = sesrules.HeaderMessageTags
+	ListManagement   = sesrules.HeaderListManagement
+	Tenant           = sesrules.HeaderTenant
 )
 
 // Sentinel errors. Every validation error is a *HeaderError wrapping exactly one of the first five;
@@ -179,7 +180,7 @@ func (h *Headers) Append(dst []byte) ([]byte, error) {
 
 // IsSESName reports whether a header field name starts with "X-SES-" (ASCII case-insensitive).
 // Such fields are removed by SES before delivery and must never be DKIM-signed.
-func IsSESName(name []byte) bool { return isSESName(name) }
+func IsSESName(name []byte) bool { return sesrules.IsSESName(name) }
 
 // Field is one X-SES-* header field instance found in a raw header block. Byte slices alias the
 // input and are valid only as long as it is.

@@ -3,6 +3,7 @@ package xheaders
 import (
 	"bytes"
 	"errors"
+	"github.com/sesraw/sesraw/sesrules"
 )
 
 // knownNames lists the seven headers in Append order; Effective indexes by position.
@@ -72,12 +73,6 @@ func knownIndexString(name string) int {
 		return i
 	}
 	return -1
-}
-
-func isSESName(name []byte) bool {
-	return len(name) >= 6 &&
-		lower(name[0]) == 'x' && name[1] == '-' &&
-		lower(name[2]) == 's' && lower(name[3]) == 'e' && lower(name[4]) == 's' && name[5] == '-'
 }
 
 // SyntaxError reports where and why a header block stops being a header block. It wraps
@@ -203,7 +198,7 @@ func (s *Scanner) next() bool {
 			e = lineEnd(src, e)
 		}
 		// Fast reject: a name that does not start with x/X cannot be an X-SES name.
-		if nameEnd-p < 6 || src[p]|0x20 != 'x' || !isSESName(src[p:nameEnd]) {
+		if nameEnd-p < 6 || src[p]|0x20 != 'x' || !sesrules.IsSESName(src[p:nameEnd]) {
 			p = e
 			continue
 		}
