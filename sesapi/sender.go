@@ -29,13 +29,13 @@
 // parameter is set, and a raw message that still carries a header for a value sent as a parameter
 // is an ErrConflict.
 //
-// Errors of the SES API (types such as *types.MessageRejected, smithy.APIError) are returned
-// wrapped with %w, so errors.As finds them.
+// Errors of the SES API are returned as a *SendError, which errors.Is matches against the outcome
+// categories of outcome.go (ErrThrottled, ErrDailyQuota, ..., ErrUnknownOutcome) and through which
+// errors.As still finds the SDK's types (*types.MessageRejected, smithy.APIError).
 package sesapi
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ses"
@@ -146,7 +146,7 @@ func (s *Sender) SendRawEmail(ctx context.Context, c RawEmailAPI, m *builder.Mes
 	}
 	out, err := c.SendRawEmail(ctx, in, optFns...)
 	if err != nil {
-		return "", fmt.Errorf("sesapi: %w", err)
+		return "", classify(opRaw, err)
 	}
 	return aws.ToString(out.MessageId), nil
 }
@@ -164,7 +164,7 @@ func (s *Sender) SendEmail(ctx context.Context, c EmailAPI, m *builder.Message, 
 	}
 	out, err := c.SendEmail(ctx, in, optFns...)
 	if err != nil {
-		return "", fmt.Errorf("sesapi: %w", err)
+		return "", classify(opEmail, err)
 	}
 	return aws.ToString(out.MessageId), nil
 }
@@ -183,7 +183,7 @@ func (s *Sender) SendTemplatedEmail(ctx context.Context, c TemplatedEmailAPI, m 
 	}
 	out, err := c.SendTemplatedEmail(ctx, in, optFns...)
 	if err != nil {
-		return "", fmt.Errorf("sesapi: %w", err)
+		return "", classify(opTemplated, err)
 	}
 	return aws.ToString(out.MessageId), nil
 }
@@ -205,7 +205,7 @@ func (s *Sender) SendEmailV2(ctx context.Context, c EmailV2API, m *builder.Messa
 	}
 	out, err := c.SendEmail(ctx, in, optFns...)
 	if err != nil {
-		return "", fmt.Errorf("sesapi: %w", err)
+		return "", classify(opV2, err)
 	}
 	return aws.ToString(out.MessageId), nil
 }
