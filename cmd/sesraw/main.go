@@ -13,7 +13,8 @@
 //	sesraw demo [flags]                 print an example delegated-sending message
 //
 // Run "sesraw COMMAND --help" for a command's flags. Exit status: 0 success; 1 lint error
-// findings, failed DKIM verification or a failed send; 2 usage or input errors.
+// findings, failed DKIM verification, a refused send; 2 usage or input errors; 3 a send whose
+// outcome is unknown. "sesraw --version" prints the version.
 package main
 
 import (

@@ -546,10 +546,16 @@ func TestErrors(t *testing.T) {
 		{"send bad endpoint", []string{"send", "--api", "v1", "--endpoint", "localhost:4566", "specs/delegated.json"}, 2},
 		{"send smtp without server", []string{"send", "--api", "smtp", "specs/delegated.json"}, 2},
 		{"send bad spec", []string{"send", "--api", "v1", "--region", "us-east-1", "errors/bad-arn.json"}, 2},
-		{"send region mismatch", []string{"send", "--api", "smtp", "--region", "eu-west-1", "--smtp", "127.0.0.1:1", "specs/delegated.json"}, 2},
-		{"send raw with lint errors", []string{"send", "--api", "smtp", "--smtp", "127.0.0.1:1", "msgs/naive.eml"}, 2},
+		{"send region mismatch", []string{"send", "--api", "smtp", "--region", "eu-west-1", "--smtp", "127.0.0.1:1", "specs/delegated.json"}, 1},
+		{"send raw with lint errors", []string{"send", "--api", "smtp", "--smtp", "127.0.0.1:1", "msgs/naive.eml"}, 1},
 		{"send raw with build flags", []string{"send", "--api", "smtp", "--smtp", "127.0.0.1:1", "--seed", "1", "golden/build-full.eml"}, 2},
 		{"demo with arguments", []string{"demo", "x"}, 2},
+		{"build envelope onto the message", []string{"build", "-o", "x.eml", "--envelope", "x.eml", "specs/minimal.json"}, 2},
+		{"send envelope with a spec", []string{"send", "--api", "smtp", "--smtp", "127.0.0.1:1", "--envelope", "errors/envelope-empty.json", "specs/minimal.json"}, 2},
+		{"send envelope missing", []string{"send", "--api", "smtp", "--smtp", "127.0.0.1:1", "--envelope", "nope.json", "golden/build-minimal.eml"}, 2},
+		{"send envelope display name", []string{"send", "--api", "smtp", "--smtp", "127.0.0.1:1", "--envelope", "errors/envelope-display-name.json", "golden/build-minimal.eml"}, 2},
+		{"send envelope no recipients", []string{"send", "--api", "smtp", "--smtp", "127.0.0.1:1", "--envelope", "errors/envelope-empty.json", "golden/build-minimal.eml"}, 2},
+		{"send refused by the server", []string{"send", "--api", "smtp", "--smtp", "127.0.0.1:1", "golden/build-minimal.eml"}, 1},
 	}
 	var all bytes.Buffer
 	for _, tt := range tests {
@@ -619,8 +625,8 @@ func TestSendEmulator(t *testing.T) {
 		{"send", "--endpoint", e.URL, "--api", "v1", "--region", "eu-west-1", "specs/delegated.json"},
 		{"send", "--endpoint", e.URL, "--api", "v2", "--region", sestest.Region, "msgs/naive.eml"},
 	} {
-		if r := run(t, nil, awsEnv, args...); r.code != 2 || !bytes.Contains(r.stderr, []byte("nothing was sent")) {
-			t.Errorf("sesraw %s: exit %d, want 2 and \"nothing was sent\"\n%s", strings.Join(args, " "), r.code, r.stderr)
+		if r := run(t, nil, awsEnv, args...); r.code != 1 || !bytes.Contains(r.stderr, []byte("nothing was sent")) {
+			t.Errorf("sesraw %s: exit %d, want 1 and \"nothing was sent\"\n%s", strings.Join(args, " "), r.code, r.stderr)
 		}
 	}
 	if after, _ := e.Emails(ctx); len(after) != len(before) {

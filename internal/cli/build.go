@@ -10,6 +10,7 @@ import (
 
 type buildOpts struct {
 	out    string
+	envOut string
 	target string
 	det    detFlags
 	dkim   dkimFlags
@@ -30,6 +31,7 @@ and --seed the output is byte-identical from run to run. SPEC.json may be - for 
 		flags: func(fs *flag.FlagSet) any {
 			o := &buildOpts{}
 			fs.StringVar(&o.out, "o", "", "write the message to `file` (default stdout)")
+			fs.StringVar(&o.envOut, "envelope", "", "also write the envelope (MAIL FROM and every recipient, Bcc included) as JSON to `file`, for 'sesraw send --envelope'")
 			fs.StringVar(&o.target, "target", "v2", "the SES `API` whose size limit is checked: v1 (10 MiB), v2 or smtp (40 MiB), none")
 			o.det.register(fs)
 			o.dkim.register(fs)
@@ -53,14 +55,25 @@ func runBuild(e *env, opts any, args []string) error {
 		return err
 	}
 	// Validate first: an invalid spec must not even create the output file.
-	if err := bs.b.Validate(bs.msg); err != nil {
+	env, err := bs.b.Envelope(bs.msg)
+	if err != nil {
 		return specErr(bs.spec.Explain(err))
+	}
+	if o.envOut != "" && (o.envOut == o.out || o.envOut == "-" && (o.out == "" || o.out == "-")) {
+		return usageErr("--envelope and -o name the same output")
 	}
 	out, err := e.createOutput(o.out)
 	if err != nil {
 		return err
 	}
 	defer out.abort()
+	var envOut *output
+	if o.envOut != "" {
+		if envOut, err = e.createOutput(o.envOut); err != nil {
+			return err
+		}
+		defer envOut.abort()
+	}
 	w := bufio.NewWriterSize(out.w, 64<<10)
 	if _, err := bs.b.WriteTo(w, bs.msg); err != nil {
 		return bs.buildErr(err, o.out)
@@ -68,7 +81,31 @@ func runBuild(e *env, opts any, args []string) error {
 	if err := w.Flush(); err != nil {
 		return failure(displayOut(o.out)+": "+fileReason(err), err)
 	}
-	return out.commit()
+	if envOut != nil {
+		if _, err := envOut.w.Write(marshalEnvelope(env)); err != nil {
+			return failure(displayOut(o.envOut)+": "+fileReason(err), err)
+		}
+		if err := envOut.commit(); err != nil {
+			return err
+		}
+	}
+	if err := out.commit(); err != nil {
+		return err
+	}
+	if n := len(bs.msg.Bcc); n > 0 && o.envOut == "" {
+		writeString(e.stderr, e.cmd+": warning: "+count(n, "Bcc recipient")+" will not be in "+displayOut(o.out)+
+			": a message carries no Bcc header, only its envelope does; sending the file alone never reaches "+plural(n, "it", "them")+
+			" (write the envelope with --envelope FILE and send with 'sesraw send --envelope FILE')\n")
+	}
+	return nil
+}
+
+// plural is one when n is 1, else many.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // buildErr classifies an error from writing a built message: the message's own problems (a field,

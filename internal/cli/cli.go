@@ -1,9 +1,12 @@
 // Package cli is the sesraw command line: flags, files, standard streams and exit statuses around
 // the library packages (builder, xheaders, dkim, preflight, sesapi), which do all the mail work.
 //
-// Exit statuses: 0 success; 1 a lint error finding, a failed DKIM verification or a failed send;
-// 2 a usage error (unknown command or flag, missing argument) or an input error (unreadable file,
-// invalid spec, invalid message). Errors go to stderr, naming the file, field or line and the
+// Exit statuses, the same for every command (exitTable is the text help and the README show): 0
+// success; 1 the message was refused or found wanting (a lint error finding, a failed DKIM
+// verification, a failed pre-send check, a policy denial, SES's rejection); 2 a usage error
+// (unknown command or flag, missing argument) or unreadable input (unreadable file, invalid spec,
+// invalid message): nothing was attempted; 3 the outcome is unknown (a send that may have reached
+// SES, so a retry could deliver the message twice). Errors go to stderr, naming the file, field or line and the
 // reason. "-" means stdin for an input and stdout for -o. An output file is written to a temporary
 // file in the same directory and renamed into place only when complete, so a failure leaves no
 // partial file behind.
@@ -20,9 +23,19 @@ import (
 // Exit statuses.
 const (
 	ExitOK      = 0
-	ExitFailure = 1 // lint error findings, verification failure, send failure
-	ExitUsage   = 2 // usage and input errors
+	ExitFailure = 1 // refused or found wanting: lint error, failed verification, pre-send check, policy denial, SES rejection
+	ExitUsage   = 2 // usage error or unreadable input: nothing was attempted
+	ExitUnknown = 3 // outcome unknown: a send that may have reached SES
 )
+
+// exitTable documents the exit statuses in 'sesraw --help' (the README repeats it).
+const exitTable = `Exit status (every command):
+  0  success
+  1  the message was refused or found wanting: a lint error, a failed verification,
+     a failed pre-send check, a policy denial, SES's rejection
+  2  usage error or unreadable input: nothing was attempted
+  3  outcome unknown: a send that may have reached SES (retrying may deliver it twice)
+`
 
 // command is one sesraw subcommand.
 type command struct {
@@ -79,6 +92,9 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	name := args[0]
 	switch name {
+	case "--version", "-version", "version":
+		writeString(stdout, versionLine())
+		return ExitOK
 	case "help", "-h", "-help", "--help":
 		if len(args) > 1 && name == "help" {
 			for _, c := range cmds {
@@ -233,8 +249,9 @@ func mainUsage(cmds []*command) string {
 		b.WriteString("  " + c.name + strings.Repeat(" ", 9-len(c.name)) + c.summary + "\n")
 	}
 	b.WriteString("  help     show this help, or 'sesraw help COMMAND'\n")
-	b.WriteString("\nRun 'sesraw COMMAND --help' for a command's flags.\n")
-	b.WriteString("Exit status: 0 ok; 1 lint errors, failed verification or send; 2 usage or input error.\n")
+	b.WriteString("  version  print the version of sesraw (also --version)\n")
+	b.WriteString("\nRun 'sesraw COMMAND --help' for a command's flags.\n\n")
+	b.WriteString(exitTable)
 	return b.String()
 }
 

@@ -84,13 +84,35 @@ func runLint(e *env, opts any, args []string) error {
 		return failure("<stdout>: "+err.Error(), err)
 	}
 	if preflight.HasErrors(findings) {
-		n := 0
-		for _, f := range findings {
-			if f.Severity == preflight.Error {
-				n++
-			}
-		}
-		return failure(name+": "+strconv.Itoa(n)+" error finding(s)", nil)
+		return failure(lintSummary(name, findings), nil)
+	}
+	if !o.json {
+		writeString(e.stdout, lintSummary(name, findings)+"\n")
 	}
 	return nil
+}
+
+// lintSummary is lint's last line: "NAME: 0 errors, 1 warning, 2 infos". It goes to stdout when
+// there is no error finding, else to stderr as the failure message.
+func lintSummary(name string, findings []preflight.Finding) string {
+	var n [3]int
+	for _, f := range findings {
+		switch {
+		case f.Severity >= preflight.Error:
+			n[0]++
+		case f.Severity == preflight.Warning:
+			n[1]++
+		default:
+			n[2]++
+		}
+	}
+	return name + ": " + count(n[0], "error") + ", " + count(n[1], "warning") + ", " + count(n[2], "info")
+}
+
+// count is "1 thing" or "N things".
+func count(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return strconv.Itoa(n) + " " + thing + "s"
 }

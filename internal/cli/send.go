@@ -42,6 +42,7 @@ type sendOpts struct {
 	method   string
 	timeout  time.Duration
 	force    bool
+	envFile  string
 	det      detFlags
 	dkim     dkimFlags
 }
@@ -65,6 +66,12 @@ addresses they must cover, size for the API, recipients); --method params sends 
 configuration set and tags as API parameters, --method headers as X-SES-* headers (SMTP always
 uses headers). A raw message is sent as it is, after 'sesraw lint' finds no errors (--force
 sends anyway); with SMTP its envelope is its Return-Path (else From) and its To, Cc and Bcc.
+--envelope FILE (written by 'sesraw build --envelope FILE') gives a raw message's envelope
+instead, Bcc recipients included: a message file cannot carry them.
+
+Exit status 1 when a pre-send check or lint refuses the message (nothing was sent) or SES
+rejects it; 3 when the outcome is unknown (the message may have been sent: check before
+retrying).
 `,
 		flags: func(fs *flag.FlagSet) any {
 			o := &sendOpts{}
@@ -76,6 +83,7 @@ sends anyway); with SMTP its envelope is its Return-Path (else From) and its To,
 			fs.StringVar(&o.method, "method", "params", "how a spec's SES values travel: `params|headers` (API parameters or X-SES-* headers)")
 			fs.DurationVar(&o.timeout, "timeout", time.Minute, "give up after this `duration`")
 			fs.BoolVar(&o.force, "force", false, "send a raw message even when lint finds errors")
+			fs.StringVar(&o.envFile, "envelope", "", "send a raw message to the envelope in this JSON `file` (from 'sesraw build --envelope'): its Bcc recipients too")
 			o.det.register(fs)
 			o.dkim.register(fs)
 			return o
@@ -130,11 +138,20 @@ func runSend(e *env, opts any, args []string) error {
 	if o.det != (detFlags{}) || o.dkim.set() {
 		return usageErr("--date, --message-id, --seed and --dkim-* apply to a spec; sign a raw message with 'sesraw sign' first")
 	}
-	return e.sendRaw(ctx, o, args[0], raw)
+	var envl *envelopeFile
+	if o.envFile != "" {
+		if envl, err = readEnvelopeFile(o.envFile); err != nil {
+			return err
+		}
+	}
+	return e.sendRaw(ctx, o, args[0], raw, envl)
 }
 
 // sendSpec builds and sends a spec through package sesapi.
 func (e *env) sendSpec(ctx context.Context, o *sendOpts, method sesapi.Method, name string, data []byte) error {
+	if o.envFile != "" {
+		return usageErr("--envelope is for a raw message; a spec has its own envelope")
+	}
 	bs, err := e.setupBuildData(name, data, &o.det, &o.dkim)
 	if err != nil {
 		return err
@@ -165,15 +182,16 @@ func (e *env) sendSpec(ctx context.Context, o *sendOpts, method sesapi.Method, n
 			return bs.sendErr(err)
 		}
 		if id, err = smtpSend(ctx, addr, o.smtpTLS, sm.From, sm.To, sm.Data); err != nil {
-			return failure("SMTP "+addr+": "+err.Error(), err)
+			return sendFailure("SMTP "+addr+": "+err.Error(), err)
 		}
 	}
 	writeString(e.stdout, id+"\n")
 	return nil
 }
 
-// sendErr classifies an error of sesapi: a failed pre-send check or an invalid message is an
-// input error (nothing was sent); anything else (the API, the network) is a failure.
+// sendErr classifies an error of sesapi: an invalid message is an input error (exit 2); a failed
+// pre-send check is a refusal (exit 1, nothing was sent); anything else (the API, the network) is
+// a failure, or an unknown outcome (exit 3) when the request may have reached SES.
 func (bs *buildSetup) sendErr(err error) error {
 	var ce *sesapi.CheckError
 	var se *sesapi.SizeError
@@ -183,13 +201,30 @@ func (bs *buildSetup) sendErr(err error) error {
 	case errors.As(err, &fe) || errors.As(err, &bse):
 		return specErr(bs.spec.Explain(err))
 	case errors.As(err, &ce) || errors.As(err, &se):
-		return inputErr(err.Error()+" (nothing was sent)", err)
+		return failure(err.Error()+" (nothing was sent)", err)
 	}
-	return failure(err.Error(), err)
+	return sendFailure(err.Error(), err)
 }
 
-// sendRaw sends a raw message as it is.
-func (e *env) sendRaw(ctx context.Context, o *sendOpts, name string, raw []byte) error {
+// unknownOutcome marks an error after which the message may have been sent; it matches
+// sesapi.ErrUnknownOutcome and keeps err's text.
+type unknownOutcome struct{ err error }
+
+func (e *unknownOutcome) Error() string   { return e.err.Error() }
+func (e *unknownOutcome) Unwrap() []error { return []error{sesapi.ErrUnknownOutcome, e.err} }
+
+// sendFailure is exit status 3 when err says the request may have reached SES
+// (sesapi.ErrUnknownOutcome), else 1.
+func sendFailure(msg string, err error) error {
+	if errors.Is(err, sesapi.ErrUnknownOutcome) {
+		return &exitError{code: ExitUnknown, msg: msg + " (the message may have been sent: check before retrying)", err: err}
+	}
+	return failure(msg, err)
+}
+
+// sendRaw sends a raw message as it is, to envl when given (else SES and the SMTP envelope take
+// the recipients from the header block).
+func (e *env) sendRaw(ctx context.Context, o *sendOpts, name string, raw []byte, envl *envelopeFile) error {
 	target := map[string]preflight.Target{"v1": preflight.TargetV1, "v2": preflight.TargetV2, "smtp": preflight.TargetSMTP}[o.api]
 	region := o.region
 	if o.api == "smtp" {
@@ -215,34 +250,49 @@ func (e *env) sendRaw(ctx context.Context, o *sendOpts, name string, raw []byte)
 			}
 		}
 		if !o.force {
-			return inputErr(displayName(name)+": lint finds errors; nothing was sent (--force sends anyway)", nil)
+			return failure(displayName(name)+": lint finds errors; nothing was sent (--force sends anyway)", nil)
 		}
 	}
 	var id string
 	switch o.api {
 	case "v1":
-		out, err := ses.NewFromConfig(cfg).SendRawEmail(ctx, &ses.SendRawEmailInput{RawMessage: &sestypes.RawMessage{Data: raw}})
+		in := &ses.SendRawEmailInput{RawMessage: &sestypes.RawMessage{Data: raw}}
+		if envl != nil {
+			in.Source, in.Destinations = aws.String(envl.From), envl.Recipients
+		}
+		out, err := ses.NewFromConfig(cfg).SendRawEmail(ctx, in)
 		if err != nil {
-			return failure("SendRawEmail: "+err.Error(), err)
+			return sendFailure("SendRawEmail: "+err.Error(), err)
 		}
 		id = aws.ToString(out.MessageId)
 	case "v2":
-		out, err := sesv2.NewFromConfig(cfg).SendEmail(ctx, &sesv2.SendEmailInput{Content: &sesv2types.EmailContent{Raw: &sesv2types.RawMessage{Data: raw}}})
+		in := &sesv2.SendEmailInput{Content: &sesv2types.EmailContent{Raw: &sesv2types.RawMessage{Data: raw}}}
+		if envl != nil {
+			in.Destination = &sesv2types.Destination{ToAddresses: envl.Recipients}
+		}
+		out, err := sesv2.NewFromConfig(cfg).SendEmail(ctx, in)
 		if err != nil {
-			return failure("sesv2.SendEmail: "+err.Error(), err)
+			return sendFailure("sesv2.SendEmail: "+err.Error(), err)
 		}
 		id = aws.ToString(out.MessageId)
 	case "smtp":
 		_, addr, _ := smtpTarget(o)
-		env, _, err := readEnvelope(raw)
-		if err != nil {
-			return inputErr(displayName(name)+": cannot read the header block: "+err.Error(), err)
+		from, rcpts := "", []string(nil)
+		if envl != nil {
+			from, rcpts = envl.From, envl.Recipients
+		} else {
+			env, _, err := readEnvelope(raw)
+			if err != nil {
+				return inputErr(displayName(name)+": cannot read the header block: "+err.Error(), err)
+			}
+			if env.mailFrom() == "" || len(env.Recipients) == 0 {
+				return inputErr(displayName(name)+": the header block names no sender or no recipients for the SMTP envelope", nil)
+			}
+			from, rcpts = env.mailFrom(), env.Recipients
 		}
-		if env.mailFrom() == "" || len(env.Recipients) == 0 {
-			return inputErr(displayName(name)+": the header block names no sender or no recipients for the SMTP envelope", nil)
-		}
-		if id, err = smtpSend(ctx, addr, o.smtpTLS, env.mailFrom(), env.Recipients, raw); err != nil {
-			return failure("SMTP "+addr+": "+err.Error(), err)
+		var err error
+		if id, err = smtpSend(ctx, addr, o.smtpTLS, from, rcpts, raw); err != nil {
+			return sendFailure("SMTP "+addr+": "+err.Error(), err)
 		}
 	}
 	writeString(e.stdout, id+"\n")
@@ -362,6 +412,11 @@ func smtpSend(ctx context.Context, addr, tlsMode, from string, to []string, data
 	}
 	resp, err := w.CloseWithResponse()
 	if err != nil {
+		var se *smtp.SMTPError
+		if !errors.As(err, &se) {
+			// The final dot may have reached the server, which may have queued the message.
+			return "", &unknownOutcome{err}
+		}
 		return "", err
 	}
 	_ = c.Quit()

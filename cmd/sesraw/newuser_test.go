@@ -1,0 +1,171 @@
+package main_test
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sesraw/sesraw/internal/sestest"
+)
+
+// TestVersion checks 'sesraw --version' against the build information the go command reads from
+// the same binary.
+func TestVersion(t *testing.T) {
+	out := string(ok(t, "--version"))
+	if again := string(ok(t, "version")); again != out {
+		t.Errorf("version %q differs from --version %q", again, out)
+	}
+	info, err := exec.Command("go", "version", "-m", bin).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var goVersion, modVersion string
+	for line := range strings.Lines(string(info)) {
+		f := strings.Fields(line)
+		switch {
+		case len(f) >= 2 && strings.HasSuffix(f[0], ":"):
+			goVersion = f[1]
+		case len(f) >= 3 && f[0] == "mod" && f[1] == "github.com/sesraw/sesraw":
+			modVersion = f[2]
+		}
+	}
+	if goVersion == "" || modVersion == "" {
+		t.Fatalf("go version -m found no Go or module version:\n%s", info)
+	}
+	if !strings.HasPrefix(out, "sesraw "+modVersion) || !strings.HasSuffix(out, " "+goVersion+"\n") {
+		t.Errorf("--version printed %q; the binary's build info says module %s, %s", out, modVersion, goVersion)
+	}
+}
+
+// TestLintSummary: a clean message ends with the one-line summary on stdout; a message with
+// error findings has it on stderr as the failure.
+func TestLintSummary(t *testing.T) {
+	r := run(t, nil, nil, "lint", "golden/build-minimal.eml")
+	if r.code != 0 || string(r.stdout) != "golden/build-minimal.eml: 0 errors, 0 warnings, 0 infos\n" || len(r.stderr) != 0 {
+		t.Errorf("lint of a clean message: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	r = run(t, nil, nil, "lint", "--json", "golden/build-minimal.eml")
+	if r.code != 0 || !json.Valid(r.stdout) {
+		t.Errorf("lint --json must stay pure JSON: exit %d\n%s", r.code, r.stdout)
+	}
+}
+
+// TestBuildWarnings records what build says on stderr about a message that builds but will not
+// do what the spec's author probably expects, in one golden file.
+func TestBuildWarnings(t *testing.T) {
+	dir := t.TempDir()
+	var all bytes.Buffer
+	for _, tt := range []struct {
+		name string
+		args []string
+	}{
+		{"bcc to a file", []string{"build", "-o", filepath.Join(dir, "full.eml"), "specs/full.json"}},
+		{"bcc to stdout", []string{"build", "specs/full.json"}},
+		{"bcc with --envelope: no warning", []string{"build", "-o", filepath.Join(dir, "full.eml"), "--envelope", filepath.Join(dir, "full.env.json"), "specs/full.json"}},
+		{"no bcc: no warning", []string{"build", "specs/minimal.json"}},
+	} {
+		r := run(t, nil, nil, append(tt.args[:1:1], append(slices.Clone(det), tt.args[1:]...)...)...)
+		if r.code != 0 {
+			t.Fatalf("%s: exit %d\n%s", tt.name, r.code, r.stderr)
+		}
+		all.WriteString("### " + tt.name + "\n$ sesraw " + strings.ReplaceAll(strings.Join(tt.args, " "), dir, "$DIR") + "\n")
+		all.Write(bytes.ReplaceAll(r.stderr, []byte(dir), []byte("$DIR")))
+		all.WriteString("\n")
+	}
+	golden(t, "build-warnings.txt", all.Bytes())
+}
+
+// TestEnvelope: build --envelope writes the envelope with the Bcc recipient, and send --envelope
+// delivers the raw message to all of them over SMTP.
+func TestEnvelope(t *testing.T) {
+	dir := t.TempDir()
+	eml, envFile := filepath.Join(dir, "full.eml"), filepath.Join(dir, "full.env.json")
+	ok(t, append(append([]string{"build", "--target", "smtp", "-o", eml, "--envelope", envFile}, det...), "specs/full.json")...)
+	envJSON, err := os.ReadFile(envFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "build-full.envelope.json", envJSON)
+	raw, _ := os.ReadFile(eml)
+	if !bytes.Equal(raw, ok(t, append(append([]string{"build", "--target", "smtp"}, det...), "specs/full.json")...)) {
+		t.Errorf("build with --envelope wrote another message than without")
+	}
+	if bytes.Contains(raw, []byte("archive@platform.example")) {
+		t.Errorf("the Bcc address is in the message")
+	}
+
+	srv, err := sestest.StartSMTP()
+	sestest.Need(t, "the loopback SMTP server", err)
+	defer srv.Close()
+	if r := run(t, nil, nil, "send", "--api", "smtp", "--smtp", srv.Addr, "--envelope", envFile, eml); r.code != 0 {
+		t.Fatalf("send --envelope: exit %d\n%s", r.code, r.stderr)
+	}
+	if r := run(t, nil, nil, "send", "--api", "smtp", "--smtp", srv.Addr, eml); r.code != 0 {
+		t.Fatalf("send without --envelope: exit %d\n%s", r.code, r.stderr)
+	}
+	msgs := srv.Messages()
+	if len(msgs) != 2 {
+		t.Fatalf("the SMTP server got %d messages, want 2", len(msgs))
+	}
+	all := []string{"recipient@example.com", "r2@example.org", "accounting@example.org", "archive@platform.example"}
+	if m := msgs[0]; m.From != "feedback@example.com" || !slices.Equal(m.To, all) || !bytes.Equal(m.Data, raw) {
+		t.Errorf("with --envelope: MAIL FROM %q, RCPT TO %q, DATA is the file: %v", m.From, m.To, bytes.Equal(m.Data, raw))
+	}
+	if m := msgs[1]; !slices.Equal(m.To, all[:3]) {
+		t.Errorf("without --envelope the header block gives RCPT TO %q, want %q (no Bcc)", m.To, all[:3])
+	}
+}
+
+// TestSendUnknownOutcome: an SMTP server that drops the connection after the final dot of DATA
+// may have queued the message; send exits 3 and says so.
+func TestSendUnknownOutcome(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		c, err := l.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(30 * time.Second))
+		r := bufio.NewReader(c)
+		c.Write([]byte("220 localhost ESMTP\r\n"))
+		inData := false
+		for {
+			line, err := r.ReadString('\n')
+			if err != nil {
+				return
+			}
+			switch {
+			case inData && line == ".\r\n":
+				return // the message may be queued; the answer never comes
+			case inData:
+			case strings.HasPrefix(line, "EHLO"), strings.HasPrefix(line, "HELO"):
+				c.Write([]byte("250 localhost\r\n"))
+			case strings.HasPrefix(line, "DATA"):
+				c.Write([]byte("354 go ahead\r\n"))
+				inData = true
+			default:
+				c.Write([]byte("250 ok\r\n"))
+			}
+		}
+	}()
+	r := run(t, nil, nil, "send", "--api", "smtp", "--smtp", l.Addr().String(), "golden/build-minimal.eml")
+	<-done
+	if r.code != 3 || !bytes.Contains(r.stderr, []byte("may have been sent")) || len(r.stdout) != 0 {
+		t.Errorf("send whose DATA got no answer: exit %d, want 3\nstdout %q\nstderr %s", r.code, r.stdout, r.stderr)
+	}
+}
