@@ -21,6 +21,6 @@ func ExampleMain() {
 	fmt.Println("exit status", code)
 	// Output:
 	// <stdin>:2: error [arn-not-covering-from] X-SES-FROM-ARN identity "example.com" does not cover the From address "sender@other.example"
-	// sesraw lint: <stdin>: 1 error finding(s)
+	// sesraw lint: <stdin>: 1 error, 0 warnings, 0 infos
 	// exit status 1
 }
