@@ -1,7 +1,13 @@
 package multipart
 
-// appendAddressField implements AppendAddressField.
-func appendAddressField(dst []byte, name string, addrs []Address) ([]byte, error) {
+// Address is a mailbox for header formatting: Name is a display name (Unicode allowed), Addr an ASCII
+// addr-spec (local@domain; IDN domains must already be punycode).
+type Address struct{ Name, Addr string }
+
+// AppendAddressField appends "Name: addr, addr\r\n" (e.g. name "To") with display names as atoms,
+// quoted-strings or RFC 2047 encoded words, folded between addresses (and inside long encoded names)
+// so lines stay at most 78 octets where possible and never exceed 998.
+func AppendAddressField(dst []byte, name string, addrs []Address) ([]byte, error) {
 	if err := checkFieldName(name); err != nil {
 		return dst, err
 	}

@@ -80,5 +80,12 @@
 //     unless a charset is given), Content-Transfer-Encoding (omitted for 7bit containers),
 //     Content-Disposition, Content-ID, then Part.Header.
 //
+// # Files
+//
+// encoding.go chooses a leaf's Content-Transfer-Encoding and sizes it (one scan of the body);
+// qp.go and base64.go are the two encoders; bodywriter.go buffers output; write.go writes a Tree
+// (streaming Reader bodies); tree.go validates a Part tree and assigns boundaries; field.go,
+// address.go and param.go write header fields.
+//
 // Errors are *Error values wrapping one of the sentinel errors, prefixed "multipart: ".
 package multipart

@@ -1,6 +1,20 @@
 package multipart
 
-import "strconv"
+import (
+	"errors"
+	"strconv"
+)
+
+// Sentinel errors. Errors returned by this package wrap one of them (errors.Is works) and are
+// prefixed "multipart: ".
+var (
+	ErrInvalidHeaderName  = errors.New("multipart: invalid header field name")
+	ErrInvalidHeaderValue = errors.New("multipart: invalid header field value") // CR, LF, NUL, invalid UTF-8
+	ErrInvalidAddress     = errors.New("multipart: invalid address")            // non-ASCII or malformed addr-spec
+	ErrInvalidPart        = errors.New("multipart: invalid part")               // inconsistent tree, bad media type, bad Content-ID
+	ErrLineTooLong        = errors.New("multipart: line too long")              // 7bit/8bit content with a line over 998 octets
+	ErrSizeMismatch       = errors.New("multipart: body size differs from declared size")
+)
 
 // Error is the error type this package returns: Err is one of the sentinel errors (ErrInvalidPart,
 // ErrInvalidHeaderValue, ...) and errors.Is matches it; Detail says what was wrong.

@@ -11,8 +11,8 @@ const (
 	maxNameLen = 76 // longest accepted header field name; keeps "Name: " plus a word within limits
 )
 
-// validFieldName implements ValidFieldName.
-func validFieldName(name string) bool {
+// ValidFieldName reports whether name is a valid header field name (printable ASCII except ':').
+func ValidFieldName(name string) bool {
 	if name == "" {
 		return false
 	}
@@ -25,7 +25,7 @@ func validFieldName(name string) bool {
 }
 
 func checkFieldName(name string) error {
-	if !validFieldName(name) {
+	if !ValidFieldName(name) {
 		return newErr(ErrInvalidHeaderName, quote(name))
 	}
 	if len(name) > maxNameLen {
@@ -277,8 +277,10 @@ func appendBase64String(dst []byte, s string) []byte {
 	return dst
 }
 
-// appendTextField implements AppendTextField.
-func appendTextField(dst []byte, name, value string) ([]byte, error) {
+// AppendTextField appends "Name: value\r\n" for unstructured text (Subject, custom headers): ASCII
+// text as is, anything else as RFC 2047 UTF-8 encoded words (never split inside a character), folded
+// at whitespace to at most 78 octets per line where possible and never more than 998.
+func AppendTextField(dst []byte, name, value string) ([]byte, error) {
 	if err := checkFieldName(name); err != nil {
 		return dst, err
 	}

@@ -211,7 +211,7 @@ func build(t testing.TB, root *multipart.Part, rand io.Reader) (hdr, body []byte
 
 // withRootTerm is what a mail client decodes from a root leaf (the whole body of a message) whose
 // content is want: a final CRLF is added when the last line is open, except in base64 (see
-// rootTerminator in encode.go).
+// rootTerminator in encoding.go).
 func withRootTerm(want []byte, cte string) []byte {
 	if len(want) == 0 || strings.EqualFold(cte, "base64") || bytes.HasSuffix(want, []byte("\r\n")) {
 		return want

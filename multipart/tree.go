@@ -7,6 +7,59 @@ import (
 	"io"
 )
 
+// Param is one Content-Type or Content-Disposition parameter. Values may be Unicode; they are written
+// with RFC 2231 extended syntax (name*=utf-8, two apostrophes, percent-encoded octets) when they are
+// not plain ASCII tokens or quoted-strings.
+type Param struct{ Name, Value string }
+
+// Field is an extra header field of a part. Names must be printable ASCII without ':'; values are
+// written as unstructured text (encoded words where needed). CR, LF and NUL are rejected.
+type Field struct{ Name, Value string }
+
+// Part is a node of a MIME tree: a leaf with a body (Data or Reader), or a container (ContentType
+// "multipart/...") with Parts. Parts are not modified by this package.
+type Part struct {
+	// ContentType is the media type without parameters, e.g. "text/plain", "image/png",
+	// "multipart/alternative". Empty means "text/plain" for a leaf.
+	ContentType string
+	// Params are extra Content-Type parameters. For text/* leaves charset=utf-8 is added unless given.
+	// "boundary" is reserved (the Writer assigns it).
+	Params []Param
+	// Encoding is the Content-Transfer-Encoding; Auto (zero) chooses by content.
+	Encoding Encoding
+	// Disposition is "", "inline" or "attachment".
+	Disposition string
+	// Filename (Unicode allowed) goes in Content-Disposition as filename (RFC 2231 filename*= when
+	// needed) and in Content-Type as name= (RFC 2047 encoded word for clients that only read that).
+	Filename string
+	// ContentID without angle brackets, for multipart/related references (cid:...).
+	ContentID string
+	// Header holds extra part header fields, written after the standard ones.
+	Header []Field
+
+	// Data is an in-memory body. Exactly one of Data and Reader is used for a leaf (Reader wins if set).
+	Data []byte
+	// Reader streams the body; it is read once, with fixed buffers, when the tree is written.
+	Reader io.Reader
+	// Size is the number of bytes Reader yields, when known (0 = unknown). A known size makes the
+	// encoded size known in advance; a Reader that yields a different count is ErrSizeMismatch.
+	Size int64
+
+	// Parts are the children of a multipart container.
+	Parts []*Part
+}
+
+// Tree is a validated part tree with encodings chosen and boundaries assigned, ready to be written.
+// It refers to the Parts it was made from; it is not safe for concurrent writes. Part.Data must not
+// change while the Tree is in use: NewTree computes the encoded sizes (and keeps the
+// quoted-printable encoding of small bodies) from it.
+type Tree struct {
+	root  *Part
+	nodes []node // pre-order; nodes[0] is root
+	hdr   []byte // rendered MIME header fields of every node
+	qp    []byte // quoted-printable encodings of small in-memory leaves, made while sizing them
+}
+
 const maxDepth = 32 // nesting limit for containers; deeper trees are ErrInvalidPart
 
 // node is one Part of a Tree, in pre-order.
@@ -54,7 +107,11 @@ func countParts(p *Part, depth, budget int) int {
 	return n
 }
 
-func newTree(root *Part, rnd io.Reader) (*Tree, error) {
+// NewTree validates root, picks the encoding of every Auto leaf whose body is in memory, and assigns
+// a boundary to every container, unique per nesting level and impossible inside encoded content.
+// rnd supplies the boundaries' randomness (nil means crypto/rand); with a fixed rand the output is
+// byte-identical from run to run.
+func NewTree(root *Part, rnd io.Reader) (*Tree, error) {
 	if root == nil {
 		return nil, newErr(ErrInvalidPart, "nil root part")
 	}
@@ -369,7 +426,7 @@ func (t *Tree) appendPartHeader(dst []byte, n *node, e *emitter) ([]byte, error)
 	}
 	for i := range p.Header {
 		var err error
-		if dst, err = appendTextField(dst, p.Header[i].Name, p.Header[i].Value); err != nil {
+		if dst, err = AppendTextField(dst, p.Header[i].Name, p.Header[i].Value); err != nil {
 			return nil, err
 		}
 	}
@@ -385,12 +442,17 @@ func hasParam(ps []Param, name string) bool {
 	return false
 }
 
-func (t *Tree) appendHeader(dst []byte) ([]byte, error) {
+// AppendHeader appends the root entity's MIME header fields (Content-Type, Content-Transfer-Encoding,
+// Content-Disposition, Content-ID, extra fields), each CRLF-terminated, without the blank line that
+// ends the header block and without MIME-Version.
+func (t *Tree) AppendHeader(dst []byte) ([]byte, error) {
 	n := &t.nodes[0]
 	return append(dst, t.hdr[n.hdrStart:n.hdrEnd]...), nil
 }
 
-func (t *Tree) bodySize() (int64, bool) {
+// BodySize returns the exact number of bytes WriteBody will write, and false when some Reader has
+// an unknown Size.
+func (t *Tree) BodySize() (int64, bool) {
 	return t.nodeSize(0, true)
 }
 

@@ -1,0 +1,316 @@
+package multipart
+
+import "io"
+
+// WriteBody writes the body that follows the header block (after the blank line): for a leaf its
+// encoded content, for a container its parts with boundaries. It streams Readers with fixed buffers.
+func (t *Tree) WriteBody(w io.Writer) (int64, error) {
+	size := outBufSize
+	if n, ok := t.BodySize(); ok && n < outBufSize {
+		size = max(int(n), minBufSize)
+	}
+	b := bodyWriter{w: w, buf: make([]byte, 0, size)}
+	b.bounds = b.boundsA[:0]
+	t.writeNode(&b, 0, true)
+	b.flush()
+	return b.n, b.err
+}
+
+func (t *Tree) writeNode(b *bodyWriter, i int, top bool) {
+	n := &t.nodes[i]
+	if n.leaf {
+		t.writeLeaf(b, n)
+		return
+	}
+	b.bounds = append(b.bounds, n.boundary)
+	for c := n.first; c >= 0 && b.err == nil; c = t.nodes[c].next {
+		cn := &t.nodes[c]
+		b.str("--")
+		b.str(n.boundary)
+		b.str("\r\n")
+		b.bytes(t.hdr[cn.hdrStart:cn.hdrEnd])
+		b.str("\r\n")
+		t.writeNode(b, c, false)
+		b.str("\r\n")
+	}
+	b.bounds = b.bounds[:len(b.bounds)-1]
+	b.str("--")
+	b.str(n.boundary)
+	b.str("--")
+	if top {
+		b.str("\r\n")
+	}
+}
+
+// writeLeaf writes the encoded body of leaf n.
+func (t *Tree) writeLeaf(b *bodyWriter, n *node) {
+	t.writeLeafContent(b, n)
+	if n.term != "" {
+		b.str(n.term)
+	}
+}
+
+// writeLeafContent writes the encoded content of leaf n.
+func (t *Tree) writeLeafContent(b *bodyWriter, n *node) {
+	p := n.p
+	if p.Reader == nil {
+		switch n.enc {
+		case Base64:
+			if n.addCR {
+				b.readBase64(&crlfSource{data: p.Data}, -1)
+				return
+			}
+			b.base64(p.Data)
+		case QuotedPrintable:
+			if n.qpHeld {
+				b.bytes(t.qp[n.qpStart:n.qpEnd])
+				return
+			}
+			q := qpEncoder{crlf: n.crlf}
+			data := p.Data
+			step := cap(b.buf) / 4 // encoded output is at most 3.2 times the input
+			for len(data) > 0 && b.err == nil {
+				chunk := data
+				atEOF := true
+				if len(chunk) > step {
+					chunk, atEOF = chunk[:step], false
+				}
+				b.ensure(len(chunk)*3 + len(chunk)/25*3 + 3)
+				var used int
+				b.buf, used = q.encode(b.buf, chunk, atEOF)
+				data = data[used:]
+			}
+		default:
+			if !n.addCR {
+				b.bytes(p.Data)
+				return
+			}
+			data := p.Data
+			for len(data) > 0 {
+				i := 0
+				for i < len(data) && (data[i] != '\n' || i > 0 && data[i-1] == '\r') {
+					i++
+				}
+				b.bytes(data[:i])
+				if i == len(data) {
+					break
+				}
+				b.str("\r\n")
+				data = data[i+1:]
+			}
+		}
+		return
+	}
+	switch n.enc {
+	case Base64:
+		b.readBase64(p.Reader, p.Size)
+	case QuotedPrintable:
+		if b.readQP(p.Reader, p.Size) && n.depth == 0 {
+			b.str("\r\n") // see rootTerminator
+		}
+	default:
+		if b.readRaw(p.Reader, p.Size, n.enc == SevenBit) && n.depth == 0 {
+			b.str("\r\n") // see rootTerminator
+		}
+	}
+}
+
+func sizeErr(size, got int64) error {
+	return newErr(ErrSizeMismatch, "declared "+string(appendDec(nil, int(size)))+", read "+string(appendDec(nil, int(got))))
+}
+
+func (b *bodyWriter) readBase64(r io.Reader, size int64) {
+	w := b64Writer{b: b, size: size}
+	var err error
+	if wt, ok := r.(io.WriterTo); ok {
+		_, err = wt.WriteTo(&w) // no read buffer needed
+	} else {
+		_, err = io.CopyBuffer(&w, r, b.inBuf())
+	}
+	if err != nil {
+		if b.err == nil {
+			b.err = err
+		}
+		return
+	}
+	if w.n > 0 {
+		b.base64Tail(w.carry[:w.n])
+	}
+	if b.err == nil && size > 0 && w.total != size {
+		b.err = sizeErr(size, w.total)
+	}
+}
+
+// readQP encodes a body from r as quoted-printable and reports whether its last line is open
+// (the content did not end in a line break).
+func (b *bodyWriter) readQP(r io.Reader, size int64) (open bool) {
+	in := b.inBuf()
+	in = in[:min(len(in), cap(b.buf)/4)] // encoded output is at most 3.2 times the input
+	q := qpEncoder{}
+	var total int64
+	keep := 0
+	for b.err == nil {
+		m, err := r.Read(in[keep:])
+		total += int64(m)
+		if size > 0 && total > size {
+			b.err = sizeErr(size, total)
+			return false
+		}
+		atEOF := err == io.EOF
+		if err != nil && !atEOF {
+			b.err = err
+			return false
+		}
+		avail := keep + m
+		b.ensure(avail*3 + avail/25*3 + 3)
+		var used int
+		b.buf, used = q.encode(b.buf, in[:avail], atEOF)
+		keep = copy(in, in[used:avail])
+		if atEOF {
+			break
+		}
+	}
+	if b.err == nil && size > 0 && total != size {
+		b.err = sizeErr(size, total)
+	}
+	return b.err == nil && q.col > 0
+}
+
+// readRaw copies a 7bit or 8bit body from r, checking it, and reports whether it ended mid-line
+// (non-empty and not ending in CRLF).
+func (b *bodyWriter) readRaw(r io.Reader, size int64, seven bool) (open bool) {
+	in := b.inBuf()
+	c := rawChecker{seven: seven, bounds: b.bounds}
+	var total int64
+	var prev, last byte // the last two octets read
+	for b.err == nil {
+		m, err := r.Read(in)
+		total += int64(m)
+		if size > 0 && total > size {
+			b.err = sizeErr(size, total)
+			return false
+		}
+		if cerr := c.check(in[:m]); cerr != nil {
+			b.err = cerr
+			return false
+		}
+		b.bytes(in[:m])
+		switch {
+		case m >= 2:
+			prev, last = in[m-2], in[m-1]
+		case m == 1:
+			prev, last = last, in[0]
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			b.err = err
+			return false
+		}
+	}
+	if b.err != nil {
+		return false
+	}
+	if err := c.finish(); err != nil {
+		b.err = err
+		return false
+	}
+	if size > 0 && total != size {
+		b.err = sizeErr(size, total)
+		return false
+	}
+	return total > 0 && !(prev == '\r' && last == '\n')
+}
+
+// crlfSource reads an in-memory text body with bare LF turned into CRLF.
+type crlfSource struct {
+	data []byte
+	cr   bool // the last octet produced was CR
+}
+
+func (s *crlfSource) Read(p []byte) (int, error) {
+	if len(s.data) == 0 {
+		return 0, io.EOF
+	}
+	n := 0
+	for n < len(p) && len(s.data) > 0 {
+		c := s.data[0]
+		if c == '\n' && !s.cr {
+			// Bare LF (the previous octet written was not CR): write CR first.
+			p[n] = '\r'
+			n++
+			s.cr = true
+			continue
+		}
+		p[n] = c
+		n++
+		s.cr = c == '\r'
+		s.data = s.data[1:]
+	}
+	return n, nil
+}
+
+// rawChecker validates streamed 7bit/8bit content: lines of at most 998 octets ending in CRLF, no
+// NUL, no bare CR or LF, ASCII only for 7bit, and no line starting with an enclosing boundary.
+type rawChecker struct {
+	seven  bool
+	line   int
+	cr     bool
+	head   [48]byte
+	headN  int
+	bounds []string
+}
+
+func (c *rawChecker) checkHead() error {
+	h := c.head[:c.headN]
+	for _, b := range c.bounds {
+		if len(h) >= 2+len(b) && h[0] == '-' && h[1] == '-' && string(h[2:2+len(b)]) == b {
+			return newErr(ErrInvalidPart, "content holds the boundary of an enclosing multipart")
+		}
+	}
+	return nil
+}
+
+func (c *rawChecker) check(p []byte) error {
+	for _, b := range p {
+		if c.cr {
+			if b != '\n' {
+				return newErr(ErrInvalidPart, "bare CR in 7bit/8bit content")
+			}
+			c.cr = false
+			if err := c.checkHead(); err != nil {
+				return err
+			}
+			c.line, c.headN = 0, 0
+			continue
+		}
+		switch {
+		case b == '\r':
+			c.cr = true
+			continue
+		case b == '\n':
+			return newErr(ErrInvalidPart, "bare LF in 7bit/8bit content")
+		case b == 0:
+			return newErr(ErrInvalidPart, "NUL in 7bit/8bit content")
+		case b >= 0x80 && c.seven:
+			return newErr(ErrInvalidPart, "non-ASCII octet in 7bit content")
+		}
+		c.line++
+		if c.line > hardLimit {
+			return newErr(ErrLineTooLong, "line longer than 998 octets in 7bit/8bit content")
+		}
+		if c.headN < len(c.head) {
+			c.head[c.headN] = b
+			c.headN++
+		}
+	}
+	return nil
+}
+
+func (c *rawChecker) finish() error {
+	if c.cr {
+		return newErr(ErrInvalidPart, "bare CR in 7bit/8bit content")
+	}
+	return c.checkHead()
+}
