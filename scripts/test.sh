@@ -4,6 +4,8 @@
 #   - python3-dkim (Debian): the independent DKIM verifier the dkim tests check our signatures with.
 #   - aws-ses-v2-local (npm, pinned in testdata/emulator/package-lock.json): the SES emulator the
 #     end-to-end tests send through with the real aws-sdk-go-v2 clients.
+#   - @cloud-copilot/iam-simulate (npm, pinned in sespolicy/testdata/iamsim/package-lock.json): the
+#     independent IAM policy simulator the sespolicy operator tables are cross-checked against.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +20,13 @@ if [ -f testdata/emulator/package-lock.json ]; then
   if ! [ -d testdata/emulator/node_modules ] || [ testdata/emulator/package-lock.json -nt testdata/emulator/node_modules ]; then
     echo "test.sh: installing the SES emulator (npm ci in testdata/emulator)"
     (cd testdata/emulator && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+fi
+
+if [ -f sespolicy/testdata/iamsim/package-lock.json ]; then
+  if ! [ -d sespolicy/testdata/iamsim/node_modules ] || [ sespolicy/testdata/iamsim/package-lock.json -nt sespolicy/testdata/iamsim/node_modules ]; then
+    echo "test.sh: installing the IAM policy simulator (npm ci in sespolicy/testdata/iamsim)"
+    (cd sespolicy/testdata/iamsim && npm ci --no-audit --no-fund --loglevel=error)
   fi
 fi
 

@@ -15,16 +15,21 @@ type requestContext struct {
 	keys map[string][]string // lower-case key → values
 	// names keeps the keys' spelling for reports.
 	names map[string]string
+	// multi marks multi-valued keys: those IAM defines so (ses:Recipients, aws:TagKeys, ...)
+	// and any key given with other than one value.
+	multi map[string]bool
 }
 
 func newContext() *requestContext {
-	return &requestContext{keys: map[string][]string{}, names: map[string]string{}}
+	return &requestContext{keys: map[string][]string{}, names: map[string]string{}, multi: map[string]bool{}}
 }
 
 func (c *requestContext) set(key string, vals ...string) {
 	k := strings.ToLower(key)
 	c.keys[k] = vals
 	c.names[k] = key
+	kt, _ := lookupKey(key)
+	c.multi[k] = kt.multi || len(vals) != 1
 }
 
 func (c *requestContext) get(key string) ([]string, bool) {
@@ -170,25 +175,18 @@ func evalCondition(c *Condition, ctx *requestContext, variables bool) condOutcom
 		}
 		return condOutcome{why: c.Operator + " " + c.Key + ": no value of " + quoteList(vals) + satisfyText(neg) + quoteList(c.Values)}
 	}
-	// A plain operator on a (possibly multi-valued) key: a positive operator holds when any
-	// value matches; a negated one when no value matches the positive operator.
-	if neg {
-		for _, v := range vals {
-			if !one(v) {
-				return condOutcome{why: c.Operator + " " + c.Key + ": " + strconv.Quote(v) + " matches " + quoteList(c.Values)}
-			}
-		}
+	// A plain operator never matches a multi-valued key, positive or negated: IAM requires a set
+	// operator for those ("Multivalued context keys require a condition set operator").
+	if ctx.multi[strings.ToLower(c.Key)] {
+		return condOutcome{why: c.Operator + " " + c.Key + ": a multi-valued key (" + quoteList(vals) + ") never matches an operator without ForAllValues: or ForAnyValue:"}
+	}
+	if one(vals[0]) {
 		return condOutcome{ok: true}
 	}
-	for _, v := range vals {
-		if one(v) {
-			return condOutcome{ok: true}
-		}
+	if neg {
+		return condOutcome{why: c.Operator + " " + c.Key + ": " + strconv.Quote(vals[0]) + " matches " + quoteList(c.Values)}
 	}
-	if len(vals) == 1 {
-		return condOutcome{why: c.Operator + " " + c.Key + ": " + strconv.Quote(vals[0]) + " does not match " + quoteList(c.Values)}
-	}
-	return condOutcome{why: c.Operator + " " + c.Key + ": none of " + quoteList(vals) + " matches " + quoteList(c.Values)}
+	return condOutcome{why: c.Operator + " " + c.Key + ": " + strconv.Quote(vals[0]) + " does not match " + quoteList(c.Values)}
 }
 
 func failText(neg bool) string {

@@ -94,7 +94,8 @@ type LintOptions struct {
 //   - condition-value (error): a value the operator cannot read (a date, number, IP address,
 //     Bool or Null value that does not parse): the condition can never hold as meant.
 //   - operator-type (warning): an operator of another type than its key (a Date operator on
-//     ses:FromAddress), or a set operator on a single-valued key (over-permissive).
+//     ses:FromAddress), a set operator on a single-valued key (over-permissive), or a plain
+//     operator on a multi-valued key such as ses:Recipients (never matches).
 //   - forallvalues-null (warning): an Allow with ForAllValues on a key and no
 //     "Null": {key: "false"} guard: ForAllValues holds when the key is absent.
 //   - stringlike-regexp (warning): a StringLike / StringNotLike / ArnLike pattern written as a
@@ -418,6 +419,9 @@ func (l *linter) condition(p *Policy, st *Statement, c *Condition, guarded map[s
 	case ot == "string" && kt.typ == "arn", ot == "numeric" && kt.typ == "date" && strings.EqualFold(c.Key, "aws:EpochTime"):
 	default:
 		l.add("operator-type", Warning, p, st, c.Pos, name+": a "+ot+" operator on a "+kt.typ+" key")
+	}
+	if c.Set == NoSet && kt.multi && c.Base != "Null" {
+		l.add("operator-type", Warning, p, st, c.Pos, name+": "+c.Key+" is multi-valued: an operator without ForAllValues: or ForAnyValue: never matches it")
 	}
 	if c.Set != NoSet && !kt.multi {
 		l.add("operator-type", Warning, p, st, c.Pos, name+": a set operator on a single-valued key can be over-permissive; use "+c.Base)

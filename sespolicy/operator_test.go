@@ -72,9 +72,12 @@ var operatorCases = []opCase{
 	{"ForAnyValue/StringNotEquals", "ForAnyValue:StringNotEquals", "ses:Recipients", []string{"a@example.com"}, []string{"a@example.com", "b@example.com"}, true},
 	{"ForAnyValue/StringNotEquals-all-equal", "ForAnyValue:StringNotEquals", "ses:Recipients", []string{"a@example.com"}, []string{"a@example.com"}, false},
 	{"ForAnyValue/IfExists-absent", "ForAnyValue:StringLikeIfExists", "ses:Recipients", []string{"*@example.com"}, absent, true},
-	// A plain operator on a multi-valued key (IAM advises a set operator; this is what it does).
-	{"plain-on-multi/any", "StringLike", "ses:Recipients", []string{"*@example.com"}, []string{"a@example.org", "b@example.com"}, true},
-	{"plain-on-multi/negated", "StringNotLike", "ses:Recipients", []string{"*@example.com"}, []string{"a@example.org", "b@example.com"}, false},
+	// A plain operator on a multi-valued key never matches (IAM requires a set operator), even
+	// with a single value, positive or negated; absent, the usual rules apply.
+	{"plain-on-multi/any", "StringLike", "ses:Recipients", []string{"*@example.com"}, []string{"a@example.org", "b@example.com"}, false},
+	{"plain-on-multi/one-value", "StringLike", "ses:Recipients", []string{"*@example.com"}, []string{"b@example.com"}, false},
+	{"plain-on-multi/negated", "StringNotLike", "ses:Recipients", []string{"*@example.com"}, []string{"a@example.org"}, false},
+	{"plain-on-multi/negated-absent", "StringNotLike", "ses:Recipients", []string{"*@example.com"}, absent, true},
 	// Null.
 	{"Null/true-absent", "Null", "ses:Recipients", []string{"true"}, absent, true},
 	{"Null/true-present", "Null", "ses:Recipients", []string{"true"}, []string{"a@example.com"}, false},
