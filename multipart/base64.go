@@ -17,7 +17,7 @@ func b64Size(n int64) int64 {
 // base64 appends the base64 encoding of src as 76-column lines, each ending in CRLF.
 func (b *bodyWriter) base64(src []byte) {
 	k := b.base64Lines(src)
-	if k < len(src) {
+	if k < len(src) && b.err == nil { // after an error base64Lines stops early
 		b.base64Tail(src[k:])
 	}
 }
@@ -73,8 +73,8 @@ func encodeB64Lines(dst, src []byte) {
 	}
 }
 
-// b64Writer is the io.Writer a Reader body is copied into (io.CopyBuffer, so readers with a
-// WriteTo method hand over their bytes without a copy). It keeps a partial line between writes
+// b64Writer is the io.Writer a Reader body is copied into (readers with a WriteTo method hand
+// over their bytes without a copy). It keeps a partial line between writes
 // and checks the declared size.
 type b64Writer struct {
 	b     *bodyWriter
@@ -82,12 +82,21 @@ type b64Writer struct {
 	n     int
 	total int64
 	size  int64
+	empty int // consecutive empty writes
 }
 
 func (w *b64Writer) Write(p []byte) (int, error) {
-	if w.b.err != nil {
+	if w.b.err != nil || w.b.canceled() {
 		return 0, w.b.err
 	}
+	if len(p) == 0 {
+		// A WriterTo that keeps writing nothing makes no progress either.
+		if w.empty++; w.empty >= maxEmptyReads {
+			return 0, errNoProgress()
+		}
+		return 0, nil
+	}
+	w.empty = 0
 	w.total += int64(len(p))
 	if w.size > 0 && w.total > w.size {
 		return 0, sizeErr(w.size, w.total)

@@ -1,6 +1,9 @@
 package multipart
 
-import "io"
+import (
+	"context"
+	"io"
+)
 
 const (
 	outBufSize = 8 << 10 // larger buffers measured slower: output and input chunks stay in L1
@@ -17,10 +20,58 @@ type bodyWriter struct {
 	// bounds holds the boundaries of the containers enclosing the leaf being written.
 	bounds  []string
 	boundsA [maxDepth + 2]string
+	// ctx and done (ctx.Done(), nil when ctx cannot be canceled) stop the write at the next read
+	// from a Reader or write to w.
+	ctx  context.Context
+	done <-chan struct{}
+}
+
+// maxEmptyReads is how many (0, nil) results in a row from a Reader (or empty writes from a
+// WriterTo) count as no progress, as in bufio.
+const maxEmptyReads = 100
+
+// canceled reports whether the write must stop because ctx is done, recording the error.
+func (b *bodyWriter) canceled() bool {
+	if b.done == nil {
+		return false
+	}
+	select {
+	case <-b.done:
+		if b.err == nil {
+			b.err = &Error{Err: ErrCanceled, Cause: context.Cause(b.ctx)}
+		}
+		return true
+	default:
+		return false
+	}
+}
+
+// read reads from a Part's Reader into p (len(p) > 0), retrying a (0, nil) result up to
+// maxEmptyReads times before failing with an error that wraps io.ErrNoProgress. It checks for
+// cancellation before every Read.
+func (b *bodyWriter) read(r io.Reader, p []byte) (int, error) {
+	for range maxEmptyReads {
+		if b.canceled() {
+			return 0, b.err
+		}
+		n, err := r.Read(p)
+		if n != 0 || err != nil {
+			return n, err
+		}
+	}
+	return 0, errNoProgress()
+}
+
+func errNoProgress() error {
+	return &Error{Err: ErrInvalidPart, Detail: "a Reader body returned no data and no error " + string(appendDec(nil, maxEmptyReads)) + " times in a row", Cause: io.ErrNoProgress}
 }
 
 func (b *bodyWriter) flush() {
 	if len(b.buf) == 0 || b.err != nil {
+		b.buf = b.buf[:0]
+		return
+	}
+	if b.canceled() {
 		b.buf = b.buf[:0]
 		return
 	}
@@ -43,7 +94,7 @@ func (b *bodyWriter) str(s string) {
 	if cap(b.buf)-len(b.buf) < len(s) {
 		b.flush()
 		if len(s) > cap(b.buf) {
-			if b.err == nil {
+			if b.err == nil && !b.canceled() {
 				m, err := io.WriteString(b.w, s)
 				b.n += int64(m)
 				b.err = err
@@ -58,7 +109,7 @@ func (b *bodyWriter) bytes(p []byte) {
 	if cap(b.buf)-len(b.buf) < len(p) {
 		b.flush()
 		if len(p) > cap(b.buf) {
-			if b.err == nil {
+			if b.err == nil && !b.canceled() {
 				m, err := b.w.Write(p)
 				b.n += int64(m)
 				if err == nil && m < len(p) {

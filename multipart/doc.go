@@ -76,6 +76,11 @@
 //     boundary of a tree distinct (and none a prefix of another) whatever the random source
 //     returns; a boundary found in 7bit/8bit in-memory content is drawn again, and a Reader's
 //     7bit/8bit content holding an enclosing boundary fails the write.
+//   - A Part's Reader is read with fixed buffers, once. One that returns (0, nil) 100 times in a
+//     row fails the write with an error wrapping io.ErrNoProgress and ErrInvalidPart (as bufio
+//     does), and so does a random source that stalls. [Tree.WriteBodyContext] stops at the next
+//     Read or Write once its context is done (ErrCanceled, wrapping context.Cause); a Read or Write
+//     that blocks forever can only be unblocked by its owner (closing it, or a deadline on it).
 //   - Part header fields are written in the order Content-Type (text/* leaves get charset=utf-8
 //     unless a charset is given), Content-Transfer-Encoding (omitted for 7bit containers),
 //     Content-Disposition, Content-ID, then Part.Header.

@@ -14,6 +14,7 @@ var (
 	ErrInvalidPart        = errors.New("multipart: invalid part")               // inconsistent tree, bad media type, bad Content-ID
 	ErrLineTooLong        = errors.New("multipart: line too long")              // 7bit/8bit content with a line over 998 octets
 	ErrSizeMismatch       = errors.New("multipart: body size differs from declared size")
+	ErrCanceled           = errors.New("multipart: write canceled") // WriteBodyContext's ctx is done; the Error's Cause is context.Cause(ctx)
 )
 
 // Error is the error type this package returns: Err is one of the sentinel errors (ErrInvalidPart,

@@ -148,7 +148,7 @@ func NewTree(root *Part, rnd io.Reader) (*Tree, error) {
 			continue
 		}
 		for attempt := 0; ; attempt++ {
-			if _, err := io.ReadFull(rnd, rb[:]); err != nil {
+			if err := readFull(rnd, rb[:]); err != nil {
 				return nil, &Error{Err: ErrInvalidPart, Detail: "reading random boundary", Cause: err}
 			}
 			start := len(bbuf)
@@ -186,6 +186,31 @@ func NewTree(root *Part, rnd io.Reader) (*Tree, error) {
 		t.nodes[i].hdrEnd = len(t.hdr)
 	}
 	return t, nil
+}
+
+// readFull is io.ReadFull that fails with io.ErrNoProgress (wrapped) instead of looping forever when
+// r returns (0, nil) maxEmptyReads times in a row.
+func readFull(r io.Reader, p []byte) error {
+	empty := 0
+	for len(p) > 0 {
+		n, err := r.Read(p)
+		p = p[n:]
+		switch {
+		case len(p) == 0:
+			return nil
+		case err == io.EOF:
+			return io.ErrUnexpectedEOF
+		case err != nil:
+			return err
+		case n == 0:
+			if empty++; empty >= maxEmptyReads {
+				return io.ErrNoProgress
+			}
+		default:
+			empty = 0
+		}
+	}
+	return nil
 }
 
 const maxBoundaryLen = 2 + 2 + 20 + 1 + 24 // "--", "=_", sequence number, "_", base32 of 15 octets

@@ -1,15 +1,35 @@
 package multipart
 
-import "io"
+import (
+	"context"
+	"io"
+)
 
 // WriteBody writes the body that follows the header block (after the blank line): for a leaf its
 // encoded content, for a container its parts with boundaries. It streams Readers with fixed buffers.
+//
+// A Part's Reader that returns no data and no error 100 times in a row fails the write with an
+// error wrapping io.ErrNoProgress (and ErrInvalidPart), as bufio does. Use WriteBodyContext to be
+// able to stop a write whose Reader or Writer is slow.
 func (t *Tree) WriteBody(w io.Writer) (int64, error) {
+	return t.WriteBodyContext(context.Background(), w)
+}
+
+// WriteBodyContext is WriteBody that stops once ctx is done: before every Read from a Part's
+// Reader and every Write to w it checks ctx, and when ctx is done it returns the count written so
+// far and an error wrapping ErrCanceled and context.Cause(ctx) (so errors.Is(err,
+// context.Canceled) or context.DeadlineExceeded holds). A Read or Write already in progress is not
+// interrupted: one that blocks forever can be unblocked only by its owner (closing the file, pipe
+// or connection, or setting a deadline on it). w then holds a truncated body.
+func (t *Tree) WriteBodyContext(ctx context.Context, w io.Writer) (int64, error) {
 	size := outBufSize
 	if n, ok := t.BodySize(); ok && n < outBufSize {
 		size = max(int(n), minBufSize)
 	}
-	b := bodyWriter{w: w, buf: make([]byte, 0, size)}
+	b := bodyWriter{w: w, buf: make([]byte, 0, size), ctx: ctx, done: ctx.Done()}
+	if b.canceled() {
+		return 0, b.err
+	}
 	b.bounds = b.boundsA[:0]
 	t.writeNode(&b, 0, true)
 	b.flush()
@@ -125,7 +145,21 @@ func (b *bodyWriter) readBase64(r io.Reader, size int64) {
 	if wt, ok := r.(io.WriterTo); ok {
 		_, err = wt.WriteTo(&w) // no read buffer needed
 	} else {
-		_, err = io.CopyBuffer(&w, r, b.inBuf())
+		in := b.inBuf()
+		for {
+			m, rerr := b.read(r, in)
+			if m > 0 {
+				if _, err = w.Write(in[:m]); err != nil {
+					break
+				}
+			}
+			if rerr != nil {
+				if rerr != io.EOF {
+					err = rerr
+				}
+				break
+			}
+		}
 	}
 	if err != nil {
 		if b.err == nil {
@@ -150,7 +184,7 @@ func (b *bodyWriter) readQP(r io.Reader, size int64) (open bool) {
 	var total int64
 	keep := 0
 	for b.err == nil {
-		m, err := r.Read(in[keep:])
+		m, err := b.read(r, in[keep:])
 		total += int64(m)
 		if size > 0 && total > size {
 			b.err = sizeErr(size, total)
@@ -184,7 +218,7 @@ func (b *bodyWriter) readRaw(r io.Reader, size int64, seven bool) (open bool) {
 	var total int64
 	var prev, last byte // the last two octets read
 	for b.err == nil {
-		m, err := r.Read(in)
+		m, err := b.read(r, in)
 		total += int64(m)
 		if size > 0 && total > size {
 			b.err = sizeErr(size, total)
