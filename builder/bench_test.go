@@ -131,3 +131,19 @@ func BenchmarkValidate(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSize measures the exact size, signed included: the signature's length is known without
+// a private-key operation.
+func BenchmarkSize(b *testing.B) {
+	for _, bb := range benchBuilders(b) {
+		b.Run(bb.name, func(b *testing.B) {
+			m := benchMessage()
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, _, err := bb.b.Size(m); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
