@@ -265,7 +265,8 @@ func addrList(dst []multipart.Address, field string, list []mail.Address) ([]mul
 	return dst, nil
 }
 
-// maxRecipients is SES's limit per message: "A recipient is any To, CC, or BCC address" (ses-facts 3.1).
+// maxRecipients is SES's limit per message: "A recipient is any To, CC, or BCC address"
+// (https://docs.aws.amazon.com/ses/latest/dg/quotas.html).
 const maxRecipients = 50
 
 // recipients appends To + Cc + Bcc, deduplicated case-insensitively in order of first appearance,

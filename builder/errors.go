@@ -5,8 +5,29 @@ import (
 	"strconv"
 )
 
-// Sentinel errors added to the contract's list.
+// Sentinel errors. Every validation error is a *FieldError (errors.As) naming the field, whose Err
+// is one of these or another package's error (see the package documentation).
 var (
+	ErrNoFrom            = errors.New("builder: message has no From address")
+	ErrNoRecipients      = errors.New("builder: message has no recipients")
+	ErrTooManyRecipients = errors.New("builder: more than 50 recipients")
+	ErrInvalidAddress    = errors.New("builder: invalid address") // unparsable, non-ASCII local part, CR/LF
+	// ErrNonASCIIAddress: an address whose local part is not ASCII. SES does not support SMTPUTF8
+	// (https://docs.aws.amazon.com/ses/latest/dg/send-email-concepts-email-format.html), so such an
+	// address cannot be sent. The error also matches ErrInvalidAddress.
+	ErrNonASCIIAddress   = errors.New("builder: address is not ASCII (SES does not support SMTPUTF8)")
+	ErrHeaderInjection   = errors.New("builder: header injection attempt") // CR, LF or NUL in a value
+	ErrInvalidHeaderName = errors.New("builder: invalid header field name")
+	// ErrDuplicateHeader: a second custom header field of a name SES accepts only once
+	// (https://docs.aws.amazon.com/ses/latest/dg/header-fields.html).
+	ErrDuplicateHeader = errors.New("builder: duplicate singleton header")
+	// ErrReservedHeader: a custom header the builder writes itself (From, To, MIME-Version,
+	// Content-*, ...) or an X-SES-* name (set through Message.SES).
+	ErrReservedHeader       = errors.New("builder: header is set by the builder")
+	ErrUnsupportedExtension = errors.New("builder: attachment extension refused by SES")
+	ErrTooLarge             = errors.New("builder: message exceeds the size limit of the target")
+	ErrInvalidAttachment    = errors.New("builder: invalid attachment")
+	ErrInvalidUTF8          = errors.New("builder: invalid UTF-8")
 	// ErrInvalidMessageID reports a Message.MessageID that is not "id-left@id-right" in printable
 	// ASCII, or a Builder.Hostname that is not an ASCII domain name.
 	ErrInvalidMessageID = errors.New("builder: invalid Message-ID")
@@ -15,6 +36,25 @@ var (
 	// ErrInvalidTarget reports a Builder.Target outside the defined constants.
 	ErrInvalidTarget = errors.New("builder: unknown target")
 )
+
+// FieldError reports which part of a Message is invalid.
+type FieldError struct {
+	Field  string // e.g. "To[3]", "Subject", "Headers[0].Name", "Attachments[1].Filename"
+	Reason string
+	Err    error // a sentinel above, or an error from xheaders / multipart / dkim
+}
+
+func (e *FieldError) Error() string { return "builder: " + e.Field + ": " + e.Reason }
+
+// Unwrap returns the underlying error.
+func (e *FieldError) Unwrap() error { return e.Err }
+
+// SizeError reports an encoded size over the target's limit.
+type SizeError struct {
+	Target Target
+	Size   int64 // encoded size (or bytes written when the limit was hit while streaming)
+	Limit  int64
+}
 
 // Error formats the sizes and the target.
 func (e *SizeError) Error() string {
@@ -30,30 +70,6 @@ func (e *SizeError) Error() string {
 
 // Is reports whether target is ErrTooLarge, so errors.Is(err, ErrTooLarge) matches a *SizeError.
 func (e *SizeError) Is(target error) bool { return target == ErrTooLarge }
-
-// String names the target.
-func (t Target) String() string {
-	switch t {
-	case TargetNone:
-		return "no target (unlimited)"
-	case TargetV1:
-		return "the SES v1 API (SendRawEmail)"
-	case TargetV2:
-		return "the SES v2 API (SendEmail, raw content)"
-	case TargetSMTP:
-		return "the SES SMTP interface"
-	}
-	return "Target(" + strconv.Itoa(int(t)) + ")"
-}
-
-// Size limits. AWS states both as "MB ... after base64 encoding" (SES quotas page). The v1 service
-// enforces binary megabytes: SendRawEmail rejects a 12,078,147-byte message with "Message length is
-// more than 10485760 bytes long" (aws/aws-sdk-go-v2#1774), so TargetV1 is 10 MiB. No such message has
-// been seen for the 40 MB limit of the v2 API and SMTP; 40 MiB is assumed by analogy (UNCONFIRMED).
-const (
-	limitV1 = 10 << 20 // 10,485,760
-	limitV2 = 40 << 20 // 41,943,040 (by analogy with v1; unconfirmed)
-)
 
 // fieldName names a Message field; it is formatted only when an error is reported, so that
 // validating a valid message does not build strings.

@@ -54,8 +54,12 @@ func addrError(field fieldName, reason string, injection bool) error {
 	return fieldErr(field, reason, ErrInvalidAddress)
 }
 
-// errAddrInjection matches both ErrInvalidAddress and ErrHeaderInjection.
-var errAddrInjection = errors.Join(ErrInvalidAddress, ErrHeaderInjection)
+// errAddrInjection matches both ErrInvalidAddress and ErrHeaderInjection; errNonASCII both
+// ErrInvalidAddress and ErrNonASCIIAddress.
+var (
+	errAddrInjection = errors.Join(ErrInvalidAddress, ErrHeaderInjection)
+	errNonASCII      = errors.Join(ErrInvalidAddress, ErrNonASCIIAddress)
+)
 
 const (
 	maxLocal = 64  // RFC 5321 4.5.3.1.1
@@ -63,7 +67,7 @@ const (
 )
 
 // normalizeAddr validates a bare addr-spec (local@domain) and returns its ASCII form: the local part
-// as written (it must be ASCII: SES does not support SMTPUTF8, ses-facts 3.2), the domain converted
+// as written (it must be ASCII: SES does not support SMTPUTF8), the domain converted
 // to punycode when it is internationalized. Nothing else is changed: no trimming, no angle brackets.
 func normalizeAddr(field fieldName, addr string) (string, error) {
 	if addr == "" {
@@ -88,7 +92,7 @@ func normalizeAddr(field fieldName, addr string) (string, error) {
 	}
 	for i := 0; i < len(local); i++ {
 		if local[i] >= utf8.RuneSelf {
-			return "", addrError(field, "address "+quote(addr)+" has a non-ASCII local part; SES does not support SMTPUTF8", false)
+			return "", &FieldError{Field: field.String(), Reason: "address " + quote(addr) + " has a non-ASCII local part; SES does not support SMTPUTF8", Err: errNonASCII}
 		}
 	}
 	if r := localReason(local); r != "" {
@@ -222,8 +226,8 @@ var reservedNames = map[string]bool{
 	"dkim-signature": true,
 }
 
-// Fields that can't appear more than once (SES developer guide "header-fields", ses-facts 3.3),
-// lower-cased. Those the builder writes itself are reserved instead (see reservedNames).
+// Fields that can't appear more than once
+// (https://docs.aws.amazon.com/ses/latest/dg/header-fields.html), lower-cased. Those the builder writes itself are reserved instead (see reservedNames).
 var singletonNames = func() map[string]bool {
 	m := map[string]bool{}
 	for _, n := range []string{

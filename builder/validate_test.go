@@ -55,6 +55,7 @@ func TestValidationErrors(t *testing.T) {
 		{"From with angle brackets", func(m *builder.Message) { m.From.Address = "<sender@example.com>" }, nil, builder.ErrInvalidAddress, "From"},
 		{"To with space", func(m *builder.Message) { m.To[0].Address = "re cipient@example.org" }, nil, builder.ErrInvalidAddress, "To[0]"},
 		{"non-ASCII local part", func(m *builder.Message) { m.To[0].Address = "jürgen@example.org" }, nil, builder.ErrInvalidAddress, "To[0]"},
+		{"non-ASCII local part (SMTPUTF8)", func(m *builder.Message) { m.From.Address = "jürgen@example.org" }, nil, builder.ErrNonASCIIAddress, "From"},
 		{"upper-case IDN needs mapping", func(m *builder.Message) { m.Cc = []mail.Address{{Address: "a@BÜCHER.example"}} }, nil, builder.ErrInvalidAddress, "Cc[0]"},
 		{"bad domain", func(m *builder.Message) { m.Bcc = []mail.Address{{Address: "a@exa_mple.com"}} }, nil, builder.ErrInvalidAddress, "Bcc[0]"},
 		{"quoted local part", func(m *builder.Message) { m.To[0].Address = "\"a b\"@example.org" }, nil, builder.ErrInvalidAddress, "To[0]"},
@@ -176,6 +177,20 @@ func TestValidationErrors(t *testing.T) {
 		{"over the v1 limit", func(m *builder.Message) {
 			m.Attachments = []builder.Attachment{{Filename: "big.bin", Data: make([]byte, 8<<20)}}
 		}, nil, builder.ErrTooLarge, ""},
+	}
+	// The package documentation promises that every sentinel is reachable: each appears here.
+	covered := map[error]bool{}
+	for _, tt := range tests {
+		covered[tt.err] = true
+	}
+	for _, s := range []error{builder.ErrNoFrom, builder.ErrNoRecipients, builder.ErrTooManyRecipients,
+		builder.ErrInvalidAddress, builder.ErrNonASCIIAddress, builder.ErrHeaderInjection, builder.ErrInvalidHeaderName,
+		builder.ErrDuplicateHeader, builder.ErrReservedHeader, builder.ErrUnsupportedExtension, builder.ErrTooLarge,
+		builder.ErrInvalidAttachment, builder.ErrInvalidUTF8, builder.ErrInvalidMessageID, builder.ErrInvalidDate,
+		builder.ErrInvalidTarget} {
+		if !covered[s] {
+			t.Errorf("no case produces %v", s)
+		}
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -4,16 +4,34 @@ import (
 	"errors"
 	"io"
 	"slices"
+	"time"
 
 	"github.com/sesraw/sesraw/dkim"
 	"github.com/sesraw/sesraw/multipart"
 )
 
+// Builder holds options shared by many messages. The zero value is ready to use; a Builder is safe
+// for concurrent use once configured (provided Rand and the Signer are).
+type Builder struct {
+	Target Target
+	// Signer, when set, DKIM-signs every message with the SES-safe profile.
+	Signer *dkim.Signer
+	// Now supplies Date when a Message has none; nil means time.Now.
+	Now func() time.Time
+	// Rand supplies boundaries and Message-IDs; nil means crypto/rand.
+	Rand io.Reader
+	// Hostname is the right-hand side of generated Message-IDs; empty means "sesraw.invalid".
+	Hostname string
+	// AllowUnsupportedAttachments permits the extensions SES refuses (for other transports).
+	AllowUnsupportedAttachments bool
+}
+
 // sigReserve is room reserved in an output buffer for a DKIM-Signature field (an RSA-4096 signature
 // with a long h= list is below this).
 const sigReserve = 1536
 
-func (b *Builder) validate(m *Message) error {
+// Validate checks m against every rule without writing anything.
+func (b *Builder) Validate(m *Message) error {
 	a, err := b.prepare(m, modeCheck)
 	if err != nil {
 		return err
@@ -66,7 +84,8 @@ func signError(err error) error {
 	return &FieldError{Field: "Builder.Signer", Reason: err.Error(), Err: err}
 }
 
-func (b *Builder) envelope(m *Message) (Envelope, error) {
+// Envelope validates m and returns its envelope.
+func (b *Builder) Envelope(m *Message) (Envelope, error) {
 	a, err := b.prepare(m, modeCheck)
 	if err != nil {
 		return Envelope{}, err
@@ -79,7 +98,8 @@ func (b *Builder) envelope(m *Message) (Envelope, error) {
 	return env, nil
 }
 
-func (b *Builder) size(m *Message) (int64, bool, error) {
+// Size returns the exact encoded size of m, and false if an attachment's size is unknown.
+func (b *Builder) Size(m *Message) (int64, bool, error) {
 	a, err := b.prepare(m, modeCheck)
 	if err != nil {
 		return 0, false, err
@@ -101,7 +121,17 @@ func (a *assembly) sizeError(n int64) error {
 	return &SizeError{Target: a.b.Target, Size: n, Limit: a.b.Target.Limit()}
 }
 
-func (b *Builder) appendTo(dst []byte, m *Message) ([]byte, error) {
+// Bytes validates and builds m (signing it when b.Signer is set).
+func (b *Builder) Bytes(m *Message) ([]byte, error) {
+	out, err := b.AppendTo(nil, m)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// AppendTo is Bytes appending to dst.
+func (b *Builder) AppendTo(dst []byte, m *Message) ([]byte, error) {
 	a, err := b.prepare(m, modeWrite)
 	if err != nil {
 		return dst, err
@@ -165,7 +195,18 @@ func (b *Builder) appendTo(dst []byte, m *Message) ([]byte, error) {
 	return dst, nil
 }
 
-func (b *Builder) writeTo(w io.Writer, m *Message) (int64, error) {
+// WriteTo validates m before writing anything, then streams it to w. Attachments stream from their
+// readers with fixed buffers. With a Signer, the body hash is computed in the same pass (the encoded
+// body is buffered so the signature can precede it).
+//
+// In detail: a validation error, or a size known to exceed the limit, writes nothing. Without a
+// Signer the message streams; when a Reader's size is unknown the writer stops with a *SizeError
+// before the byte that would pass the limit (the output is then truncated and must be discarded).
+// With a Signer and every body in memory (Text, HTML, Data), the body is encoded twice, once into
+// the body hash and once into w, and nothing is buffered; when some attachment comes from a Reader
+// or a file, which is read once, the encoded body is buffered in memory and written after the
+// header. The DKIM t= tag comes from the Signer's clock (dkim.Options.Now), not Builder.Now.
+func (b *Builder) WriteTo(w io.Writer, m *Message) (int64, error) {
 	a, err := b.prepare(m, modeWrite)
 	if err != nil {
 		return 0, err
@@ -281,3 +322,13 @@ func (w *countWriter) Write(p []byte) (int, error) {
 	}
 	return k, err
 }
+
+// MessageWriterTo binds a message to a Builder as an io.WriterTo.
+func (b *Builder) MessageWriterTo(m *Message) io.WriterTo { return &messageWriterTo{b: b, m: m} }
+
+type messageWriterTo struct {
+	b *Builder
+	m *Message
+}
+
+func (mw *messageWriterTo) WriteTo(w io.Writer) (int64, error) { return mw.b.WriteTo(w, mw.m) }
