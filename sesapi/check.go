@@ -29,19 +29,6 @@ func (s *Sender) builderFor(t builder.Target) *builder.Builder {
 	return &b
 }
 
-// builderErr wraps an error of the builder (kept for errors.Is/As).
-func builderErr(op string, err error) error {
-	return &wrapped{op: op, err: err}
-}
-
-type wrapped struct {
-	op  string
-	err error
-}
-
-func (w *wrapped) Error() string { return "sesapi: " + w.op + ": " + w.err.Error() }
-func (w *wrapped) Unwrap() error { return w.err }
-
 // addrs holds a message's addresses as the builder normalizes them (ASCII; IDN domains in their
 // ASCII form).
 type addrs struct {
@@ -62,7 +49,7 @@ func (a *addrs) feedback() string {
 func addresses(op string, b *builder.Builder, m *builder.Message) (addrs, error) {
 	env, err := b.Envelope(m)
 	if err != nil {
-		return addrs{}, builderErr(op, err)
+		return addrs{}, messageErr(op, err)
 	}
 	a := addrs{env: env, from: env.From}
 	if m.ReturnPath != "" {
@@ -78,7 +65,7 @@ func addresses(op string, b *builder.Builder, m *builder.Message) (addrs, error)
 func normalize(op string, b *builder.Builder, from, addr mail.Address) (string, error) {
 	env, err := b.Envelope(&builder.Message{From: from, To: []mail.Address{{Address: addr.Address}}})
 	if err != nil {
-		return "", builderErr(op, err)
+		return "", messageErr(op, err)
 	}
 	if len(env.To) != 1 {
 		return "", &CheckError{Op: op, Field: "address", Reason: "the builder returned no envelope recipient for " + strconv.Quote(addr.Address), Err: ErrUnsupported}
@@ -140,52 +127,12 @@ func checkDelegation(op, region string, h *xheaders.Headers, a *addrs, n arnName
 	return nil
 }
 
-// checkRecipients checks the envelope: at most MaxRecipients recipients, every address ASCII.
-func checkRecipients(op, field string, a *addrs, more ...string) error {
-	if n := len(a.env.To); n > MaxRecipients {
-		return &CheckError{Op: op, Field: field, Reason: itoa(n) + " recipients, SES accepts at most " + itoa(MaxRecipients), Err: ErrTooManyRecipients}
-	}
-	for _, s := range [...]string{a.env.From, a.from, a.rp} {
-		if err := checkASCII(op, "From", s); err != nil {
-			return err
-		}
-	}
-	for _, s := range a.env.To {
-		if err := checkASCII(op, field, s); err != nil {
-			return err
-		}
-	}
-	for _, s := range more {
-		if err := checkASCII(op, "ReplyTo", s); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func checkASCII(op, field, s string) error {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return &CheckError{Op: op, Field: field, Reason: "address " + strconv.Quote(s) + " is not 7-bit ASCII (SES does not support SMTPUTF8)", Err: ErrNonASCIIAddress}
-		}
-	}
-	return nil
-}
-
-// checkSize checks an encoded message against the target's limit.
-func checkSize(op string, t builder.Target, raw []byte) error {
-	if limit := t.Limit(); limit > 0 && int64(len(raw)) > limit {
-		return &SizeError{Op: op, Size: int64(len(raw)), Limit: limit}
-	}
-	return nil
-}
-
 // checkNotInRaw reports ErrConflict when raw still carries an X-SES header for a value that is sent
 // as a parameter (names: canonical header names). SES would let the parameter win, silently.
 func checkNotInRaw(op string, raw []byte, names ...string) error {
 	eff, err := xheaders.Read(raw)
 	if err != nil {
-		return builderErr(op, err)
+		return messageErr(op, err)
 	}
 	for _, name := range names {
 		if v, ok := eff.Get(name); ok {

@@ -1,11 +1,14 @@
 package sesapi_test
 
 import (
+	"context"
 	"errors"
 	"net/mail"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/service/ses"
 
 	"github.com/sesraw/sesraw/builder"
 	"github.com/sesraw/sesraw/sesapi"
@@ -51,7 +54,13 @@ var operations = []operation{
 	}, xheaders.SourceARN, xheaders.FromARN, xheaders.ReturnPathARN},
 }
 
-// checkErr asserts that err wraps want (nil: no error) and, for a *CheckError, names field.
+// maxRecipients is SES's limit of recipients per message
+// (https://docs.aws.amazon.com/ses/latest/dg/quotas.html), written out here so that the test does
+// not take it from the code under test.
+const maxRecipients = 50
+
+// checkErr asserts that err wraps want (nil: no error) and is a *CheckError (the package's
+// contract for every error returned before a request) of operation op, naming field when set.
 func checkErr(t *testing.T, err, want error, op, field string) {
 	t.Helper()
 	if want == nil {
@@ -64,13 +73,14 @@ func checkErr(t *testing.T, err, want error, op, field string) {
 		t.Fatalf("error %v, want one wrapping %v", err, want)
 	}
 	var ce *sesapi.CheckError
-	if field != "" {
-		if !errors.As(err, &ce) {
-			t.Fatalf("error %v (%T) is not a *sesapi.CheckError", err, err)
-		}
-		if ce.Op != op || ce.Field != field {
-			t.Errorf("CheckError Op %q Field %q, want %q %q (%v)", ce.Op, ce.Field, op, field, err)
-		}
+	if !errors.As(err, &ce) {
+		t.Fatalf("error %v (%T) is not a *sesapi.CheckError", err, err)
+	}
+	if ce.Op != op || field != "" && ce.Field != field {
+		t.Errorf("CheckError Op %q Field %q, want %q %q (%v)", ce.Op, ce.Field, op, field, err)
+	}
+	if !strings.HasPrefix(err.Error(), "sesapi: "+op+": ") {
+		t.Errorf("error %q lacks the prefix %q", err, "sesapi: "+op+": ")
 	}
 }
 
@@ -123,17 +133,19 @@ func TestChecksEveryOperation(t *testing.T) {
 			}},
 		{name: "51 recipients", region: "us-east-1", want: sesapi.ErrTooManyRecipients,
 			edit: func(m *builder.Message) {
-				for i := len(m.To) + len(m.Cc) + len(m.Bcc); i <= sesapi.MaxRecipients; i++ {
+				for i := len(m.To) + len(m.Cc) + len(m.Bcc); i <= maxRecipients; i++ {
 					m.Bcc = append(m.Bcc, mail.Address{Address: "r" + strconv.Itoa(i) + "@example.net"})
 				}
 			}},
 		{name: "50 recipients", region: "us-east-1",
 			edit: func(m *builder.Message) {
-				for i := len(m.To) + len(m.Cc) + len(m.Bcc); i < sesapi.MaxRecipients; i++ {
+				for i := len(m.To) + len(m.Cc) + len(m.Bcc); i < maxRecipients; i++ {
 					m.Bcc = append(m.Bcc, mail.Address{Address: "r" + strconv.Itoa(i) + "@example.net"})
 				}
 			}},
-		{name: "non-ASCII local part", region: "us-east-1", want: builder.ErrInvalidAddress,
+		{name: "non-ASCII local part", region: "us-east-1", want: sesapi.ErrNonASCIIAddress,
+			edit: func(m *builder.Message) { m.To[1].Address = "jürgen@example.net" }, field: func(operation) string { return "To[1]" }},
+		{name: "non-ASCII local part is an invalid address", region: "us-east-1", want: builder.ErrInvalidAddress,
 			edit: func(m *builder.Message) { m.To[1].Address = "jürgen@example.net" }},
 	}
 	for _, op := range operations {
@@ -176,13 +188,10 @@ func TestSizeLimitPerAPI(t *testing.T) {
 	m.Attachments = append(m.Attachments, builder.Attachment{Filename: "big.bin", Data: big})
 	s := &sesapi.Sender{Builder: newBuilder()}
 	_, err := s.RawEmailInput("us-east-1", m)
-	if !errors.Is(err, sesapi.ErrTooLarge) {
-		t.Fatalf("v1: %v, want ErrTooLarge", err)
-	}
-	var se *sesapi.SizeError
-	var be *builder.SizeError
-	if !errors.As(err, &se) && !errors.As(err, &be) {
-		t.Errorf("v1: %v (%T) is neither a *sesapi.SizeError nor a *builder.SizeError", err, err)
+	checkErr(t, err, sesapi.ErrTooLarge, "SendRawEmail", "RawMessage")
+	var se *builder.SizeError
+	if !errors.As(err, &se) || se.Target != builder.TargetV1 || se.Limit != builder.TargetV1.Limit() || se.Size <= se.Limit {
+		t.Errorf("v1: %v (%T): want a *builder.SizeError over the v1 limit, got %+v", err, err, se)
 	}
 	if _, err := s.EmailV2Input("us-east-1", m); err != nil {
 		t.Errorf("v2: %v", err)
@@ -273,13 +282,75 @@ func TestInvalidInputErrorsPassThrough(t *testing.T) {
 		m := op.message()
 		m.SES.ConfigurationSet = "bad name"
 		err := op.run(&sesapi.Sender{Builder: newBuilder()}, "us-east-1", m)
-		if !errors.Is(err, xheaders.ErrInvalidConfigSet) || !strings.HasPrefix(err.Error(), "sesapi: "+op.name+": xheaders: ") {
-			t.Errorf("%s: invalid configuration set: %v", op.name, err)
+		checkErr(t, err, xheaders.ErrInvalidConfigSet, op.name, "SES")
+		var he *xheaders.HeaderError
+		if !errors.As(err, &he) || he.Header != xheaders.ConfigurationSet {
+			t.Errorf("%s: invalid configuration set: %v is not an *xheaders.HeaderError for %s", op.name, err, xheaders.ConfigurationSet)
 		}
 		m = op.message()
 		m.From = mail.Address{}
-		if err := op.run(&sesapi.Sender{Builder: newBuilder()}, "us-east-1", m); !errors.Is(err, builder.ErrNoFrom) || !strings.HasPrefix(err.Error(), "sesapi: "+op.name+": builder: ") {
-			t.Errorf("%s: no From: %v", op.name, err)
+		err = op.run(&sesapi.Sender{Builder: newBuilder()}, "us-east-1", m)
+		checkErr(t, err, builder.ErrNoFrom, op.name, "From")
+		var fe *builder.FieldError
+		if !errors.As(err, &fe) || fe.Field != "From" {
+			t.Errorf("%s: no From: %v is not a *builder.FieldError for From", op.name, err)
 		}
 	}
 }
+
+// The package documentation's error contract, one row per sentinel it declares: each can be
+// produced through the exported API, and the error is then a *CheckError (errors.As) matching the
+// sentinel (errors.Is); builder failures also stay a *builder.FieldError or *builder.SizeError.
+func TestErrorContract(t *testing.T) {
+	s := &sesapi.Sender{Builder: newBuilder()}
+	raw := func(m *builder.Message) error { _, err := s.RawEmailInput("us-east-1", m); return err }
+	edit := func(f func(*builder.Message)) *builder.Message { m := newMessage(); f(m); return m }
+	big := make([]byte, 8<<20)
+	cases := []struct {
+		sentinel error
+		field    string
+		err      error
+		as       any // a further errors.As target the error must match, or nil
+	}{
+		{sesapi.ErrNoRegion, "Region", second(s.SendRawEmail(context.Background(), noRegionClient{}, newMessage())), nil},
+		{sesapi.ErrRegionMismatch, "SourceArn", func() error { _, err := s.RawEmailInput("eu-west-1", newMessage()); return err }(), nil},
+		{sesapi.ErrNotCovered, "FromArn", raw(edit(func(m *builder.Message) { m.From.Address = "a@other.example" })), nil},
+		{sesapi.ErrUnsupported, "Attachments", func() error { _, err := s.EmailInput("us-east-1", newMessage()); return err }(), nil},
+		{sesapi.ErrConflict, "FromEmailAddressIdentityArn", func() error {
+			_, err := s.EmailV2Input("us-east-1", edit(func(m *builder.Message) { m.SES.FromARN = arnOther }))
+			return err
+		}(), nil},
+		{sesapi.ErrInvalidTemplate, "Template", func() error {
+			_, err := s.TemplatedEmailInput("us-east-1", templatedMessage(), sesapi.Template{})
+			return err
+		}(), nil},
+		{sesapi.ErrNonASCIIAddress, "To[0]", raw(edit(func(m *builder.Message) { m.To[0].Address = "jürgen@example.net" })), new(*builder.FieldError)},
+		{sesapi.ErrTooManyRecipients, "To", raw(edit(func(m *builder.Message) {
+			for i := range maxRecipients {
+				m.Bcc = append(m.Bcc, mail.Address{Address: "r" + strconv.Itoa(i) + "@example.net"})
+			}
+		})), new(*builder.FieldError)},
+		{sesapi.ErrTooLarge, "RawMessage", raw(edit(func(m *builder.Message) {
+			m.Attachments = append(m.Attachments, builder.Attachment{Filename: "big.bin", Data: big})
+		})), new(*builder.SizeError)},
+	}
+	for _, c := range cases {
+		var ce *sesapi.CheckError
+		if !errors.Is(c.err, c.sentinel) || !errors.As(c.err, &ce) || ce.Field != c.field {
+			t.Errorf("%v: got %v (%T), want a *sesapi.CheckError for field %s matching it", c.sentinel, c.err, c.err, c.field)
+			continue
+		}
+		if c.as != nil && !errors.As(c.err, c.as) {
+			t.Errorf("%v: %v does not match errors.As(%T)", c.sentinel, c.err, c.as)
+		}
+	}
+}
+
+// noRegionClient is a v1 client without a region; SendRawEmail must refuse before calling it.
+type noRegionClient struct{}
+
+func (noRegionClient) SendRawEmail(context.Context, *ses.SendRawEmailInput, ...func(*ses.Options)) (*ses.SendRawEmailOutput, error) {
+	return nil, errors.New("SendRawEmail called without a region")
+}
+
+func (noRegionClient) Options() ses.Options { return ses.Options{} }

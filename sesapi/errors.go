@@ -2,13 +2,14 @@ package sesapi
 
 import (
 	"errors"
-	"strconv"
 
 	"github.com/sesraw/sesraw/builder"
+	"github.com/sesraw/sesraw/xheaders"
 )
 
-// Sentinel errors of the pre-send checks. Every check error wraps exactly one of them and is a
-// *CheckError (or, for size, a *SizeError), so both errors.Is and errors.As work.
+// Sentinel errors of the pre-send checks. Every error a method of this package returns before a
+// request is made (a check failed, or the message is invalid) is a *CheckError, and matches one
+// of these sentinels or an error of the builder or xheaders package (errors.Is).
 var (
 	// ErrNoRegion: a Send method was given a client whose effective region is empty.
 	ErrNoRegion = errors.New("sesapi: the client has no region")
@@ -19,8 +20,6 @@ var (
 	// ErrNotCovered: the identity named by an ARN does not authorize the address it is used for
 	// (From by FromArn or SourceArn, Return-Path by ReturnPathArn or SourceArn).
 	ErrNotCovered = errors.New("sesapi: identity does not cover the address")
-	// ErrNonASCIIAddress: an address is not 7-bit ASCII (SES does not support SMTPUTF8).
-	ErrNonASCIIAddress = errors.New("sesapi: address is not ASCII")
 	// ErrUnsupported: the operation cannot carry something the message or the Sender asks for
 	// (the header method or a FromArn with v1 SendEmail, attachments with SendEmail, ...). It is
 	// reported instead of dropping it silently.
@@ -32,43 +31,54 @@ var (
 	// ErrInvalidTemplate: a SendTemplatedEmail template has no name.
 	ErrInvalidTemplate = errors.New("sesapi: invalid template")
 
+	// The builder finds these while it builds the message; they are the builder's sentinels,
+	// named here so that a caller of this package can match them without importing builder.
+
+	// ErrNonASCIIAddress is builder.ErrNonASCIIAddress: an address is not 7-bit ASCII (SES does
+	// not support SMTPUTF8).
+	ErrNonASCIIAddress = builder.ErrNonASCIIAddress
 	// ErrTooManyRecipients is builder.ErrTooManyRecipients: more than 50 envelope recipients.
 	ErrTooManyRecipients = builder.ErrTooManyRecipients
-	// ErrTooLarge is builder.ErrTooLarge: the encoded message exceeds the API's limit. A
-	// *SizeError gives the numbers.
+	// ErrTooLarge is builder.ErrTooLarge: the encoded message exceeds the API's limit. The
+	// *CheckError wraps a *builder.SizeError, which gives the numbers.
 	ErrTooLarge = builder.ErrTooLarge
 )
 
-// MaxRecipients is SES's limit of recipients (To + Cc + Bcc) per message.
-const MaxRecipients = 50
-
-// CheckError reports a failed pre-send check or an input the operation cannot carry.
+// CheckError reports a failed pre-send check, an input the operation cannot carry, or an invalid
+// message: every error returned before a request is made. Nothing was sent.
+//
+// Err is one of this package's sentinels, or the error of the package that found the problem: a
+// *builder.FieldError (an invalid message; errors.As finds it, errors.Is its builder sentinel), a
+// *builder.SizeError (the message is over the API's limit; errors.Is(err, ErrTooLarge)), or an
+// xheaders error (an invalid Message.SES value).
 type CheckError struct {
 	Op     string // the SES operation, e.g. "SendRawEmail", "sesv2.SendEmail", "SMTP"
-	Field  string // the parameter or message field concerned, e.g. "FromArn", "Source", "Attachments"
+	Field  string // the parameter or message field concerned, e.g. "FromArn", "Source", "To[2]"
 	Reason string // what is wrong, for people
-	Err    error  // one of the sentinel errors above
+	Err    error  // a sentinel above, or the builder's or xheaders' error
 }
 
 func (e *CheckError) Error() string {
 	return "sesapi: " + e.Op + ": " + e.Field + ": " + e.Reason
 }
 
-// Unwrap returns the sentinel error.
+// Unwrap returns Err.
 func (e *CheckError) Unwrap() error { return e.Err }
 
-// SizeError reports an encoded message over the limit of the API it is built for
-// (10 MB for the v1 API, 40 MB for v2 and SMTP, after encoding). It wraps ErrTooLarge.
-type SizeError struct {
-	Op    string
-	Size  int64 // encoded size in bytes
-	Limit int64 // the API's limit in bytes
+// messageErr reports an error of the builder or xheaders about m as a *CheckError wrapping it,
+// naming the field the builder names.
+func messageErr(op string, err error) error {
+	ce := &CheckError{Op: op, Field: "Message", Reason: err.Error(), Err: err}
+	var fe *builder.FieldError
+	var se *builder.SizeError
+	var he *xheaders.HeaderError
+	switch {
+	case errors.As(err, &fe):
+		ce.Field, ce.Reason = fe.Field, fe.Reason
+	case errors.As(err, &se):
+		ce.Field = "RawMessage"
+	case errors.As(err, &he):
+		ce.Field = "SES"
+	}
+	return ce
 }
-
-func (e *SizeError) Error() string {
-	return "sesapi: " + e.Op + ": message is " + strconv.FormatInt(e.Size, 10) +
-		" bytes after encoding, over the limit of " + strconv.FormatInt(e.Limit, 10)
-}
-
-// Unwrap returns ErrTooLarge.
-func (e *SizeError) Unwrap() error { return ErrTooLarge }

@@ -77,8 +77,9 @@ func TestSendChecksBeforeNetwork(t *testing.T) {
 		{"SendEmailV2 no region", second(s.SendEmailV2(ctx, v2(""), newMessage())), sesapi.ErrNoRegion},
 		{"SendEmailV2 region per call", second(s.SendEmailV2(ctx, v2("us-east-1"), newMessage(), euV2)), sesapi.ErrRegionMismatch},
 	} {
-		if !errors.Is(c.err, c.want) {
-			t.Errorf("%s: %v, want %v", c.name, c.err, c.want)
+		var ce *sesapi.CheckError
+		if !errors.Is(c.err, c.want) || !errors.As(c.err, &ce) {
+			t.Errorf("%s: %v, want a *sesapi.CheckError matching %v", c.name, c.err, c.want)
 		}
 	}
 }

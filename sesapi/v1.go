@@ -68,7 +68,7 @@ func (s *Sender) buildRaw(op string, t builder.Target, method Method, region str
 	}
 	h := &m.SES
 	if err := h.Validate(); err != nil {
-		return nil, addrs{}, nil, builderErr(op, err)
+		return nil, addrs{}, nil, messageErr(op, err)
 	}
 	mm := m
 	var moved []string
@@ -88,18 +88,12 @@ func (s *Sender) buildRaw(op string, t builder.Target, method Method, region str
 	if err != nil {
 		return nil, addrs{}, nil, err
 	}
-	if err := checkRecipients(op, "Destinations", &a); err != nil {
-		return nil, addrs{}, nil, err
-	}
 	if err := checkDelegation(op, region, h, &a, names); err != nil {
 		return nil, addrs{}, nil, err
 	}
 	raw, err := b.Bytes(mm)
 	if err != nil {
-		return nil, addrs{}, nil, builderErr(op, err)
-	}
-	if err := checkSize(op, t, raw); err != nil {
-		return nil, addrs{}, nil, err
+		return nil, addrs{}, nil, messageErr(op, err)
 	}
 	if err := checkNotInRaw(op, raw, moved...); err != nil {
 		return nil, addrs{}, nil, err
@@ -214,11 +208,11 @@ func (s *Sender) composed(op, region string, m *builder.Message) (*composedMsg, 
 		return nil, &CheckError{Op: op, Field: "Signer", Reason: "SES composes the message of " + op + ", so it cannot carry our DKIM signature", Err: ErrUnsupported}
 	}
 	if err := h.Validate(); err != nil {
-		return nil, builderErr(op, err)
+		return nil, messageErr(op, err)
 	}
 	b := s.builderFor(builder.TargetV1)
 	if err := b.Validate(m); err != nil {
-		return nil, builderErr(op, err)
+		return nil, messageErr(op, err)
 	}
 	a, err := addresses(op, b, m)
 	if err != nil {
@@ -237,9 +231,6 @@ func (s *Sender) composed(op, region string, m *builder.Message) (*composedMsg, 
 			return nil, err
 		}
 		c.replyTo = append(c.replyTo, f)
-	}
-	if err := checkRecipients(op, "Destination", &a, c.replyTo...); err != nil {
-		return nil, err
 	}
 	if err := checkDelegation(op, region, h, &a, sendEmailName); err != nil {
 		return nil, err

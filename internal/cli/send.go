@@ -194,13 +194,12 @@ func (e *env) sendSpec(ctx context.Context, o *sendOpts, method sesapi.Method, n
 // a failure, or an unknown outcome (exit 3) when the request may have reached SES.
 func (bs *buildSetup) sendErr(err error) error {
 	var ce *sesapi.CheckError
-	var se *sesapi.SizeError
 	var fe *builder.FieldError
 	var bse *builder.SizeError
 	switch {
 	case errors.As(err, &fe) || errors.As(err, &bse):
 		return specErr(bs.spec.Explain(err))
-	case errors.As(err, &ce) || errors.As(err, &se):
+	case errors.As(err, &ce):
 		return failure(err.Error()+" (nothing was sent)", err)
 	}
 	return sendFailure(err.Error(), err)
