@@ -10,6 +10,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/ses"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
+
+	"github.com/sesraw/sesraw/sesrules"
 )
 
 // Limiter paces sending. SES counts its sending quotas in recipients, not messages (a message to
@@ -34,7 +36,7 @@ var ErrLimiterDeadline = errors.New("sesapi: rate limit wait would exceed the co
 
 // MinBurst is the smallest burst NewTokenBucket uses: one message to the most recipients SES
 // accepts (50) goes out without waiting for a bucket that is full.
-const MinBurst = MaxRecipients
+const MinBurst = sesrules.MaxRecipients
 
 // TokenBucket is a Limiter for one process: a token bucket of recipients that refills at Rate
 // recipients per second up to Burst. A Wait for n recipients takes n tokens; when fewer are left
