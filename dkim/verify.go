@@ -102,13 +102,13 @@ func (e *VerifyError) Unwrap() []error {
 // Verify checks every DKIM-Signature of raw (CRLF or bare LF line endings) and returns one Result
 // per signature, in header order. An x= expiration is checked against the real clock (go-msgauth
 // offers no other). The error is non-nil only for the message as a whole:
-// ErrNoSignature, ErrMalformedMessage, or ErrTooManySignatures (returned with the results checked).
-// Verification is done by github.com/emersion/go-msgauth/dkim; this wraps its results in typed errors.
+// ErrNoSignature, ErrMalformedMessage, a *LimitError (ErrLimit) for a message over
+// MaxVerifyHeaderBytes, MaxHeaderKeys or MaxSimpleFoldLines, or ErrTooManySignatures (returned
+// with the results checked). Verification is done by github.com/emersion/go-msgauth/dkim; this
+// wraps its results in typed errors. Verify reads the header block itself first, in one linear
+// pass, and hands go-msgauth only the fields a signature can read (see the limits' doc), so its
+// time and memory grow linearly with the message whatever the input.
 func Verify(raw []byte, opts *VerifyOptions) ([]Result, error) {
-	sigs := signatureTags(raw)
-	if len(sigs) == 0 {
-		return nil, ErrNoSignature
-	}
 	var o VerifyOptions
 	if opts != nil {
 		o = *opts
@@ -118,20 +118,22 @@ func Verify(raw []byte, opts *VerifyOptions) ([]Result, error) {
 		limit = DefaultMaxVerifications
 	}
 	if limit < 0 {
-		limit = 0 // go-msgauth: no bound
+		limit = 0 // no bound
+	}
+	in, sigs, tooMany, ended, err := verifyInput(raw, limit)
+	if err != nil {
+		return nil, err
+	}
+	if len(sigs) == 0 && ended {
+		return nil, ErrNoSignature
 	}
 	lookups := &lookupRecorder{lookup: o.LookupTXT, errs: map[string]error{}}
-	vs, err := msgauth.VerifyWithOptions(bytes.NewReader(raw), &msgauth.VerifyOptions{
+	vs, err := msgauth.VerifyWithOptions(bytes.NewReader(in), &msgauth.VerifyOptions{
 		LookupTXT:        lookups.LookupTXT,
 		MaxVerifications: limit,
 	})
-	var tooMany bool
-	if err != nil {
-		if errors.Is(err, msgauth.ErrTooManySignatures) {
-			tooMany = true
-		} else {
-			return nil, &wrapError{msg: "dkim: malformed message: " + strings.TrimPrefix(err.Error(), "dkim: "), err: ErrMalformedMessage}
-		}
+	if err != nil && !errors.Is(err, msgauth.ErrTooManySignatures) {
+		return nil, &wrapError{msg: "dkim: malformed message: " + strings.TrimPrefix(err.Error(), "dkim: "), err: ErrMalformedMessage}
 	}
 	res := make([]Result, len(vs))
 	for i, v := range vs {
@@ -206,73 +208,4 @@ func (l *lookupRecorder) get(name string) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.errs[strings.ToLower(name)]
-}
-
-// sigTags are the tags of one DKIM-Signature field that go-msgauth does not report.
-type sigTags struct {
-	domain, selector, algorithm string
-}
-
-// signatureTags returns the d=, s= and a= tags of each DKIM-Signature field of raw's header block, in
-// order. It accepts CRLF or LF line endings, as go-msgauth does.
-func signatureTags(raw []byte) []sigTags {
-	var out []sigTags
-	var cur []byte // value of the DKIM-Signature field being read, unfolded
-	in := false
-	flush := func() {
-		if in {
-			out = append(out, parseSigTags(cur))
-		}
-		in = false
-		cur = cur[:0]
-	}
-	for len(raw) > 0 {
-		line := raw
-		if k := bytes.IndexByte(raw, '\n'); k >= 0 {
-			line, raw = raw[:k], raw[k+1:]
-		} else {
-			raw = nil
-		}
-		line = bytes.TrimSuffix(line, []byte("\r"))
-		if len(line) == 0 {
-			break
-		}
-		if line[0] == ' ' || line[0] == '\t' {
-			if in {
-				cur = append(cur, line...)
-			}
-			continue
-		}
-		flush()
-		colon := bytes.IndexByte(line, ':')
-		if colon < 0 {
-			continue
-		}
-		if equalFold(bytes.TrimSpace(line[:colon]), "DKIM-Signature") {
-			in = true
-			cur = append(cur, line[colon+1:]...)
-		}
-	}
-	flush()
-	return out
-}
-
-func parseSigTags(v []byte) sigTags {
-	var t sigTags
-	for _, tag := range bytes.Split(v, []byte(";")) {
-		k, val, ok := bytes.Cut(tag, []byte("="))
-		if !ok {
-			continue
-		}
-		val = bytes.Join(bytes.Fields(val), nil)
-		switch string(bytes.TrimSpace(k)) {
-		case "d":
-			t.domain = string(val)
-		case "s":
-			t.selector = string(val)
-		case "a":
-			t.algorithm = string(val)
-		}
-	}
-	return t
 }

@@ -1,0 +1,215 @@
+package dkim_test
+
+import (
+	"bytes"
+	"errors"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+
+	msgauth "github.com/emersion/go-msgauth/dkim"
+
+	"github.com/sesraw/sesraw/dkim"
+)
+
+// allocBytes returns the bytes f allocates (runtime.MemStats.TotalAlloc), the way the growth tests
+// of this repository count work instead of timing it.
+func allocBytes(f func()) uint64 {
+	var a, b runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&a)
+	f()
+	runtime.ReadMemStats(&b)
+	return b.TotalAlloc - a.TotalAlloc
+}
+
+// checkLinear fails unless the work at 8n is within 10x the work at n (a square would give 64x).
+func checkLinear(t *testing.T, what string, atN, at8N uint64) {
+	t.Helper()
+	t.Logf("%s: %d bytes allocated at n, %d at 8n (x%.1f)", what, atN, at8N, float64(at8N)/float64(atN))
+	if at8N > 10*atN {
+		t.Errorf("%s: work grew x%.1f from n to 8n; want linear (at most x10)", what, float64(at8N)/float64(atN))
+	}
+}
+
+// foldedMessage has a Subject folded over n continuation lines.
+func foldedMessage(n int) []byte {
+	var m bytes.Buffer
+	m.WriteString("From: a@example.com\r\nTo: b@example.org\r\nSubject: x")
+	for i := 0; i < n; i++ {
+		m.WriteString("\r\n y")
+	}
+	m.WriteString("\r\n\r\nbody\r\n")
+	return m.Bytes()
+}
+
+// TestVerifyLinearFolding: a signed field folded over n lines (go-msgauth alone: quadratic, 60x
+// from 1,000 to 8,000 lines) verifies, with work linear in n.
+func TestVerifyLinearFolding(t *testing.T) {
+	dns := testDNS(t)
+	s := newSigner(t, testKeys[1], dkim.Relaxed)
+	opts := &dkim.VerifyOptions{LookupTXT: dns.LookupTXT}
+	var work [2]uint64
+	for i, n := range []int{2000, 16000} {
+		signed, err := s.Sign(nil, foldedMessage(n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var res []dkim.Result
+		work[i] = allocBytes(func() { res, err = dkim.Verify(signed, opts) })
+		if err != nil || len(res) != 1 || res[0].Err != nil {
+			t.Fatalf("n=%d: Verify = %+v, %v; want one good signature", n, res, err)
+		}
+	}
+	checkLinear(t, "Subject folded over n lines", work[0], work[1])
+}
+
+// manyToMessage has n To fields and eight DKIM-Signatures with a correct bh= but garbage b=
+// (no private key needed) naming from:to:... 40 times: go-msgauth alone rescans all n fields for
+// each of the 8x41 h= entries.
+func manyToMessage(t testing.TB, n int) []byte {
+	var h bytes.Buffer
+	for i := 0; i < n; i++ {
+		h.WriteString("To: r" + strconv.Itoa(i) + "@example.org\r\n")
+	}
+	h.WriteString("From: a@example.com\r\nSubject: s\r\n\r\nbody\r\n")
+	signed, err := newSigner(t, testKeys[1], dkim.Relaxed).Sign(nil, []byte("From: a@example.com\r\n\r\nbody\r\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bh := sigTags(t, signed)["bh"]
+	sig := "DKIM-Signature: v=1; a=ed25519-sha256; c=relaxed/relaxed; d=example.com; s=ed;\r\n h=from" +
+		strings.Repeat(":to", 40) + ";\r\n bh=" + bh + "; b=AAAA\r\n"
+	return append([]byte(strings.Repeat(sig, 8)), h.Bytes()...)
+}
+
+func TestVerifyLinearManyFields(t *testing.T) {
+	dns := testDNS(t)
+	opts := &dkim.VerifyOptions{LookupTXT: dns.LookupTXT}
+	var work [2]uint64
+	for i, n := range []int{1000, 8000} {
+		raw := manyToMessage(t, n)
+		var res []dkim.Result
+		var err error
+		work[i] = allocBytes(func() { res, err = dkim.Verify(raw, opts) })
+		if err != nil || len(res) != 8 {
+			t.Fatalf("n=%d: Verify = %d results, %v; want 8", n, len(res), err)
+		}
+		for _, r := range res {
+			if !errors.Is(r.Err, dkim.ErrVerifyFailed) {
+				t.Fatalf("n=%d: a garbage b= gave %v; want ErrVerifyFailed", n, r.Err)
+			}
+		}
+	}
+	checkLinear(t, "n To fields under 8 signatures", work[0], work[1])
+}
+
+// TestVerifyLimits: each documented limit is refused with a *LimitError before go-msgauth runs,
+// and a message just inside it is accepted.
+func TestVerifyLimits(t *testing.T) {
+	dns := testDNS(t)
+	opts := &dkim.VerifyOptions{LookupTXT: dns.LookupTXT}
+	simple := newSigner(t, testKeys[1], dkim.Simple)
+	relaxed := newSigner(t, testKeys[1], dkim.Relaxed)
+	sign := func(s *dkim.Signer, m []byte) []byte {
+		t.Helper()
+		out, err := s.Sign(nil, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	hugeHeader := append([]byte("X-Filler: "+strings.Repeat("a", dkim.MaxVerifyHeaderBytes)+"\r\n"), sign(relaxed, foldedMessage(1))...)
+	manyKeys := bytes.Replace(sign(relaxed, foldedMessage(1)), []byte("h=From"), []byte("h=From"+strings.Repeat(":To", dkim.MaxHeaderKeys)), 1)
+	for _, c := range []struct {
+		name    string
+		raw     []byte
+		wantErr bool
+	}{
+		{"simple, folds at the limit", sign(simple, foldedMessage(dkim.MaxSimpleFoldLines)), false},
+		{"simple, folds over the limit", sign(simple, foldedMessage(dkim.MaxSimpleFoldLines+1)), true},
+		{"relaxed, folds far over the simple limit", sign(relaxed, foldedMessage(50*dkim.MaxSimpleFoldLines)), false},
+		{"header over MaxVerifyHeaderBytes", hugeHeader, true},
+		{"h= over MaxHeaderKeys", manyKeys, true},
+	} {
+		res, err := dkim.Verify(c.raw, opts)
+		if !c.wantErr {
+			if err != nil || len(res) != 1 || res[0].Err != nil {
+				t.Errorf("%s: Verify = %+v, %v; want one good signature", c.name, res, err)
+			}
+			continue
+		}
+		var le *dkim.LimitError
+		if !errors.Is(err, dkim.ErrLimit) || !errors.As(err, &le) || le.Got <= le.Limit {
+			t.Errorf("%s: Verify error = %v; want a *LimitError wrapping ErrLimit", c.name, err)
+		}
+	}
+}
+
+// FuzzVerifyMatchesMsgauth: for any bytes, Verify (which reduces the header before go-msgauth sees
+// it) gives the same verdict per signature as go-msgauth given the message whole: the same number
+// of results, and per signature the same domain, identifier, h= list and error text. Only a
+// message over a documented limit may differ (refused with ErrLimit).
+func FuzzVerifyMatchesMsgauth(f *testing.F) {
+	dns := testDNS(f)
+	for _, c := range []dkim.Canonicalization{dkim.Relaxed, dkim.Simple} {
+		for _, k := range testKeys {
+			s := newSigner(f, k, c)
+			for _, m := range [][]byte{fullMessage, foldedMessage(3),
+				[]byte("To: x@example.org\r\nFrom: a@example.com\r\nTo: y@example.org\r\nSubject: a\r\n b\r\n\r\nx\r\n")} {
+				signed, err := s.Sign(nil, m)
+				if err != nil {
+					f.Fatal(err)
+				}
+				f.Add(signed)
+				f.Add(bytes.ReplaceAll(signed, []byte("\r\n"), []byte("\n")))
+			}
+		}
+	}
+	f.Add(manyToMessage(f, 3))
+	f.Add([]byte("DKIM-Signature: v=1; h=\u212Aey:from; d=example.com; s=ed; a=ed25519-sha256; bh=; b=\r\nkey: 1\r\n\u212Aey: 2\r\nFrom: a\r\n\r\n"))
+	f.Add([]byte("DKIM-Signature\r\n : v=1; h=from\r\nSub\r\n ject: x\r\nFrom: a\r\n"))
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		res, err := dkim.Verify(raw, &dkim.VerifyOptions{LookupTXT: dns.LookupTXT, MaxVerifications: -1})
+		if errors.Is(err, dkim.ErrLimit) {
+			return
+		}
+		vs, merr := msgauth.VerifyWithOptions(bytes.NewReader(raw), &msgauth.VerifyOptions{LookupTXT: dns.LookupTXT})
+		switch {
+		case merr != nil:
+			if !errors.Is(err, dkim.ErrMalformedMessage) {
+				t.Fatalf("go-msgauth: %v; Verify: %v", merr, err)
+			}
+			return
+		case len(vs) == 0:
+			if !errors.Is(err, dkim.ErrNoSignature) {
+				t.Fatalf("go-msgauth found no signature; Verify: %v", err)
+			}
+			return
+		case err != nil:
+			t.Fatalf("go-msgauth verified %d signatures; Verify: %v", len(vs), err)
+		}
+		if len(res) != len(vs) {
+			t.Fatalf("%d results, go-msgauth %d", len(res), len(vs))
+		}
+		for i, v := range vs {
+			r := res[i]
+			if r.Identifier != v.Identifier || strings.Join(r.HeaderKeys, ":") != strings.Join(v.HeaderKeys, ":") {
+				t.Fatalf("signature %d: %q %q, go-msgauth %q %q", i, r.Identifier, r.HeaderKeys, v.Identifier, v.HeaderKeys)
+			}
+			var got string
+			var ve *dkim.VerifyError
+			if errors.As(r.Err, &ve) && ve.Err != nil {
+				got = ve.Err.Error()
+			}
+			want := ""
+			if v.Err != nil {
+				want = v.Err.Error()
+			}
+			if got != want {
+				t.Fatalf("signature %d: %q, go-msgauth %q", i, got, want)
+			}
+		}
+	})
+}
