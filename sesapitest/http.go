@@ -258,7 +258,7 @@ func (s *Server) v1SendRaw(c caller, form url.Values) (Record, *Error) {
 	sub.recipients = len(sub.envelope.To)
 	if p.Source != "" {
 		sub.envelope.From = addrOnly(p.Source)
-		sub.sender = append(sub.sender, addrCheck{text: p.Source, addr: sub.envelope.From, arn: sub.eff.SourceArn})
+		sub.sender = append(sub.sender, addrCheck{text: p.Source, addr: sub.envelope.From, arn: sourceARN(sub.eff)})
 	} else if sub.from != nil {
 		sub.envelope.From = sub.from.Address
 	}

@@ -161,6 +161,17 @@ func (sub *submission) addrChecks() []addrCheck {
 	return out
 }
 
+// sourceARN is the ARN that covers the source (envelope sender) address: SourceArn, else FromArn.
+// AWS documents SourceArn for the Source address; users report that with FromArn alone SES accepts
+// a Source equal to the From address (https://github.com/loopingz/aws-smtp-relay/issues/16), so a
+// FromArn covers the source here too when there is no SourceArn.
+func sourceARN(e Effective) string {
+	if e.SourceArn != "" {
+		return e.SourceArn
+	}
+	return e.FromArn
+}
+
 // coveredLocked reports whether addr may be used by account in region, through arn or, with no
 // ARN, through the account's own identities.
 func (s *Server) coveredLocked(account, region, addr, arn string) bool {

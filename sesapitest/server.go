@@ -163,6 +163,7 @@ type Server struct {
 	ln   net.Listener
 	http *http.Server
 	done chan struct{}
+	smtp *smtpListener // guarded by mu
 
 	mu         sync.Mutex
 	opts       Options
@@ -227,10 +228,18 @@ func copyMap(m map[string]string) map[string]string {
 	return c
 }
 
-// Close stops the server and closes every connection.
+// Close stops the server and its SMTP listener and closes every connection.
 func (s *Server) Close() error {
 	err := s.http.Close()
 	<-s.done
+	s.mu.Lock()
+	l := s.smtp
+	s.mu.Unlock()
+	if l != nil {
+		if e := l.close(); err == nil {
+			err = e
+		}
+	}
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}
