@@ -179,7 +179,7 @@ func TestContentChecks(t *testing.T) {
 
 // readback is what a mail client reads from a message.
 type readback struct {
-	from, to, bcc, subject, text, html string
+	from, to, cc, bcc, subject, text, html string
 	attachments                        map[string][]byte
 }
 
@@ -199,7 +199,7 @@ func readMessage(t testing.TB, raw []byte) readback {
 		}
 		return strings.Join(s, ",")
 	}
-	m.from, m.to, m.bcc = addr("From"), addr("To"), addr("Bcc")
+	m.from, m.to, m.cc, m.bcc = addr("From"), addr("To"), addr("Cc"), addr("Bcc")
 	m.subject, _ = r.Header.Subject()
 	for {
 		p, err := r.NextPart()
