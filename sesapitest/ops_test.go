@@ -180,7 +180,7 @@ func TestContentChecks(t *testing.T) {
 // readback is what a mail client reads from a message.
 type readback struct {
 	from, to, cc, bcc, subject, text, html string
-	attachments                        map[string][]byte
+	attachments                            map[string][]byte
 }
 
 func readMessage(t testing.TB, raw []byte) readback {
