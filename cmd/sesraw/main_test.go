@@ -485,7 +485,7 @@ func TestDemo(t *testing.T) {
 func TestHelp(t *testing.T) {
 	var all bytes.Buffer
 	all.Write(ok(t, "help"))
-	for _, c := range []string{"build", "inspect", "strip", "lint", "sign", "verify", "send", "demo"} {
+	for _, c := range []string{"build", "spec", "inspect", "strip", "lint", "sign", "verify", "send", "demo"} {
 		h := ok(t, c, "--help")
 		if !bytes.Equal(h, ok(t, "help", c)) {
 			t.Errorf("%s --help differs from help %s", c, c)
@@ -550,6 +550,8 @@ func TestErrors(t *testing.T) {
 		{"send raw with lint errors", []string{"send", "--api", "smtp", "--smtp", "127.0.0.1:1", "msgs/naive.eml"}, 1},
 		{"send raw with build flags", []string{"send", "--api", "smtp", "--smtp", "127.0.0.1:1", "--seed", "1", "golden/build-full.eml"}, 2},
 		{"demo with arguments", []string{"demo", "x"}, 2},
+		{"spec with arguments", []string{"spec", "specs/minimal.json"}, 2},
+		{"spec bad flag", []string{"spec", "--schema=maybe"}, 2},
 		{"build envelope onto the message", []string{"build", "-o", "x.eml", "--envelope", "x.eml", "specs/minimal.json"}, 2},
 		{"send envelope with a spec", []string{"send", "--api", "smtp", "--smtp", "127.0.0.1:1", "--envelope", "errors/envelope-empty.json", "specs/minimal.json"}, 2},
 		{"send envelope missing", []string{"send", "--api", "smtp", "--smtp", "127.0.0.1:1", "--envelope", "nope.json", "golden/build-minimal.eml"}, 2},

@@ -169,3 +169,37 @@ func TestSendUnknownOutcome(t *testing.T) {
 		t.Errorf("send whose DATA got no answer: exit %d, want 3\nstdout %q\nstderr %s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// TestSpecCommand: 'sesraw spec' and 'sesraw spec --schema' print the field reference and the
+// schema; the README's complete spec builds, and its Bcc recipient lands in the envelope only.
+func TestSpecCommand(t *testing.T) {
+	golden(t, "spec.txt", ok(t, "spec"))
+	schema := ok(t, "spec", "--schema")
+	golden(t, "spec-schema.json", schema)
+	var v map[string]any
+	if err := json.Unmarshal(schema, &v); err != nil || v["$schema"] != "https://json-schema.org/draft/2020-12/schema" {
+		t.Errorf("spec --schema: %v, $schema %v", err, v["$schema"])
+	}
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, block, found := strings.Cut(string(readme), "```json\n")
+	block, _, _ = strings.Cut(block, "```")
+	if !found || !strings.Contains(block, `"tenant"`) {
+		t.Fatalf("README.md has no complete ```json spec")
+	}
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "spec.json"), []byte(block))
+	writeFile(t, filepath.Join(dir, "report.pdf"), testdata(t, "specs/report.pdf"))
+	envFile := filepath.Join(dir, "env.json")
+	raw := ok(t, append(append([]string{"build", "--envelope", envFile}, det...), filepath.Join(dir, "spec.json"))...)
+	for _, want := range []string{"X-SES-TENANT: customer-42\r\n", `filename="report.pdf"`, "Content-ID: <logo>"} {
+		if !bytes.Contains(raw, []byte(want)) {
+			t.Errorf("the README spec's message lacks %q", want)
+		}
+	}
+	if env, _ := os.ReadFile(envFile); !bytes.Contains(env, []byte(`"archive@platform.example"`)) {
+		t.Errorf("the README spec's envelope lacks the Bcc recipient:\n%s", env)
+	}
+}

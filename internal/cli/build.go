@@ -6,6 +6,7 @@ import (
 	"flag"
 
 	"github.com/sesraw/sesraw/builder"
+	"github.com/sesraw/sesraw/internal/spec"
 )
 
 type buildOpts struct {
@@ -21,13 +22,17 @@ func buildCmd() *command {
 		name:    "build",
 		args:    "SPEC.json",
 		summary: "build a raw message from a JSON spec",
-		about: `Builds the raw MIME message described by the JSON spec (see README) and writes it to stdout or
--o FILE. The message is validated completely before the first byte is written; X-SES-* headers
-come first, Bcc is never written, and with the --dkim-* flags the message is signed with the
-SES-safe profile (no X-SES-*, Date, Message-ID or Return-Path in h=). With --date, --message-id
-and --seed the output is byte-identical from run to run. SPEC.json may be - for stdin
-(attachment paths are then relative to the working directory).
-`,
+		about: `Builds the raw MIME message described by the JSON spec (fields below; 'sesraw spec --schema'
+prints a JSON Schema, 'sesraw demo --spec' an example) and writes it to stdout or -o FILE. The
+message is validated completely before the first byte is written; X-SES-* headers come first,
+Bcc is never written, and with the --dkim-* flags the message is signed with the SES-safe
+profile (no X-SES-*, Date, Message-ID or Return-Path in h=). With --date, --message-id and
+--seed the output is byte-identical from run to run. SPEC.json may be - for stdin (attachment
+paths are then relative to the working directory). A spec with bcc draws a warning
+unless --envelope FILE saves the envelope: a message file cannot carry its Bcc recipients.
+
+Spec fields (JSON; names case-sensitive, null = absent):
+` + spec.FieldReference(),
 		flags: func(fs *flag.FlagSet) any {
 			o := &buildOpts{}
 			fs.StringVar(&o.out, "o", "", "write the message to `file` (default stdout)")

@@ -17,8 +17,13 @@ import (
 func check(data []byte, s *Spec) error {
 	c := &checker{data: data, dec: json.NewDecoder(bytes.NewReader(data)), s: s}
 	c.dec.UseNumber()
-	if len(bytes.TrimSpace(data)) == 0 {
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 {
 		return &Error{File: s.file, Reason: "empty file (want a JSON object)"}
+	}
+	if bytes.HasPrefix(trimmed, []byte("null")) { // null is an absent field, but the spec itself must be there
+		line, col := position(data, int64(len(data)-len(bytes.TrimLeft(data, " \t\r\n"))))
+		return &Error{File: s.file, Line: line, Column: col, Reason: "want an object, got null"}
 	}
 	if err := c.value(reflect.TypeFor[Spec](), ""); err != nil {
 		return err
@@ -188,16 +193,11 @@ func (c *checker) value(t reflect.Type, path string) error {
 	return nil
 }
 
-// jsonFields maps the JSON names of t's fields to their types.
+// jsonFields maps the JSON names of t's fields to their types (specFields, which Schema uses too).
 func jsonFields(t reflect.Type) map[string]reflect.Type {
 	m := map[string]reflect.Type{}
-	for i := range t.NumField() {
-		f := t.Field(i)
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if name == "" || name == "-" || !f.IsExported() {
-			continue
-		}
-		m[name] = f.Type
+	for _, f := range specFields(t) {
+		m[f.name] = f.typ
 	}
 	return m
 }
@@ -206,12 +206,8 @@ func jsonFields(t reflect.Type) map[string]reflect.Type {
 // case, else listing the fields.
 func unknownReason(key string, t reflect.Type) string {
 	var names []string
-	for i := range t.NumField() {
-		f := t.Field(i)
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if name == "" || name == "-" || !f.IsExported() {
-			continue
-		}
+	for _, f := range specFields(t) {
+		name := f.name
 		if strings.EqualFold(name, key) {
 			return "unknown field (did you mean " + strconv.Quote(name) + "? names are case-sensitive)"
 		}

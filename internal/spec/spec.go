@@ -52,18 +52,18 @@ import (
 
 // Spec is a message specification as read from JSON.
 type Spec struct {
-	From        string       `json:"from"`
-	To          []string     `json:"to"`
-	Cc          []string     `json:"cc"`
-	Bcc         []string     `json:"bcc"`
-	ReplyTo     []string     `json:"replyTo"`
-	ReturnPath  string       `json:"returnPath"`
-	Subject     string       `json:"subject"`
-	Text        string       `json:"text"`
-	HTML        string       `json:"html"`
-	Headers     []Header     `json:"headers"`
-	Attachments []Attachment `json:"attachments"`
-	SES         *SES         `json:"ses"`
+	From        string       `json:"from" doc:"the From address: \"Name <local@domain>\" or \"local@domain\" (required)"`
+	To          []string     `json:"to" doc:"To addresses, each as in from"`
+	Cc          []string     `json:"cc" doc:"Cc addresses"`
+	Bcc         []string     `json:"bcc" doc:"Bcc addresses: envelope only, never in the message (see build --envelope)"`
+	ReplyTo     []string     `json:"replyTo" doc:"Reply-To addresses"`
+	ReturnPath  string       `json:"returnPath" doc:"bare address bounces and complaints go to (Return-Path, MAIL FROM)"`
+	Subject     string       `json:"subject" doc:"the subject; any Unicode"`
+	Text        string       `json:"text" doc:"the text/plain body"`
+	HTML        string       `json:"html" doc:"the text/html body; inline parts are referenced as cid:CONTENTID"`
+	Headers     []Header     `json:"headers" doc:"custom header fields, in order"`
+	Attachments []Attachment `json:"attachments" doc:"attachments and inline parts"`
+	SES         *SES         `json:"ses" doc:"the SES control values (X-SES-* headers or API parameters)"`
 
 	file  string         // the name errors cite
 	dir   string         // attachment paths are relative to it
@@ -72,43 +72,43 @@ type Spec struct {
 
 // Header is a custom header field.
 type Header struct {
-	Name  string `json:"name"`
-	Value string `json:"value"`
+	Name  string `json:"name" doc:"field name, e.g. X-Campaign (not X-SES-*, not one sesraw writes)"`
+	Value string `json:"value" doc:"field value; Unicode is encoded"`
 }
 
 // Attachment is a file attached to or embedded in the message: exactly one of Path (relative to
 // the spec file) and ContentBase64 gives its content.
 type Attachment struct {
-	Path          string `json:"path"`
-	ContentBase64 string `json:"contentBase64"`
-	Filename      string `json:"filename"`
-	ContentType   string `json:"contentType"`
-	Inline        bool   `json:"inline"`
-	ContentID     string `json:"contentId"`
+	Path          string `json:"path" doc:"file to attach, relative to the spec file"`
+	ContentBase64 string `json:"contentBase64" doc:"the content in base64 (instead of path)"`
+	Filename      string `json:"filename" doc:"file name shown to the recipient (default: the base name of path)"`
+	ContentType   string `json:"contentType" doc:"media type (default: guessed from the file name)"`
+	Inline        bool   `json:"inline" doc:"an inline part of the HTML body (needs contentId)"`
+	ContentID     string `json:"contentId" doc:"Content-ID without angle brackets, referenced as cid:CONTENTID"`
 }
 
 // SES holds the SES control values, written as X-SES-* headers (or sent as API parameters by
 // sesraw send --method params).
 type SES struct {
-	SourceARN        string          `json:"sourceArn"`
-	FromARN          string          `json:"fromArn"`
-	ReturnPathARN    string          `json:"returnPathArn"`
-	ConfigurationSet string          `json:"configurationSet"`
-	Tags             []Tag           `json:"tags"`
-	ListManagement   *ListManagement `json:"listManagement"`
-	Tenant           string          `json:"tenant"`
+	SourceARN        string          `json:"sourceArn" doc:"identity ARN: X-SES-SOURCE-ARN / SourceArn"`
+	FromARN          string          `json:"fromArn" doc:"identity ARN: X-SES-FROM-ARN / FromArn"`
+	ReturnPathARN    string          `json:"returnPathArn" doc:"identity ARN: X-SES-RETURN-PATH-ARN / ReturnPathArn"`
+	ConfigurationSet string          `json:"configurationSet" doc:"configuration set name: X-SES-CONFIGURATION-SET"`
+	Tags             []Tag           `json:"tags" doc:"message tags: X-SES-MESSAGE-TAGS"`
+	ListManagement   *ListManagement `json:"listManagement" doc:"subscription management: X-SES-LIST-MANAGEMENT-OPTIONS"`
+	Tenant           string          `json:"tenant" doc:"tenant name: X-SES-TENANT"`
 }
 
 // Tag is one SES message tag.
 type Tag struct {
-	Name  string `json:"name"`
-	Value string `json:"value"`
+	Name  string `json:"name" doc:"tag name: 1 to 256 of A-Z a-z 0-9 _ -"`
+	Value string `json:"value" doc:"tag value: 0 to 256 of A-Z a-z 0-9 _ -"`
 }
 
 // ListManagement is the value of X-SES-LIST-MANAGEMENT-OPTIONS.
 type ListManagement struct {
-	ContactList string `json:"contactList"`
-	Topic       string `json:"topic"`
+	ContactList string `json:"contactList" doc:"contact list name"`
+	Topic       string `json:"topic" doc:"topic name (optional)"`
 }
 
 // Error reports an invalid spec: where, which field, and why.
