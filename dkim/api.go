@@ -96,5 +96,8 @@ func (s *Signer) AppendSignature(dst, header, bh []byte) ([]byte, error) {
 
 // Sign appends to dst the raw message raw with a DKIM-Signature field prepended. raw must use CRLF
 // line endings and have the empty line after its header block (see the package doc); it is copied
-// unchanged. raw and dst must not overlap. On error dst is returned unchanged.
+// unchanged. raw and dst must not overlap. On error dst is returned unchanged. A header block with
+// a NUL or 8-bit byte or with two From fields is refused (ErrMalformedMessage), and one with more
+// than MaxSignedInstances instances of a field to sign, or more than MaxHeaderKeys h= entries, with
+// a *LimitError; AppendSignature refuses the same.
 func (s *Signer) Sign(dst, raw []byte) ([]byte, error) { return s.sign(dst, raw) }

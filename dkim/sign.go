@@ -22,10 +22,32 @@ const maxLineLen = 78
 type signState struct {
 	fields []field
 	match  []int16 // per field: index into Signer.headers, or -1
+	counts []int   // per Signer.headers entry: instances in the message
 	buf    []byte  // canonicalization and base64 scratch
 	h      hash.Hash
 	body   *bodyHasher
 	sum    [sha256.Size]byte
+}
+
+// MaxSignedInstances bounds the instances of one field Sign signs. Sign lists every instance of a
+// field it signs in h= (bottom-up) and oversigns From, To, Cc, Reply-To and Subject once more, so
+// that no instance can be added unnoticed; a message with more instances of such a field than
+// this is refused with a *LimitError (a real message has one of each). With MaxHeaderKeys it keeps
+// every signature Sign writes within what Verify accepts.
+const MaxSignedInstances = 8
+
+// checkSignable refuses a header block with a NUL or an 8-bit byte: SES needs 7-bit ASCII header
+// fields (non-ASCII text is encoded with RFC 2047), and verifiers disagree about such bytes.
+func checkSignable(header []byte) error {
+	for i, c := range header {
+		if c == 0 {
+			return malformed("NUL byte in the header block at offset " + strconv.Itoa(i))
+		}
+		if c >= 0x80 {
+			return malformed("8-bit byte in the header block at offset " + strconv.Itoa(i) + " (header fields must be 7-bit ASCII; encode text with RFC 2047)")
+		}
+	}
+	return nil
 }
 
 func malformed(msg string) error {
@@ -215,6 +237,14 @@ func (s *Signer) appendSignatureState(st *signState, dst, header, bh []byte) ([]
 	if err != nil {
 		return dst, err
 	}
+	if err := checkSignable(header); err != nil {
+		return dst, err
+	}
+	if cap(st.counts) < len(s.headers) {
+		st.counts = make([]int, len(s.headers))
+	}
+	counts := st.counts[:len(s.headers)]
+	clear(counts)
 	if cap(st.match) < len(fs) {
 		st.match = make([]int16, len(fs), cap(fs))
 	}
@@ -232,6 +262,7 @@ func (s *Signer) appendSignatureState(st *signState, dst, header, bh []byte) ([]
 		for k := range s.headers {
 			if equalFold(name, s.headers[k].name) {
 				match[i] = int16(k)
+				counts[k]++
 				if k == 0 {
 					hasFrom = true
 				}
@@ -241,6 +272,22 @@ func (s *Signer) appendSignatureState(st *signState, dst, header, bh []byte) ([]
 	}
 	if !hasFrom {
 		return dst, ErrNoFrom
+	}
+	if counts[0] > 1 {
+		return dst, malformed("more than one From field (RFC 5322 allows one; verifiers and mail clients may read different ones)")
+	}
+	keys := 0
+	for k, n := range counts {
+		if n > MaxSignedInstances {
+			return dst, &LimitError{What: "instances of " + s.headers[k].name + " to sign", Limit: MaxSignedInstances, Got: n}
+		}
+		keys += n
+		if n > 0 && s.headers[k].oversign {
+			keys++
+		}
+	}
+	if keys > MaxHeaderKeys {
+		return dst, &LimitError{What: "h= entries", Limit: MaxHeaderKeys, Got: keys}
 	}
 
 	start := len(dst)

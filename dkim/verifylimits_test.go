@@ -213,3 +213,40 @@ func FuzzVerifyMatchesMsgauth(f *testing.F) {
 		}
 	})
 }
+
+// TestSignRefusals: Sign refuses what it cannot sign safely, each with a typed error, and a
+// message with 80,000 To fields (a 660 KB h= before this limit) is refused at once.
+func TestSignRefusals(t *testing.T) {
+	s := newSigner(t, testKeys[1], dkim.Relaxed)
+	base := "From: a@example.com\r\nTo: b@example.org\r\nSubject: s\r\n"
+	for _, c := range []struct {
+		name  string
+		raw   string
+		limit bool // a *LimitError, else ErrMalformedMessage
+	}{
+		{"two From fields", "From: b@example.com\r\n" + base, false},
+		{"NUL in a field", base + "X-Note: a\x00b\r\n", false},
+		{"8-bit byte in a field", base + "Subject: caf\xc3\xa9\r\n", false},
+		{"9 To fields", strings.Repeat("To: c@example.org\r\n", dkim.MaxSignedInstances) + base, true},
+		{"80,000 To fields", strings.Repeat("To: c@example.org\r\n", 80000) + base, true},
+	} {
+		_, err := s.Sign(nil, []byte(c.raw+"\r\nbody\r\n"))
+		var le *dkim.LimitError
+		switch {
+		case c.limit && (!errors.Is(err, dkim.ErrLimit) || !errors.As(err, &le)):
+			t.Errorf("%s: Sign error = %v; want a *LimitError", c.name, err)
+		case !c.limit && !errors.Is(err, dkim.ErrMalformedMessage):
+			t.Errorf("%s: Sign error = %v; want ErrMalformedMessage", c.name, err)
+		}
+	}
+	// At the limit it signs, and the signature verifies.
+	ok := strings.Repeat("To: c@example.org\r\n", dkim.MaxSignedInstances-1) + base + "\r\nbody\r\n"
+	signed, err := s.Sign(nil, []byte(ok))
+	if err != nil {
+		t.Fatalf("%d To fields: %v", dkim.MaxSignedInstances, err)
+	}
+	dns := testDNS(t)
+	if res, err := dkim.Verify(signed, &dkim.VerifyOptions{LookupTXT: dns.LookupTXT}); err != nil || res[0].Err != nil {
+		t.Fatalf("Verify = %+v, %v", res, err)
+	}
+}
