@@ -3,6 +3,9 @@ package dkim_test
 import (
 	"bytes"
 	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -249,4 +252,78 @@ func TestSignRefusals(t *testing.T) {
 	if res, err := dkim.Verify(signed, &dkim.VerifyOptions{LookupTXT: dns.LookupTXT}); err != nil || res[0].Err != nil {
 		t.Fatalf("Verify = %+v, %v", res, err)
 	}
+}
+
+// corpusDir returns ../shared/corpus/messages beside the repository (the 591 real messages of
+// the project's reference corpus, read in place, never copied), or "" when it is absent.
+func corpusDir(t *testing.T) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			if _, err := os.Stat(filepath.Join(d, "..", "shared", "corpus", "messages")); err == nil {
+				return filepath.Join(d, "..", "shared", "corpus", "messages")
+			}
+		}
+		if filepath.Dir(d) == d {
+			return ""
+		}
+	}
+}
+
+// TestVerifyCorpusWithinLimits: every message of the corpus is inside Verify's limits, and Verify
+// (which reduces the header first) reports for each signature exactly what go-msgauth reports
+// given the message whole.
+func TestVerifyCorpusWithinLimits(t *testing.T) {
+	dir := corpusDir(t)
+	if dir == "" {
+		t.Skip("../shared/corpus/messages is absent: the corpus is read in place beside the repository, never copied into it")
+	}
+	lookup := func(string) ([]string, error) { return nil, errors.New("no DNS in tests") }
+	n, signed := 0, 0
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		n++
+		res, err := dkim.Verify(raw, &dkim.VerifyOptions{LookupTXT: lookup})
+		if errors.Is(err, dkim.ErrLimit) {
+			t.Errorf("%s: %v", path, err)
+			return nil
+		}
+		vs, merr := msgauth.VerifyWithOptions(bytes.NewReader(raw), &msgauth.VerifyOptions{LookupTXT: lookup, MaxVerifications: dkim.DefaultMaxVerifications})
+		if merr != nil || len(vs) == 0 {
+			return nil
+		}
+		signed++
+		if len(res) != len(vs) {
+			t.Errorf("%s: %d results, go-msgauth %d", path, len(res), len(vs))
+			return nil
+		}
+		for i, v := range vs {
+			var ve *dkim.VerifyError
+			got, want := "", ""
+			if errors.As(res[i].Err, &ve) && ve.Err != nil {
+				got = ve.Err.Error()
+			}
+			if v.Err != nil {
+				want = v.Err.Error()
+			}
+			if got != want {
+				t.Errorf("%s: signature %d: %q, go-msgauth %q", path, i, got, want)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d corpus messages inside the limits; %d carry signatures, each verified as go-msgauth verifies it", n, signed)
 }
