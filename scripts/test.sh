@@ -6,6 +6,8 @@
 #     end-to-end tests send through with the real aws-sdk-go-v2 clients.
 #   - @cloud-copilot/iam-simulate (npm, pinned in sespolicy/testdata/iamsim/package-lock.json): the
 #     independent IAM policy simulator the sespolicy operator tables are cross-checked against.
+#   - smtp-server (npm, nodemailer's, pinned in testdata/smtpserver/package-lock.json): the
+#     independent SMTP server the SMTP sender's tests send to over STARTTLS and implicit TLS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,6 +29,13 @@ if [ -f sespolicy/testdata/iamsim/package-lock.json ]; then
   if ! [ -d sespolicy/testdata/iamsim/node_modules ] || [ sespolicy/testdata/iamsim/package-lock.json -nt sespolicy/testdata/iamsim/node_modules ]; then
     echo "test.sh: installing the IAM policy simulator (npm ci in sespolicy/testdata/iamsim)"
     (cd sespolicy/testdata/iamsim && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+fi
+
+if [ -f testdata/smtpserver/package-lock.json ]; then
+  if ! [ -d testdata/smtpserver/node_modules ] || [ testdata/smtpserver/package-lock.json -nt testdata/smtpserver/node_modules ]; then
+    echo "test.sh: installing nodemailer's smtp-server (npm ci in testdata/smtpserver)"
+    (cd testdata/smtpserver && npm ci --no-audit --no-fund --loglevel=error)
   fi
 fi
 
