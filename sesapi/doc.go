@@ -10,7 +10,9 @@
 //   - SES v1 SendEmail and SendTemplatedEmail ([Sender.EmailInput], [Sender.TemplatedEmailInput]):
 //     SES composes the MIME; only the SourceArn and ReturnPathArn parameters exist.
 //   - SES v2 SendEmail with raw content ([Sender.EmailV2Input], [Sender.SendEmailV2]).
-//   - SMTP ([Sender.SMTPMail]): the envelope and DATA; only the header method exists.
+//   - SMTP ([Sender.SMTPMail]): the envelope and DATA; only the header method exists. An
+//     [SMTPSender] sends them over TLS with SES SMTP credentials ([SMTPPassword]), reusing
+//     connections, and classifies every reply ([ClassifySMTPReply]).
 //
 // # Precedence rules of SES, and what this package does about them
 //

@@ -151,3 +151,36 @@ func ExampleCheckError() {
 	// sesapi: SendRawEmail: SourceArn: identity arn:aws:ses:us-east-1:123456789012:identity/example.com is in region us-east-1, but the SES endpoint is in eu-west-1
 	// true true
 }
+
+// The SES SMTP password for an IAM user's secret access key in one Region (the user name is the
+// access key ID). Temporary credentials (access key IDs beginning with ASIA) cannot be used.
+func ExampleSMTPPassword() {
+	password, err := sesapi.SMTPPassword("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "us-east-1")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(password)
+	fmt.Println(sesapi.IsSMTPRegion("us-east-1"), sesapi.IsTemporaryAccessKeyID("ASIAIOSFODNN7EXAMPLE"))
+	// Output:
+	// BLBM/9hSUELfq8Gw+rU1YcBjkOxGbhT2XG763xVLGWL9
+	// true true
+}
+
+// An SMTP reply from SES and what a program should do with it.
+func ExampleClassifySMTPReply() {
+	for _, r := range []struct {
+		code int
+		text string
+	}{
+		{454, "Throttling failure: Maximum sending rate exceeded"},
+		{454, "Throttling failure: Daily message quota exceeded"},
+		{554, "Access denied: User arn:aws:iam::111122223333:user/u is not authorized to perform ses:SendRawEmail on resource arn:aws:ses:us-east-1:123456789012:identity/example.com"},
+	} {
+		fmt.Println(sesapi.ClassifySMTPReply(r.code, r.text))
+	}
+	// Output:
+	// sesapi: sending rate exceeded (retry after a pause)
+	// sesapi: daily sending quota exceeded (do not retry)
+	// sesapi: not authorized to send as this identity
+}
