@@ -85,6 +85,16 @@ func Classify(err error) error {
 	if errors.As(err, &se) {
 		return se.Category
 	}
+	var sm *SMTPError
+	if errors.As(err, &sm) {
+		return sm.Kind
+	}
+	// Errors of the SMTP sender that are not a server's reply wrap their category directly.
+	for _, c := range [...]error{ErrNotSent, ErrUnknownOutcome, ErrTemporary} {
+		if errors.Is(err, c) {
+			return c
+		}
+	}
 	return newSendError("", err).Category
 }
 

@@ -3,7 +3,6 @@ package sesapi
 import (
 	"errors"
 	"strconv"
-	"strings"
 
 	"github.com/emersion/go-smtp"
 )
@@ -41,30 +40,28 @@ func (e *SMTPError) Temporary() bool { return e.Code >= 400 && e.Code < 500 }
 
 // ClassifySMTPReply returns the outcome category of an SMTP reply (code and text) from SES:
 //
-//   - "Daily message quota exceeded" (454): ErrDailyQuota, do not retry until the 24-hour window
-//     moves;
-//   - "Maximum sending rate exceeded" (454): ErrThrottled, retry after a pause;
+//   - 421 (SES: "Too many concurrent SMTP connections"; any server: "service not available,
+//     closing transmission channel"): ErrTemporary; the connection is closed, reconnect later;
+//   - a text SES uses in its API answers and SMTP replies alike decides next ([ClassifyText]):
+//     "Maximum sending rate exceeded" (454) is ErrThrottled, retry after a pause; "Daily message
+//     quota exceeded" (454) is ErrDailyQuota, do not retry until the 24-hour window moves;
+//     "Access denied: User ... is not authorized to perform ses:SendRawEmail" (554) is
+//     ErrNotAuthorized; "Email address is not verified" (554) is ErrIdentityNotVerified; and so
+//     on;
 //   - 535 ("Authentication Credentials Invalid", "Account not subscribed to SES") and 530
 //     ("Authentication required"): ErrBadCredentials;
-//   - "Access denied ... is not authorized to perform ses:SendRawEmail" (554): ErrNotAuthorized;
-//   - "Email address is not verified ..." (554): ErrIdentityNotVerified;
-//   - "... does not align with ..." : ErrAddressNotAligned;
-//   - "Duplicate header 'DKIM-Signature'" (554): ErrDuplicateDKIM;
-//   - 552 or "Message is too long": ErrMessageTooLong;
-//   - "Configuration set ... does not exist": ErrConfigurationSetMissing;
-//   - "sending paused": ErrSendingPaused;
-//   - address refusals ("Missing final '@domain'", "Local address contains control or
-//     whitespace", "Illegal address", "Invalid ... address"): ErrInvalidAddress;
-//   - any other 4xx (421 "Too many concurrent SMTP connections", 451 "Temporary service failure",
-//     454 "Temporary authentication failure"): ErrTemporary;
+//   - 552 ("Message is too long."): ErrMessageTooLong;
+//   - any other 4xx (451 "Temporary service failure", 454 "Temporary authentication failure"):
+//     ErrTemporary;
 //   - anything else: ErrRejected.
 //
-// The texts are matched case-insensitively, anywhere in the reply, so a reply with an enhanced
-// status code or a request id around the text is classified the same. The replies are listed at
-// https://docs.aws.amazon.com/ses/latest/dg/troubleshoot-smtp.html and
-// https://docs.aws.amazon.com/ses/latest/dg/manage-sending-quotas-errors.html.
+// SES's replies are listed at https://docs.aws.amazon.com/ses/latest/dg/troubleshoot-smtp.html
+// and https://docs.aws.amazon.com/ses/latest/dg/manage-sending-quotas-errors.html.
 func ClassifySMTPReply(code int, text string) error {
-	if kind := outcomeFromText(text); kind != nil {
+	if code == 421 {
+		return ErrTemporary
+	}
+	if kind := ClassifyText(text); kind != nil {
 		return kind
 	}
 	switch {
@@ -76,53 +73,6 @@ func ClassifySMTPReply(code int, text string) error {
 		return ErrTemporary
 	}
 	return ErrRejected
-}
-
-// outcomeTexts maps SES's answer texts, lower-cased, to outcome categories. The same texts come
-// back from the v1 and v2 APIs and from SMTP (quota and throttling, authorization, verification).
-// Order matters: the first match wins.
-var outcomeTexts = [...]struct {
-	text []string // all must occur
-	kind error
-}{
-	{[]string{"daily message quota exceeded"}, ErrDailyQuota},
-	{[]string{"maximum sending rate exceeded"}, ErrThrottled},
-	{[]string{"authentication credentials invalid"}, ErrBadCredentials},
-	{[]string{"not authorized to perform"}, ErrNotAuthorized},
-	{[]string{"access denied"}, ErrNotAuthorized},
-	{[]string{"email address is not verified"}, ErrIdentityNotVerified},
-	{[]string{"failed the check in region"}, ErrIdentityNotVerified},
-	{[]string{"does not align with"}, ErrAddressNotAligned},
-	{[]string{"duplicate header 'dkim-signature'"}, ErrDuplicateDKIM},
-	{[]string{"message is too long"}, ErrMessageTooLong},
-	{[]string{"message length is more than"}, ErrMessageTooLong},
-	{[]string{"configuration set", "does not exist"}, ErrConfigurationSetMissing},
-	{[]string{"sending paused"}, ErrSendingPaused},
-	{[]string{"missing final '@domain'"}, ErrInvalidAddress},
-	{[]string{"local address contains control or whitespace"}, ErrInvalidAddress},
-	{[]string{"illegal address"}, ErrInvalidAddress},
-	{[]string{"invalid", "address"}, ErrInvalidAddress},
-}
-
-// outcomeFromText returns the outcome category a known SES answer text names, or nil.
-func outcomeFromText(s string) error {
-	if s == "" {
-		return nil
-	}
-	s = strings.ToLower(s)
-	for _, t := range outcomeTexts {
-		ok := true
-		for _, part := range t.text {
-			if !strings.Contains(s, part) {
-				ok = false
-				break
-			}
-		}
-		if ok {
-			return t.kind
-		}
-	}
-	return nil
 }
 
 // smtpReplyError converts a go-smtp error into an *SMTPError for command, or returns nil when err

@@ -114,10 +114,11 @@ type SMTPConfig struct {
 // server has closed it. It is safe for concurrent use.
 //
 // Every network wait honours the context given to Send. Every error after a connection was
-// attempted wraps one outcome category: an *SMTPError for a server's reply, ErrNoTLS, or
-// ErrTemporary for a network failure before the message's final dot (nothing was accepted), or
-// ErrUnknownOutcome when the connection was lost after the final dot of DATA and before the reply
-// (the server may have accepted the message; it is not sent again).
+// attempted wraps one outcome category (Classify returns it): an *SMTPError for a server's reply;
+// ErrNotSent when the context ended before the final dot of DATA, or with ErrNoTLS when the
+// server offered no TLS; ErrTemporary for a network failure before the final dot (nothing was
+// accepted); ErrUnknownOutcome when the connection was lost after the final dot and before the
+// reply (the server may have accepted the message; it is not sent again).
 type SMTPSender struct {
 	cfg      SMTPConfig
 	host     string
@@ -261,6 +262,9 @@ func (s *SMTPSender) Send(ctx context.Context, m *SMTPMail, opts *SendOptions) (
 	attempts := max(s.cfg.MaxAttempts, 1)
 	for n := 1; ; n++ {
 		res, err := s.sendOnce(ctx, m, opts)
+		if errors.Is(err, ErrNoTLS) && !errors.Is(err, ErrNotSent) {
+			err = fmt.Errorf("%w: %w", err, ErrNotSent)
+		}
 		if err == nil || n >= attempts || errors.Is(err, ErrUnknownOutcome) || ctx.Err() != nil {
 			return res, err
 		}
@@ -354,7 +358,7 @@ func checkEnvelopeAddress(field, a string, nullOK bool) error {
 func (s *SMTPSender) sendOnce(ctx context.Context, m *SMTPMail, opts *SendOptions) (*SMTPResult, error) {
 	if s.cfg.Limiter != nil {
 		if err := s.cfg.Limiter.Wait(ctx, len(m.To)); err != nil {
-			return nil, fmt.Errorf("sesapi: SMTP: rate limiter: %w", err)
+			return nil, fmt.Errorf("sesapi: SMTP: rate limiter: %w: %w", ErrNotSent, err)
 		}
 	}
 	conn, unbind, err := s.ready(ctx)
@@ -399,7 +403,7 @@ func (s *SMTPSender) ready(ctx context.Context) (*smtpConn, func(), error) {
 			unbind()
 			s.discard(conn)
 			if cerr := contextErr(ctx); cerr != nil {
-				return nil, nil, fmt.Errorf("sesapi: SMTP RSET: %w", cerr)
+				return nil, nil, fmt.Errorf("sesapi: SMTP RSET: %w: %w", ErrNotSent, cerr)
 			}
 			continue
 		}
@@ -427,7 +431,7 @@ func (s *SMTPSender) get(ctx context.Context) (*smtpConn, error) {
 	case s.slots <- struct{}{}:
 		return nil, nil
 	case <-ctx.Done():
-		return nil, fmt.Errorf("sesapi: SMTP: waiting for a connection: %w", ctx.Err())
+		return nil, fmt.Errorf("sesapi: SMTP: waiting for a connection: %w: %w", ErrNotSent, ctx.Err())
 	}
 }
 
@@ -499,7 +503,10 @@ func (s *SMTPSender) dial(ctx context.Context) (conn *smtpConn, err error) {
 			} else {
 				_ = nc.Close()
 			}
-			err = withContextErr(ctx, err)
+			if cerr := contextErr(ctx); cerr != nil {
+				// The context ended the setup: nothing of the message was sent.
+				err = fmt.Errorf("sesapi: SMTP %s: connection not ready when the context ended (%v): %w: %w", s.cfg.Addr, err, ErrNotSent, cerr)
+			}
 		}
 	}()
 	localName := s.cfg.LocalName
@@ -587,7 +594,11 @@ func (s *SMTPSender) transact(ctx context.Context, conn *smtpConn, m *SMTPMail, 
 		if se := smtpReplyError(command, err); se != nil {
 			return nil, se.Code != 421, se
 		}
-		return nil, false, fmt.Errorf("sesapi: SMTP %s %s: %w: %w", s.cfg.Addr, command, ErrTemporary, withContextErr(ctx, err))
+		if cerr := contextErr(ctx); cerr != nil {
+			// Before the final dot: the server cannot have accepted the message.
+			return nil, false, fmt.Errorf("sesapi: SMTP %s %s: %w: %w (%v)", s.cfg.Addr, command, ErrNotSent, cerr, err)
+		}
+		return nil, false, fmt.Errorf("sesapi: SMTP %s %s: %w: %w", s.cfg.Addr, command, ErrTemporary, err)
 	}
 	if limit, ok := c.MaxMessageSize(); ok && limit > 0 && len(m.Data) > limit {
 		return nil, true, &SMTPError{Command: "SIZE", Code: 552, Message: "message is " + strconv.Itoa(len(m.Data)) + " bytes, over the server's SIZE limit of " + strconv.Itoa(limit) + " (nothing sent)", Kind: ErrMessageTooLong}

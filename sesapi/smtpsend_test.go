@@ -170,8 +170,8 @@ func TestSMTPRefusesPlainTextCredentials(t *testing.T) {
 				}
 				_, sms := smtpMessages(t, 1)
 				_, err = ss.Send(smtpContext(t), sms[0], nil)
-				if !errors.Is(err, sesapi.ErrNoTLS) {
-					t.Errorf("%v: Send to a server without STARTTLS: %v, want ErrNoTLS", mode, err)
+				if !errors.Is(err, sesapi.ErrNoTLS) || sesapi.Classify(err) != sesapi.ErrNotSent {
+					t.Errorf("%v: Send to a server without STARTTLS: %v, want ErrNoTLS (ErrNotSent)", mode, err)
 				}
 				ss.Close()
 			}
@@ -341,7 +341,7 @@ func TestSMTPRepliesEndToEnd(t *testing.T) {
 			}
 			defer ss.Close()
 			_, err = ss.Send(smtpContext(t), sms[0], nil)
-			if c.want == nil && err != nil || c.want != nil && !errors.Is(err, c.want) {
+			if c.want == nil && err != nil || c.want != nil && (!errors.Is(err, c.want) || sesapi.Classify(err) != c.want) {
 				t.Errorf("Send: %v, want %v", err, c.want)
 			}
 			var se *sesapi.SMTPError
@@ -381,7 +381,7 @@ func TestSMTPUnknownOutcomeNeverResent(t *testing.T) {
 	defer ss.Close()
 	_, sms := smtpMessages(t, 1)
 	_, err = ss.Send(smtpContext(t), sms[0], nil)
-	if !errors.Is(err, sesapi.ErrUnknownOutcome) || errors.Is(err, sesapi.ErrTemporary) {
+	if !errors.Is(err, sesapi.ErrUnknownOutcome) || errors.Is(err, sesapi.ErrTemporary) || sesapi.Classify(err) != sesapi.ErrUnknownOutcome {
 		t.Errorf("Send: %v, want ErrUnknownOutcome only", err)
 	}
 	if mails.Load() != 1 {
@@ -538,8 +538,8 @@ func TestSMTPContextBoundsNetworkWaits(t *testing.T) {
 		start := time.Now()
 		_, err = ss.Send(ctx, sms[0], nil)
 		cancel()
-		if !errors.Is(err, context.DeadlineExceeded) {
-			t.Errorf("%v: %v, want context.DeadlineExceeded", mode, err)
+		if !errors.Is(err, context.DeadlineExceeded) || sesapi.Classify(err) != sesapi.ErrNotSent {
+			t.Errorf("%v: %v (category %v), want context.DeadlineExceeded and ErrNotSent", mode, err, sesapi.Classify(err))
 		}
 		if d := time.Since(start); d > 5*time.Second {
 			t.Errorf("%v: Send returned after %v", mode, d)
