@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 
 	"github.com/sesraw/sesraw/builder"
+	"github.com/sesraw/sesraw/dkim"
 )
 
 // Method says how sending authorization and the other SES control values (configuration set,
@@ -49,6 +50,13 @@ type Sender struct {
 	Builder *builder.Builder
 	// Method selects how SES control values travel with raw messages.
 	Method Method
+	// SignerFor, when not nil, chooses the DKIM signer of each message by its From address (as
+	// the envelope has it: ASCII, an IDN domain in punycode), in place of Builder.Signer: a
+	// platform signs each customer's mail with that customer's key through one Sender. A nil
+	// signer sends the message unsigned (the identity owner's Easy DKIM signs it at SES); an error
+	// stops the send before anything is sent. Raw messages (RawMessage) are signed with it too.
+	// It must be safe for concurrent use when the Sender is shared.
+	SignerFor func(from string) (*dkim.Signer, error)
 }
 
 // RawEmailAPI is the part of *ses.Client that Sender.SendRawEmail uses.

@@ -88,6 +88,9 @@ func (s *Sender) buildRaw(op string, t builder.Target, method Method, region str
 	if err != nil {
 		return nil, addrs{}, nil, err
 	}
+	if err := s.chooseSigner(op, b, a.from); err != nil {
+		return nil, addrs{}, nil, err
+	}
 	if err := checkDelegation(op, region, h, &a, names); err != nil {
 		return nil, addrs{}, nil, err
 	}
@@ -217,6 +220,12 @@ func (s *Sender) composed(op, region string, m *builder.Message) (*composedMsg, 
 	a, err := addresses(op, b, m)
 	if err != nil {
 		return nil, err
+	}
+	if err := s.chooseSigner(op, b, a.from); err != nil {
+		return nil, err
+	}
+	if b.Signer != nil {
+		return nil, &CheckError{Op: op, Field: "SignerFor", Reason: "SES composes the message of " + op + ", so it cannot carry our DKIM signature", Err: ErrUnsupported}
 	}
 	c := &composedMsg{a: a}
 	if c.source, err = formatAddr(op, b, m.From, m.From); err != nil {

@@ -1,7 +1,6 @@
 package sesapi
 
 import (
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 	sesv2types "github.com/aws/aws-sdk-go-v2/service/sesv2/types"
 
@@ -52,30 +51,6 @@ func (s *Sender) EmailV2Input(region string, m *builder.Message) (*sesv2.SendEma
 	if s.Method != ByParameters {
 		return in, nil
 	}
-	if arn := h.FromARN; !arn.IsZero() || !h.SourceARN.IsZero() {
-		if arn.IsZero() {
-			arn = h.SourceARN
-		}
-		in.FromEmailAddress = aws.String(a.from)
-		in.FromEmailAddressIdentityArn = aws.String(arn.String())
-	}
-	if arn := h.ReturnPathARN; !arn.IsZero() || (a.rp != "" && !h.SourceARN.IsZero()) {
-		if arn.IsZero() {
-			arn = h.SourceARN
-		}
-		in.FeedbackForwardingEmailAddress = aws.String(a.feedback())
-		in.FeedbackForwardingEmailAddressIdentityArn = aws.String(arn.String())
-	}
-	in.ConfigurationSetName = strParam(h.ConfigurationSet)
-	if len(h.Tags) > 0 {
-		in.EmailTags = make([]sesv2types.MessageTag, len(h.Tags))
-		for i, t := range h.Tags {
-			in.EmailTags[i] = sesv2types.MessageTag{Name: aws.String(t.Name), Value: aws.String(t.Value)}
-		}
-	}
-	if lm := h.ListManagement; lm != nil {
-		in.ListManagementOptions = &sesv2types.ListManagementOptions{ContactListName: aws.String(lm.ContactList), TopicName: strParam(lm.Topic)}
-	}
-	in.TenantName = strParam(h.Tenant)
+	v2Params(in, h, &a)
 	return in, nil
 }
