@@ -127,15 +127,18 @@ func (s *Server) v1Error(w http.ResponseWriter, e *Error) {
 		body.Error.Type = "Receiver"
 	}
 	w.Header().Set("Content-Type", "text/xml")
+	w.Header().Set("X-Amzn-RequestId", body.RequestID) // SES sends the request id in both places
 	w.WriteHeader(e.v1Status())
 	_ = xml.NewEncoder(w).Encode(body)
 }
 
 // v1Result writes <ActionResponse><ActionResult>inner</ActionResult><ResponseMetadata>...</ActionResponse>.
 func (s *Server) v1Result(w http.ResponseWriter, action string, inner string) {
+	id := s.requestID()
 	w.Header().Set("Content-Type", "text/xml")
+	w.Header().Set("X-Amzn-RequestId", id) // SES sends the request id in both places; the SDK reads the header
 	io.WriteString(w, `<`+action+`Response xmlns="`+v1NS+`"><`+action+`Result>`+inner+`</`+action+`Result><ResponseMetadata><RequestId>`+
-		s.requestID()+`</RequestId></ResponseMetadata></`+action+`Response>`)
+		id+`</RequestId></ResponseMetadata></`+action+`Response>`)
 }
 
 func xmlText(s string) string {
