@@ -23,8 +23,9 @@ import (
 //     every message not yet sent is reported with an error that matches ErrDailyQuota and
 //     ErrNotSent.
 //   - When ctx is done, no new message starts; messages waiting on the Limiter or a backoff stop
-//     with an error matching ErrNotSent and ctx.Err(); requests in flight end as the SDK ends them
-//     (a request canceled in flight is ErrUnknownOutcome).
+//     with an error matching ErrNotSent and ctx.Err(). Requests already in flight are not
+//     canceled (a request canceled in flight may have reached SES, and its outcome would be
+//     unknown): they run to their answer, bounded by RequestTimeout.
 //
 // A Batch is safe for concurrent use; Run may be called by several goroutines at once (they then
 // share the Limiter but not the daily-quota stop).
@@ -43,6 +44,9 @@ type Batch struct {
 	// duration in [d/2, d] with d = min(MaxDelay, BaseDelay·2^(n-1)); a throttled retry waits at
 	// least one second's worth (d >= 1 s), as SES's rate is per second. 0 means 100 ms and 10 s.
 	BaseDelay, MaxDelay time.Duration
+	// RequestTimeout bounds each request (each attempt); 0 means 1 minute. A request that times
+	// out may have reached SES: its outcome is ErrUnknownOutcome.
+	RequestTimeout time.Duration
 	// Progress, when not nil, is called after each message's outcome, from one goroutine at a
 	// time, in the order outcomes become known.
 	Progress func(Progress)
@@ -305,7 +309,7 @@ func (b *Batch) one(ctx context.Context, s *Sender, st *batchState, j job) Outco
 			return o
 		}
 		o.Attempts++
-		res, err := p.Send(ctx)
+		res, err := b.send(ctx, p)
 		if err == nil {
 			o.Result = res
 			return o
@@ -324,6 +328,17 @@ func (b *Batch) one(ctx context.Context, s *Sender, st *batchState, j job) Outco
 			return o
 		}
 	}
+}
+
+// send makes one request, not canceled with ctx (see Batch), within RequestTimeout.
+func (b *Batch) send(ctx context.Context, p *Prepared) (*Result, error) {
+	d := b.RequestTimeout
+	if d <= 0 {
+		d = time.Minute
+	}
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d)
+	defer cancel()
+	return p.Send(rctx)
 }
 
 // backoff returns the wait before retry n (n >= 1): equal jitter over an exponential delay.

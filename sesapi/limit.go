@@ -161,14 +161,17 @@ func (q Quota) Remaining24Hours() float64 {
 }
 
 // Limiter returns a TokenBucket at fraction of the account's MaxSendRate (1 for all of it; less to
-// leave room for other senders on the account, as some platforms do) with a burst of one second's
-// worth, at least MinBurst.
+// leave room for other senders on the account, as some platforms do) with a burst of half a
+// second's worth (at least MinBurst). The burst is smaller than the second's worth SES allows so
+// that requests reaching SES later than they left the bucket (network and scheduling delays
+// differ from request to request) do not find SES's own bucket emptier than this one: over the
+// long run the rate is the same.
 func (q Quota) Limiter(fraction float64) (*TokenBucket, error) {
 	if !(fraction > 0 && fraction <= 1) {
 		return nil, errors.New("sesapi: quota fraction must be in (0, 1], got " + strconv.FormatFloat(fraction, 'g', -1, 64))
 	}
 	r := q.MaxSendRate * fraction
-	return NewTokenBucket(r, int(math.Ceil(r)))
+	return NewTokenBucket(r, int(math.Ceil(r/2)))
 }
 
 // SendQuotaAPI is the part of *ses.Client that QuotaV1 uses.

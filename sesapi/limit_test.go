@@ -181,7 +181,10 @@ func TestNewTokenBucketErrors(t *testing.T) {
 		t.Error("fraction 1.5: no error")
 	}
 	l, err := (Quota{MaxSendRate: 200}).Limiter(0.5)
-	if err != nil || l.Rate() != 100 || l.Burst() != 100 {
+	if l2, _ := (Quota{MaxSendRate: 1000}).Limiter(1); l2.Burst() != 500 {
+		t.Errorf("Limiter(1) of 1000/s: burst %d, want 500", l2.Burst())
+	}
+	if err != nil || l.Rate() != 100 || l.Burst() != 50 {
 		t.Errorf("Limiter(0.5) of 200/s: %v, %v", l, err)
 	}
 	if r := (Quota{Max24HourSend: -1}).Remaining24Hours(); r < 1e300 {
