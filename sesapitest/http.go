@@ -259,14 +259,11 @@ func (s *Server) v1SendRaw(c caller, form url.Values) (Record, *Error) {
 		sub.envelope.To = sub.headerRecipients()
 	}
 	sub.recipients = len(sub.envelope.To)
+	sub.returnPathHeader()
 	if p.Source != "" {
+		// Source "takes precedence over any Return-Path header".
 		sub.envelope.From = addrOnly(p.Source)
 		sub.sender = append(sub.sender, addrCheck{text: p.Source, addr: sub.envelope.From, arn: sourceARN(sub.eff)})
-	} else if sub.from != nil {
-		sub.envelope.From = sub.from.Address
-	}
-	if rp, ok := sub.hdr.first("Return-Path"); ok {
-		sub.sender = append(sub.sender, addrCheck{text: rp, addr: addrOnly(rp), arn: or(sub.eff.ReturnPathArn, sub.eff.SourceArn)})
 	}
 	return s.accept(sub)
 }
@@ -489,11 +486,9 @@ func (s *Server) v2SendRaw(c caller, p Params, raw []byte) (Record, *Error) {
 		sub.envelope.To = sub.headerRecipients()
 	}
 	sub.recipients = len(sub.envelope.To)
+	sub.returnPathHeader()
 	if p.FromEmailAddress != "" {
-		sub.envelope.From = addrOnly(p.FromEmailAddress)
-		sub.sender = append(sub.sender, addrCheck{text: p.FromEmailAddress, addr: sub.envelope.From, arn: sub.eff.FromArn})
-	} else if sub.from != nil {
-		sub.envelope.From = sub.from.Address
+		sub.sender = append(sub.sender, addrCheck{text: p.FromEmailAddress, addr: addrOnly(p.FromEmailAddress), arn: sub.eff.FromArn})
 	}
 	if p.FeedbackForwardingEmailAddress != "" {
 		sub.envelope.From = addrOnly(p.FeedbackForwardingEmailAddress)

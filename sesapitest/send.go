@@ -54,6 +54,20 @@ func (sub *submission) readRaw() {
 	}
 }
 
+// returnPathHeader sets the envelope sender from the raw message: its Return-Path header, else
+// its From address, and adds the Return-Path address to the addresses SES verifies. SES sends
+// bounces to the Return-Path header's address unless a parameter names another
+// (https://docs.aws.amazon.com/ses/latest/dg/header-fields.html).
+func (sub *submission) returnPathHeader() {
+	if sub.from != nil {
+		sub.envelope.From = sub.from.Address
+	}
+	if rp, ok := sub.hdr.first("Return-Path"); ok {
+		sub.envelope.From = addrOnly(rp)
+		sub.sender = append(sub.sender, addrCheck{text: rp, addr: sub.envelope.From, arn: or(sub.eff.ReturnPathArn, sub.eff.SourceArn)})
+	}
+}
+
 // headerRecipients returns the To, Cc and Bcc addresses of the raw message.
 func (sub *submission) headerRecipients() []string {
 	var out []string
