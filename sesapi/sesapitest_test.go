@@ -246,4 +246,3 @@ func TestSESAPITestRegion(t *testing.T) {
 		t.Errorf("record %q %q", r.Region, r.Effective.FromArn)
 	}
 }
-
