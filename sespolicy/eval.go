@@ -171,7 +171,9 @@ func (r *Result) Summary() string {
 		} else {
 			b.WriteString(": no statement applies")
 		}
-		ms = side.Misses
+		// Allow statements first: they say what would have to change.
+		ms = append(ms, side.Misses...)
+		sort.SliceStable(ms, func(i, j int) bool { return ms[i].Statement.Effect == Allow && ms[j].Statement.Effect != Allow })
 		for i, m := range ms {
 			if i == 3 {
 				b.WriteString("; ... " + strconv.Itoa(len(ms)-3) + " more")

@@ -37,9 +37,11 @@ type Finding struct {
 	// Rule is a stable id (see Lint).
 	Rule     string   `json:"rule"`
 	Severity Severity `json:"severity"`
-	// Policy names the policy (its Name); Statement is the statement index, -1 for the policy.
-	Policy    string `json:"policy,omitempty"`
-	Statement int    `json:"statement"`
+	// Policy names the policy (its Name) and PolicyIndex is its position in Lint's argument (-1
+	// for a finding about the whole set); Statement is the statement index, -1 for the policy.
+	Policy      string `json:"policy,omitempty"`
+	PolicyIndex int    `json:"policyIndex"`
+	Statement   int    `json:"statement"`
 	// Line and Column locate the finding in the document (0 when unknown).
 	Line    int    `json:"line"`
 	Column  int    `json:"column"`
@@ -110,7 +112,12 @@ type LintOptions struct {
 //   - version (warning): Version missing or not "2012-10-17" (policy variables stay literal).
 //   - sid-duplicate (warning): two statements of one policy with the same Sid.
 func Lint(policies []*Policy, opt *LintOptions) []Finding {
-	l := &linter{out: []Finding{}}
+	l := &linter{out: []Finding{}, idx: map[*Policy]int{}}
+	for i, p := range policies {
+		if _, dup := l.idx[p]; !dup {
+			l.idx[p] = i
+		}
+	}
 	if opt == nil {
 		opt = &LintOptions{}
 	}
@@ -143,12 +150,15 @@ func Lint(policies []*Policy, opt *LintOptions) []Finding {
 	return l.out
 }
 
-type linter struct{ out []Finding }
+type linter struct {
+	out []Finding
+	idx map[*Policy]int
+}
 
 func (l *linter) add(rule string, sev Severity, p *Policy, st *Statement, pos Position, msg string) {
-	f := Finding{Rule: rule, Severity: sev, Statement: -1, Line: pos.Line, Column: pos.Column, Message: msg}
+	f := Finding{Rule: rule, Severity: sev, PolicyIndex: -1, Statement: -1, Line: pos.Line, Column: pos.Column, Message: msg}
 	if p != nil {
-		f.Policy = p.Name
+		f.Policy, f.PolicyIndex = p.Name, l.idx[p]
 	}
 	if st != nil {
 		f.Statement = st.Index

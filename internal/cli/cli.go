@@ -51,6 +51,7 @@ type command struct {
 func commands() []*command {
 	return []*command{
 		buildCmd(), specCmd(), inspectCmd(), stripCmd(), lintCmd(), signCmd(), verifyCmd(), sendCmd(), demoCmd(),
+		policyCmd(),
 	}
 }
 
