@@ -28,9 +28,9 @@ const (
 	delegateAccount = "210987654321" // the delegate sender; the identity owner is arnExample's 123456789012
 )
 
-// newSES starts an in-process SES where the owner (arnExample's account) verified example.com in
+// newDelegateSES starts an in-process SES where the owner (arnExample's account) verified example.com in
 // us-east-1, and AKIDDELEGATE belongs to the delegate's account.
-func newSES(t testing.TB, o sesapitest.Options) *sesapitest.Server {
+func newDelegateSES(t testing.TB, o sesapitest.Options) *sesapitest.Server {
 	t.Helper()
 	o.AccessKeys = map[string]string{delegateKey: delegateAccount}
 	o.Identities = append(o.Identities, sesapitest.Identity{Account: arnExample.Account, Region: "us-east-1", Name: "example.com"})
@@ -87,7 +87,7 @@ func checkRecord(t *testing.T, r sesapitest.Record) {
 func TestSESAPITestSendRawEmail(t *testing.T) {
 	for _, method := range []sesapi.Method{sesapi.ByParameters, sesapi.ByHeaders} {
 		t.Run(method.String(), func(t *testing.T) {
-			s := newSES(t, sesapitest.Options{})
+			s := newDelegateSES(t, sesapitest.Options{})
 			id, err := (&sesapi.Sender{Builder: newBuilder(), Method: method}).SendRawEmail(e2eContext(t), ses.NewFromConfig(sesConfig(s, "us-east-1")), newMessage())
 			if err != nil {
 				t.Fatal(err)
@@ -122,7 +122,7 @@ func TestSESAPITestSendRawEmail(t *testing.T) {
 func TestSESAPITestSendEmailV2(t *testing.T) {
 	for _, method := range []sesapi.Method{sesapi.ByParameters, sesapi.ByHeaders} {
 		t.Run(method.String(), func(t *testing.T) {
-			s := newSES(t, sesapitest.Options{})
+			s := newDelegateSES(t, sesapitest.Options{})
 			id, err := (&sesapi.Sender{Builder: newBuilder(), Method: method}).SendEmailV2(e2eContext(t), sesv2.NewFromConfig(sesConfig(s, "us-east-1")), newMessage())
 			if err != nil {
 				t.Fatal(err)
@@ -151,7 +151,7 @@ func TestSESAPITestSendEmailV2(t *testing.T) {
 // SMTP with AUTH: the X-SES headers in DATA are the only delegation; the Bcc recipient is only in
 // RCPT TO.
 func TestSESAPITestSMTP(t *testing.T) {
-	s := newSES(t, sesapitest.Options{})
+	s := newDelegateSES(t, sesapitest.Options{})
 	addr, err := s.StartSMTP(sesapitest.SMTPOptions{Auth: true})
 	if err != nil {
 		t.Fatal(err)
@@ -200,7 +200,7 @@ func TestSESAPITestOutcomes(t *testing.T) {
 	} {
 		for api, send := range map[string]sendFunc{"v1": v1, "v2": v2} {
 			t.Run(tc.name+"/"+api, func(t *testing.T) {
-				s := newSES(t, tc.opts)
+				s := newDelegateSES(t, tc.opts)
 				if tc.prime {
 					if err := send(s, "us-east-1"); err != nil {
 						t.Fatalf("first send: %v", err)
@@ -230,7 +230,7 @@ func TestSESAPITestOutcomes(t *testing.T) {
 // The Region rule: an identity ARN with "*" as its Region (global endpoints) needs the identity
 // verified in the Region of the endpoint called; the owner verified it only in us-east-1.
 func TestSESAPITestRegion(t *testing.T) {
-	s := newSES(t, sesapitest.Options{})
+	s := newDelegateSES(t, sesapitest.Options{})
 	m := newMessage()
 	m.Delegate(arnGlobal)
 	_, err := (&sesapi.Sender{Builder: newBuilder()}).SendRawEmail(e2eContext(t), ses.NewFromConfig(sesConfig(s, "eu-west-1")), m)
