@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/sesraw/sesraw/internal/sestest"
+	"github.com/sesraw/sesraw/xheaders"
 )
 
 // TestVersion checks 'sesraw --version' against the build information the go command reads from
@@ -201,5 +202,107 @@ func TestSpecCommand(t *testing.T) {
 	}
 	if env, _ := os.ReadFile(envFile); !bytes.Contains(env, []byte(`"archive@platform.example"`)) {
 		t.Errorf("the README spec's envelope lacks the Bcc recipient:\n%s", env)
+	}
+}
+
+const testARN = "arn:aws:ses:us-east-1:123456789012:identity/example.com"
+
+// TestApply: apply writes the block xheaders.Apply writes, streams from a file or stdin, and
+// --replace swaps an existing block; stripping the result gives the input back.
+func TestApply(t *testing.T) {
+	args := []string{"apply", "--delegate", testARN, "--return-path-arn", testARN, "--configuration-set", "transactional",
+		"--tag", "campaign=q3", "--tag", "kind=invoice", "--list-management", "customers; topic=newsletter", "--tenant", "customer-42"}
+	in := testdata(t, "golden/build-minimal.eml")
+	out := ok(t, append(slices.Clone(args), "golden/build-minimal.eml")...)
+	golden(t, "apply-minimal.eml", out)
+	h := xheaders.Headers{ReturnPathARN: xheaders.MustParseARN(testARN), ConfigurationSet: "transactional",
+		Tags:           []xheaders.Tag{{Name: "campaign", Value: "q3"}, {Name: "kind", Value: "invoice"}},
+		ListManagement: &xheaders.ListOptions{ContactList: "customers", Topic: "newsletter"}, Tenant: "customer-42"}
+	h.Delegate(xheaders.MustParseARN(testARN))
+	want, err := xheaders.Apply(nil, &h, in, xheaders.ApplyOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(out, want) {
+		t.Errorf("apply differs from xheaders.Apply")
+	}
+	if !bytes.Equal(xheaders.Remove(nil, out), in) {
+		t.Errorf("stripping the applied block does not give the input back")
+	}
+	if r := run(t, bytes.NewReader(in), nil, append(slices.Clone(args), "-")...); r.code != 0 || !bytes.Equal(r.stdout, out) {
+		t.Errorf("apply - (stdin): exit %d, same output %v\n%s", r.code, bytes.Equal(r.stdout, out), r.stderr)
+	}
+
+	// --replace: every old X-SES field goes, the new block comes, nothing else changes.
+	full := testdata(t, "golden/build-full.eml")
+	other := "arn:aws:ses:eu-west-1:210987654321:identity/example.com"
+	rep := ok(t, "apply", "--replace", "--delegate", other, "golden/build-full.eml")
+	golden(t, "apply-replace.eml", rep)
+	var sc xheaders.Scanner
+	var names []string
+	for sc.Reset(rep); sc.Next(); {
+		names = append(names, string(sc.Field().Name)+": "+sc.Field().Unfolded())
+	}
+	if !slices.Equal(names, []string{"X-SES-SOURCE-ARN: " + other, "X-SES-FROM-ARN: " + other}) {
+		t.Errorf("X-SES fields after --replace: %q", names)
+	}
+	if !bytes.Equal(xheaders.Remove(nil, rep), xheaders.Remove(nil, full)) {
+		t.Errorf("--replace changed more than the X-SES fields")
+	}
+
+	// -o writes the file; --crlf converts an LF-only message first.
+	dir := t.TempDir()
+	ok(t, append(slices.Clone(args), "-o", filepath.Join(dir, "out.eml"), "--crlf", "msgs/lf-only.eml")...)
+	if got, _ := os.ReadFile(filepath.Join(dir, "out.eml")); !bytes.Equal(got, out) {
+		t.Errorf("apply --crlf of the LF-only copy differs from apply of the CRLF original")
+	}
+}
+
+// TestCRLF: --crlf makes an LF-only message (what template engines write) signable, lint-clean
+// and sendable, byte-identical to its CRLF original; a bare CR is never converted.
+func TestCRLF(t *testing.T) {
+	orig := testdata(t, "golden/build-minimal.eml")
+	lf := testdata(t, "msgs/lf-only.eml")
+	if bytes.IndexByte(lf, '\r') >= 0 || !bytes.Equal(bytes.ReplaceAll(orig, []byte("\r\n"), []byte("\n")), lf) {
+		t.Fatal("msgs/lf-only.eml is not golden/build-minimal.eml with LF line endings")
+	}
+	signArgs := append([]string{"sign", "--date", "2025-03-14T15:09:26+01:00"}, signFlags...)
+	r := run(t, nil, nil, append(slices.Clone(signArgs), "msgs/lf-only.eml")...)
+	if r.code != 2 || !bytes.Contains(r.stderr, []byte("--crlf converts them")) {
+		t.Errorf("sign of an LF-only message: exit %d, want 2 with a --crlf hint\n%s", r.code, r.stderr)
+	}
+	signed := ok(t, append(slices.Clone(signArgs), "--crlf", "msgs/lf-only.eml")...)
+	if want := ok(t, append(slices.Clone(signArgs), "golden/build-minimal.eml")...); !bytes.Equal(signed, want) {
+		t.Errorf("sign --crlf of the LF-only copy differs from sign of the original")
+	}
+	golden(t, "sign-crlf.eml", signed)
+	pythonVerify(t, map[string][]byte{"sign-crlf": signed, "sign-crlf-strip": xheaders.Remove(nil, signed)})
+
+	r = run(t, nil, nil, "lint", "msgs/lf-only.eml")
+	if r.code != 0 || !bytes.Contains(r.stdout, []byte("[bare-lf]")) || !bytes.Contains(r.stderr, []byte("--crlf")) {
+		t.Errorf("lint of the LF-only message: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if out := ok(t, "lint", "--crlf", "msgs/lf-only.eml"); string(out) != "msgs/lf-only.eml: 0 errors, 0 warnings, 0 infos\n" {
+		t.Errorf("lint --crlf of the LF-only message:\n%s", out)
+	}
+
+	srv, err := sestest.StartSMTP()
+	sestest.Need(t, "the loopback SMTP server", err)
+	defer srv.Close()
+	if r := run(t, nil, nil, "send", "--api", "smtp", "--smtp", srv.Addr, "--crlf", "msgs/lf-only.eml"); r.code != 0 {
+		t.Fatalf("send --crlf: exit %d\n%s", r.code, r.stderr)
+	}
+	if msgs := srv.Messages(); len(msgs) != 1 || !bytes.Equal(msgs[0].Data, orig) {
+		t.Errorf("send --crlf did not send the CRLF original")
+	}
+
+	// A bare CR hides "Bcc:" on the Subject line from some readers: --crlf leaves it, and sign
+	// still refuses the message.
+	r = run(t, nil, nil, append(slices.Clone(signArgs), "--crlf", "msgs/bare-cr.eml")...)
+	if r.code != 2 || !bytes.Contains(r.stderr, []byte("bare CR")) {
+		t.Errorf("sign --crlf of a bare CR: exit %d, want 2\n%s", r.code, r.stderr)
+	}
+	if out := ok(t, "lint", "--crlf", "msgs/bare-cr.eml"); !bytes.Contains(out, []byte("[bare-cr]")) {
+		t.Errorf("lint --crlf no longer sees the bare CR:\n%s", out)
 	}
 }

@@ -50,7 +50,7 @@ type command struct {
 // commands returns the subcommands, in the order help lists them.
 func commands() []*command {
 	return []*command{
-		buildCmd(), specCmd(), inspectCmd(), stripCmd(), lintCmd(), signCmd(), verifyCmd(), sendCmd(), demoCmd(),
+		buildCmd(), specCmd(), applyCmd(), inspectCmd(), stripCmd(), lintCmd(), signCmd(), verifyCmd(), sendCmd(), demoCmd(),
 		policyCmd(),
 	}
 }

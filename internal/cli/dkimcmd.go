@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/sesraw/sesraw/crlf"
 	"github.com/sesraw/sesraw/dkim"
 	"github.com/sesraw/sesraw/xheaders"
 )
@@ -20,6 +21,7 @@ import (
 type signOpts struct {
 	out  string
 	date string
+	crlf bool
 	dkim dkimFlags
 }
 
@@ -31,12 +33,14 @@ func signCmd() *command {
 		about: `DKIM-signs an existing raw message with the SES-safe header profile: X-SES-*, Date,
 Message-ID, Return-Path and Bounces-To are never signed (SES removes or rewrites them), so the
 signature verifies both as sent and as SES delivers it. The DKIM-Signature field is put at the
-top of the header block. --dkim-key, --dkim-domain and --dkim-selector are required.
+top of the header block. --dkim-key, --dkim-domain and --dkim-selector are required. A message
+with bare LF line endings (what template engines write) is refused; --crlf converts them first.
 `,
 		flags: func(fs *flag.FlagSet) any {
 			o := &signOpts{}
 			fs.StringVar(&o.out, "o", "", "write the signed message to `file` (default stdout)")
 			fs.StringVar(&o.date, "date", "", "signature time t= as an RFC 3339 `time` (default: now)")
+			fs.BoolVar(&o.crlf, "crlf", false, "convert bare LF line endings to CRLF before signing (bare CR is never converted)")
 			o.dkim.register(fs)
 			return o
 		},
@@ -64,9 +68,16 @@ func runSign(e *env, opts any, args []string) error {
 	if err != nil {
 		return err
 	}
+	if o.crlf {
+		raw = crlf.Append(nil, raw)
+	}
 	signed, err := signer.Sign(nil, raw)
 	if err != nil {
-		return inputErr(displayName(args[0])+": "+err.Error(), err)
+		msg := displayName(args[0]) + ": " + err.Error()
+		if !o.crlf && crlf.HasBareLF(raw) {
+			msg += " (the message has bare LF line endings: --crlf converts them)"
+		}
+		return inputErr(msg, err)
 	}
 	return e.writeOutput(o.out, signed)
 }

@@ -4,7 +4,10 @@ import (
 	"bufio"
 	"encoding/json"
 	"flag"
+	"io"
 	"strconv"
+
+	"github.com/sesraw/sesraw/crlf"
 
 	"github.com/sesraw/sesraw/preflight"
 )
@@ -13,6 +16,7 @@ type lintOpts struct {
 	target   string
 	region   string
 	json     bool
+	crlf     bool
 	maxBytes int64
 }
 
@@ -32,6 +36,7 @@ stays flat whatever the message size.
 			fs.StringVar(&o.target, "target", "any", "the SES `API` the message is for: v1, v2, smtp, any or none (selects the size limit)")
 			fs.StringVar(&o.region, "region", "", "`region` of the SES endpoint; identity ARNs of another region are errors")
 			fs.BoolVar(&o.json, "json", false, "print {\"file\", \"target\", \"findings\": [{\"rule\", \"severity\", \"line\", \"message\"}]}")
+			fs.BoolVar(&o.crlf, "crlf", false, "check the message with bare LF line endings converted to CRLF, as 'sign --crlf' and 'send --crlf' send it")
 			fs.Int64Var(&o.maxBytes, "max-bytes", 0, "read at most `n` bytes (0: 64 MiB, -1: no limit)")
 			return o
 		},
@@ -61,7 +66,11 @@ func runLint(e *env, opts any, args []string) error {
 	}
 	defer in.Close()
 	name := displayName(args[0])
-	findings, err := preflight.CheckReader(in, &preflight.Options{Target: target, Region: o.region, MaxBytes: o.maxBytes})
+	var r io.Reader = in
+	if o.crlf {
+		r = crlf.NewReader(in)
+	}
+	findings, err := preflight.CheckReader(r, &preflight.Options{Target: target, Region: o.region, MaxBytes: o.maxBytes})
 	if err != nil {
 		return inputErr(name+": "+fileReason(err), err)
 	}
@@ -82,6 +91,14 @@ func runLint(e *env, opts any, args []string) error {
 	}
 	if err := w.Flush(); err != nil {
 		return failure("<stdout>: "+err.Error(), err)
+	}
+	if !o.crlf {
+		for _, f := range findings {
+			if f.Rule == preflight.RuleBareLF {
+				writeString(e.stderr, e.cmd+": note: "+name+" has bare LF line endings; 'sign --crlf', 'apply --crlf' and 'send --crlf' convert them, and 'lint --crlf' checks the converted message\n")
+				break
+			}
+		}
 	}
 	if preflight.HasErrors(findings) {
 		return failure(lintSummary(name, findings), nil)

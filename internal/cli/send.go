@@ -23,6 +23,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"github.com/sesraw/sesraw/builder"
+	"github.com/sesraw/sesraw/crlf"
 	"github.com/sesraw/sesraw/preflight"
 	"github.com/sesraw/sesraw/sesapi"
 )
@@ -43,6 +44,7 @@ type sendOpts struct {
 	timeout  time.Duration
 	force    bool
 	envFile  string
+	crlf     bool
 	det      detFlags
 	dkim     dkimFlags
 }
@@ -83,6 +85,7 @@ retrying).
 			fs.StringVar(&o.method, "method", "params", "how a spec's SES values travel: `params|headers` (API parameters or X-SES-* headers)")
 			fs.DurationVar(&o.timeout, "timeout", time.Minute, "give up after this `duration`")
 			fs.BoolVar(&o.force, "force", false, "send a raw message even when lint finds errors")
+			fs.BoolVar(&o.crlf, "crlf", false, "convert a raw message's bare LF line endings to CRLF before checking and sending it (bare CR is never converted)")
 			fs.StringVar(&o.envFile, "envelope", "", "send a raw message to the envelope in this JSON `file` (from 'sesraw build --envelope'): its Bcc recipients too")
 			o.det.register(fs)
 			o.dkim.register(fs)
@@ -137,6 +140,9 @@ func runSend(e *env, opts any, args []string) error {
 	}
 	if o.det != (detFlags{}) || o.dkim.set() {
 		return usageErr("--date, --message-id, --seed and --dkim-* apply to a spec; sign a raw message with 'sesraw sign' first")
+	}
+	if o.crlf {
+		raw = crlf.Append(nil, raw)
 	}
 	var envl *envelopeFile
 	if o.envFile != "" {
