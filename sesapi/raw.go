@@ -185,6 +185,9 @@ func (s *Sender) prepareRaw(op string, t builder.Target, method Method, region s
 	if err := checkDelegation(op, region, &p.h, &p.a, names); err != nil {
 		return nil, err
 	}
+	if err := s.checkPolicy(op, &p.h, &p.a, "", p.data); err != nil {
+		return nil, err
+	}
 	pt := map[builder.Target]preflight.Target{builder.TargetV1: preflight.TargetV1, builder.TargetV2: preflight.TargetV2, builder.TargetSMTP: preflight.TargetSMTP}[t]
 	var errs []preflight.Finding
 	for _, f := range preflight.Check(p.data, &preflight.Options{Target: pt, Region: region}) {

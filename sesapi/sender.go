@@ -57,6 +57,9 @@ type Sender struct {
 	// stops the send before anything is sent. Raw messages (RawMessage) are signed with it too.
 	// It must be safe for concurrent use when the Sender is shared.
 	SignerFor func(from string) (*dkim.Signer, error)
+	// Policy, when not nil, evaluates each delegated send against the identity owner's sending
+	// authorization policies before anything is sent, and refuses one they deny (ErrPolicyDenied).
+	Policy *PolicyCheck
 }
 
 // RawEmailAPI is the part of *ses.Client that Sender.SendRawEmail uses.

@@ -94,6 +94,9 @@ func (s *Sender) buildRaw(op string, t builder.Target, method Method, region str
 	if err := checkDelegation(op, region, h, &a, names); err != nil {
 		return nil, addrs{}, nil, err
 	}
+	if err := s.checkPolicy(op, h, &a, m.From.Name, nil); err != nil {
+		return nil, addrs{}, nil, err
+	}
 	raw, err := b.Bytes(mm)
 	if err != nil {
 		return nil, addrs{}, nil, messageErr(op, err)
@@ -242,6 +245,9 @@ func (s *Sender) composed(op, region string, m *builder.Message) (*composedMsg, 
 		c.replyTo = append(c.replyTo, f)
 	}
 	if err := checkDelegation(op, region, h, &a, sendEmailName); err != nil {
+		return nil, err
+	}
+	if err := s.checkPolicy(op, h, &a, m.From.Name, nil); err != nil {
 		return nil, err
 	}
 	return c, nil
