@@ -1,5 +1,7 @@
 package multipart
 
+import "encoding/binary"
+
 // Encoding is a Content-Transfer-Encoding.
 type Encoding uint8
 
@@ -31,7 +33,7 @@ func (e Encoding) String() string {
 	return "invalid"
 }
 
-// dataScan summarises an in-memory body for the choice of encoding.
+// dataScan summarises an in-memory body for the choice of encoding and its size.
 type dataScan struct {
 	outLen   int64 // octets after bare LF -> CRLF (text only)
 	nonASCII bool
@@ -40,50 +42,131 @@ type dataScan struct {
 	maxLine  int  // longest line, octets without the line break
 	eqUnder  bool // contains "=_", which could start a boundary
 	qpExtra  int64
+	qpLen    int64 // exact length of the quoted-printable encoding (qpEncoder), terminator excluded
 }
 
+// scan reads data once and returns what the choice of encoding needs together with the exact
+// size of its quoted-printable encoding, so a quoted-printable leaf is sized in the same pass that
+// chooses its encoding and encoded once, when written. The column arithmetic is qpEncoder.encode's
+// (TestQPScanSize and FuzzQPEncode hold them equal).
 func scan(data []byte, crlf bool) dataScan {
 	var s dataScan
 	s.outLen = int64(len(data))
-	line := 0
-	for i := 0; i < len(data); i++ {
-		c := data[i]
-		if c >= 0x20 && c < 0x7f {
-			line++
-			if c == '=' {
-				s.qpExtra += 2
-				if i+1 < len(data) && data[i+1] == '_' {
-					s.eqUnder = true
+	line := 0      // input octets on the current line
+	col := 0       // output column of the quoted-printable encoding
+	var out int64  // quoted-printable octets so far
+	var high uint8 // OR of the octets seen one at a time (non-ASCII when its top bit is set)
+	var esc int64  // octets written as escapes by the table loop
+	for i := 0; i < len(data); {
+		stop := i + 1
+		if i+8 <= len(data) {
+			v := binary.LittleEndian.Uint64(data[i:])
+			if w, ok := qpWord(v); ok && col+w <= qpLineMax-1 {
+				// Eight octets, printable ASCII or 8-bit, that all fit on this line.
+				col += w
+				line += 8
+				out += int64(w)
+				esc += int64(w-8) / 2
+				if w > 8 {
+					high |= 0x80 // an 8-bit octet
 				}
+				i += 8
+				continue
 			}
+			if col <= qpLineMax-1-8 {
+				k := qpPlainPrefix(v)
+				col += k
+				line += k
+				out += int64(k)
+				i += k
+			}
+			stop = min(i+8, len(data))
+		}
+		for i < stop {
+			c := data[i]
+			w := int(scanWidth[c])
+			if w == 0 || col+w > qpLineMax-1 {
+				break
+			}
+			high |= c
+			esc += int64(w >> 1) // 1 for an escape
+			col += w
+			line++
+			out += int64(w)
+			i++
+		}
+		if i == stop {
+			continue
+		}
+		c := data[i]
+		if c == '\r' && i+1 < len(data) && data[i+1] == '\n' || c == '\n' && crlf {
+			if i > 0 && (data[i-1] == ' ' || data[i-1] == '\t') {
+				out, _ = qpFixWSSize(out, col)
+			}
+			s.maxLine = max(s.maxLine, line)
+			line, col = 0, 0
+			out += 2
+			if c == '\r' {
+				i += 2
+				continue
+			}
+			s.outLen++ // a bare LF in text is written CRLF
+			i++
 			continue
 		}
 		switch {
-		case c == '\r' && i+1 < len(data) && data[i+1] == '\n':
-			s.maxLine = max(s.maxLine, line)
-			line = 0
-			i++
-			continue
-		case c == '\n' && crlf:
-			s.outLen++
-			s.maxLine = max(s.maxLine, line)
-			line = 0
-			continue
 		case c == '\r' || c == '\n':
 			s.bare = true
 		case c == 0:
 			s.nul = true
-		case c >= 0x80:
-			s.nonASCII = true
+		case c == '=' && i+1 < len(data) && data[i+1] == '_':
+			s.eqUnder = true
 		}
-		if c != '\t' {
-			s.qpExtra += 2
+		high |= c
+		w := int(qpTab[c] >> 24)
+		if w != 1 {
+			w = 3
+			esc++
 		}
+		if col+w > qpLineMax-1 && (col+w > qpLineMax || !qpLineEnd(data, i+1, crlf)) {
+			out += 3
+			col = 0
+		}
+		out += int64(w)
+		col += w
 		line++
+		i++
+	}
+	if n := len(data); n > 0 && (data[n-1] == ' ' || data[n-1] == '\t') {
+		out, _ = qpFixWSSize(out, col)
 	}
 	s.maxLine = max(s.maxLine, line)
+	s.nonASCII = high >= 0x80
+	s.qpExtra = 2 * esc
+	s.qpLen = out
 	return s
 }
+
+// qpFixWSSize is qpFixWS for sizes: the SP or TAB last counted becomes an escape.
+func qpFixWSSize(out int64, col int) (int64, int) {
+	col--
+	if col+3 > qpLineMax {
+		out += 3
+		col = 0
+	}
+	return out + 2, col + 3
+}
+
+// scanWidth is qpTab's width for the octets scan may pass over without noting anything else:
+// 0 for CR, LF, NUL and '=' (noted on scan's careful path).
+var scanWidth = func() (t [256]uint8) {
+	for c := range t {
+		if c != 0 && c != '=' {
+			t[c] = uint8(qpTab[c] >> 24)
+		}
+	}
+	return t
+}()
 
 func chooseEncoding(n *node, ct string) error {
 	p := n.p
@@ -162,12 +245,7 @@ func chooseEncoding(n *node, ct string) error {
 		}
 		n.size = s.outLen
 	case QuotedPrintable:
-		// Sized by Tree.sizeQP once the whole tree is known, so that the encodings it keeps
-		// share one allocation.
-		n.size = -1
-		n.qpSized = true
-		e := s.outLen + s.qpExtra // exact but for soft breaks and escaped whitespace at line ends
-		n.qpEst = int(e + e/(qpLineMax-3)*3 + 16)
+		n.size = s.qpLen
 	case Base64:
 		n.size = b64Size(s.outLen)
 	}

@@ -6,28 +6,102 @@ import (
 	"testing"
 )
 
-// TestQPHeldMatchesStreaming checks that the quoted-printable encoding NewTree keeps for a small
-// in-memory leaf (one encode call over the whole body) is byte for byte what the streaming path
-// writes (chunked encode calls, as for bodies too large to keep), and that BodySize counts it
-// exactly, over random bodies rich in the octets the encoder treats specially.
-func TestQPHeldMatchesStreaming(t *testing.T) {
-	r := rand.New(rand.NewPCG(1, 2))
-	alphabets := []string{
-		"ab =\t\r\n",
-		"abcdefghij \t\r\n=\x00\xc3\xbc",
-		"x",
-		"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx \t\r\n",
-		"x\xff",
+// qpAlphabets are octet sets rich in what the quoted-printable encoder treats specially.
+var qpAlphabets = []string{
+	"ab =\t\r\n",
+	"abcdefghij \t\r\n=\x00\xc3\xbc",
+	"x",
+	"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx \t\r\n",
+	"x\xff",
+	"abcdefghijklmnopqrstuvwxyz0123456789 .,\xc3\xa9\xc3\xbc\n",
+}
+
+func randomQPBody(r *rand.Rand, i int) []byte {
+	alpha := qpAlphabets[i%len(qpAlphabets)]
+	data := make([]byte, r.IntN(600))
+	if i%50 == 0 {
+		data = make([]byte, 2000+r.IntN(9000))
 	}
+	for j := range data {
+		data[j] = alpha[r.IntN(len(alpha))]
+	}
+	return data
+}
+
+// qpStream encodes data the way readQP does: reads of the given sizes (cycled), two octets of
+// lookahead kept between calls, atEOF on the last.
+func qpStream(data []byte, crlf bool, sizes []int) []byte {
+	q := qpEncoder{crlf: crlf}
+	var out, buf []byte
+	for k := 0; ; k++ {
+		m := min(sizes[k%len(sizes)], len(data))
+		buf = append(buf, data[:m]...)
+		data = data[m:]
+		atEOF := len(data) == 0
+		var used int
+		out, used = q.encode(out, buf, atEOF)
+		buf = append(buf[:0], buf[used:]...)
+		if atEOF {
+			return out
+		}
+	}
+}
+
+// checkQP checks the encoder against the reference encoder (byte for byte, whole and streamed in
+// chunks), scan's size against the encoding's length, and every line against 76 octets.
+func checkQP(t testing.TB, data []byte, crlf bool, sizes []int) {
+	t.Helper()
+	ref := refQPEncoder{crlf: crlf}
+	want, used := ref.encode(nil, data, true)
+	if used != len(data) {
+		t.Fatalf("reference consumed %d of %d", used, len(data))
+	}
+	q := qpEncoder{crlf: crlf}
+	got, used := q.encode(nil, data, true)
+	if used != len(data) || !bytes.Equal(got, want) {
+		t.Fatalf("crlf %v, %q:\ngot  %q\nwant %q", crlf, data, got, want)
+	}
+	if s := qpStream(data, crlf, sizes); !bytes.Equal(s, want) {
+		t.Fatalf("crlf %v, %q streamed in %v:\ngot  %q\nwant %q", crlf, data, sizes, s, want)
+	}
+	if n := scan(data, crlf).qpLen; n != int64(len(want)) {
+		t.Fatalf("crlf %v, %q: scan sized %d, encoding has %d", crlf, data, n, len(want))
+	}
+	for _, line := range bytes.Split(want, []byte("\r\n")) {
+		if len(line) > qpLineMax {
+			t.Fatalf("crlf %v, %q: line of %d octets: %q", crlf, data, len(line), line)
+		}
+	}
+}
+
+// TestQPMatchesReference holds the table-driven encoder to the reference encoder's output, and
+// scan's size to the encoding's length, over random bodies.
+func TestQPMatchesReference(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
 	for i := range 3000 {
-		alpha := alphabets[i%len(alphabets)]
-		data := make([]byte, r.IntN(600))
-		if i%50 == 0 {
-			data = make([]byte, 2000+r.IntN(9000))
-		}
-		for j := range data {
-			data[j] = alpha[r.IntN(len(alpha))]
-		}
+		data := randomQPBody(r, i)
+		sizes := []int{1 + r.IntN(3), 1 + r.IntN(100), 1 + r.IntN(5000)}
+		checkQP(t, data, i%2 == 0, sizes)
+	}
+}
+
+// FuzzQPEncode: for any input, the encoder's output equals the reference encoder's, whole and
+// streamed in any chunking; scan's size equals the encoding's length; no line exceeds 76 octets.
+func FuzzQPEncode(f *testing.F) {
+	f.Add([]byte("Gr\xc3\xbc\xc3\x9fe =\t\r\nabc \n"), true, uint8(3), uint8(70))
+	f.Add(bytes.Repeat([]byte("a"), 200), false, uint8(1), uint8(255))
+	f.Add([]byte("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa \r\n"), true, uint8(8), uint8(9))
+	f.Fuzz(func(t *testing.T, data []byte, crlf bool, s1, s2 uint8) {
+		checkQP(t, data, crlf, []int{int(s1) + 1, int(s2) + 1})
+	})
+}
+
+// TestQPBodySize checks that BodySize, computed from scan without encoding, is what WriteBody
+// writes, over random trees of quoted-printable and Auto leaves.
+func TestQPBodySize(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for i := range 1000 {
+		data := randomQPBody(r, i)
 		ct := "text/plain"
 		if i%2 == 1 {
 			ct = "application/octet-stream"
@@ -44,69 +118,14 @@ func TestQPHeldMatchesStreaming(t *testing.T) {
 		if err != nil {
 			t.Fatalf("case %d: %v", i, err)
 		}
-		var held bytes.Buffer
-		n, err := tr.WriteBody(&held)
+		var buf bytes.Buffer
+		n, err := tr.WriteBody(&buf)
 		if err != nil {
 			t.Fatalf("case %d: %v", i, err)
 		}
 		size, known := tr.BodySize()
-		if !known || size != n || n != int64(held.Len()) {
-			t.Fatalf("case %d: BodySize %d %v, WriteBody %d, wrote %d", i, size, known, n, held.Len())
+		if !known || size != n || n != int64(buf.Len()) {
+			t.Fatalf("case %d: BodySize %d %v, WriteBody %d, wrote %d", i, size, known, n, buf.Len())
 		}
-		heldAny := false
-		for k := range tr.nodes {
-			nd := &tr.nodes[k]
-			if nd.qpHeld {
-				heldAny = true
-				if got := qpSize(nd.p.Data, nd.crlf) + int64(len(nd.term)); got != nd.size {
-					t.Fatalf("case %d leaf %d: size %d, qpSize gives %d", i, k, nd.size, got)
-				}
-			}
-			nd.qpHeld = false // write the streaming way
-		}
-		var streamed bytes.Buffer
-		if _, err := tr.WriteBody(&streamed); err != nil {
-			t.Fatalf("case %d: %v", i, err)
-		}
-		if !bytes.Equal(held.Bytes(), streamed.Bytes()) {
-			t.Fatalf("case %d (%s, %v): kept encoding\n%q\nstreamed\n%q", i, ct, enc, held.Bytes(), streamed.Bytes())
-		}
-		if enc == QuotedPrintable && !heldAny {
-			t.Fatalf("case %d: no encoding kept", i)
-		}
-	}
-}
-
-// TestQPHoldLimits checks that a body over qpHoldMax, and bodies past qpHoldTotal, are not kept
-// but still sized exactly.
-func TestQPHoldLimits(t *testing.T) {
-	big := bytes.Repeat([]byte("Gr\xc3\xbc\xc3\x9fe =\t\r\n"), 7000) // 70 KB
-	mid := big[:60<<10]
-	var parts []*Part
-	for range 5 {
-		parts = append(parts, &Part{ContentType: "text/plain", Data: mid, Encoding: QuotedPrintable})
-	}
-	parts = append(parts, &Part{ContentType: "text/plain", Data: big, Encoding: QuotedPrintable})
-	tr, err := NewTree(&Part{ContentType: "multipart/mixed", Parts: parts}, bytes.NewReader(make([]byte, 1024)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var held []bool
-	for k := range tr.nodes {
-		if tr.nodes[k].leaf {
-			held = append(held, tr.nodes[k].qpHeld)
-		}
-	}
-	want := []bool{true, true, true, true, false, false} // 4 x 60 KiB fit in 256 KiB, a fifth not
-	for k := range want {
-		if held[k] != want[k] {
-			t.Fatalf("kept %v, want %v", held, want)
-		}
-	}
-	var buf bytes.Buffer
-	n, err := tr.WriteBody(&buf)
-	size, _ := tr.BodySize()
-	if err != nil || n != size || int64(buf.Len()) != n {
-		t.Fatalf("BodySize %d, WriteBody %d %v, wrote %d", size, n, err, buf.Len())
 	}
 }

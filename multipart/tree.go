@@ -51,13 +51,11 @@ type Part struct {
 
 // Tree is a validated part tree with encodings chosen and boundaries assigned, ready to be written.
 // It refers to the Parts it was made from; it is not safe for concurrent writes. Part.Data must not
-// change while the Tree is in use: NewTree computes the encoded sizes (and keeps the
-// quoted-printable encoding of small bodies) from it.
+// change while the Tree is in use: NewTree computes the encoded sizes from it.
 type Tree struct {
 	root  *Part
 	nodes []node // pre-order; nodes[0] is root
 	hdr   []byte // rendered MIME header fields of every node
-	qp    []byte // quoted-printable encodings of small in-memory leaves, made while sizing them
 }
 
 const maxDepth = 32 // nesting limit for containers; deeper trees are ErrInvalidPart
@@ -67,14 +65,9 @@ type node struct {
 	p        *Part
 	enc      Encoding // never Auto after NewTree; containers: SevenBit or EightBit
 	leaf     bool
-	crlf     bool  // text/* in-memory body: bare LF is written as CRLF
-	addCR    bool  // crlf and the body has a bare LF, so the written octets differ from Data
-	size     int64 // encoded body size of a leaf (terminator included), -1 when unknown
-	qpSized  bool  // in-memory quoted-printable leaf whose size NewTree computes after add
-	qpHeld   bool  // its encoding is kept in Tree.qp[qpStart:qpEnd]
-	qpStart  int
-	qpEnd    int
-	qpEst    int    // capacity estimate for its encoding, from scan
+	crlf     bool   // text/* in-memory body: bare LF is written as CRLF
+	addCR    bool   // crlf and the body has a bare LF, so the written octets differ from Data
+	size     int64  // encoded body size of a leaf (terminator included), -1 when unknown
 	term     string // appended after a root leaf whose encoded body would not end in CRLF
 	first    int    // first child, -1 for none
 	next     int    // next sibling, -1 for none
@@ -173,8 +166,7 @@ func NewTree(root *Part, rnd io.Reader) (*Tree, error) {
 		}
 		hdrSize += 160 + len(n.p.Filename)*4
 	}
-	// The kept quoted-printable encodings and the headers share one allocation.
-	t.sizeQP(hdrSize)
+	t.hdr = make([]byte, 0, hdrSize)
 	var e emitter
 	for i := range t.nodes {
 		t.nodes[i].hdrStart = len(t.hdr)

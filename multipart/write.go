@@ -82,20 +82,16 @@ func (t *Tree) writeLeafContent(b *bodyWriter, n *node) {
 			}
 			b.base64(p.Data)
 		case QuotedPrintable:
-			if n.qpHeld {
-				b.bytes(t.qp[n.qpStart:n.qpEnd])
-				return
-			}
 			q := qpEncoder{crlf: n.crlf}
 			data := p.Data
-			step := cap(b.buf) / 4 // encoded output is at most 3.2 times the input
+			step := cap(b.buf) / 4 // qpMaxOut(step) fits the buffer
 			for len(data) > 0 && b.err == nil {
 				chunk := data
 				atEOF := true
 				if len(chunk) > step {
 					chunk, atEOF = chunk[:step], false
 				}
-				b.ensure(len(chunk)*3 + len(chunk)/25*3 + 3)
+				b.ensure(qpMaxOut(len(chunk)))
 				var used int
 				b.buf, used = q.encode(b.buf, chunk, atEOF)
 				data = data[used:]
@@ -179,7 +175,7 @@ func (b *bodyWriter) readBase64(r io.Reader, size int64) {
 // (the content did not end in a line break).
 func (b *bodyWriter) readQP(r io.Reader, size int64) (open bool) {
 	in := b.inBuf()
-	in = in[:min(len(in), cap(b.buf)/4)] // encoded output is at most 3.2 times the input
+	in = in[:min(len(in), cap(b.buf)/4)] // qpMaxOut(len(in)) fits the buffer
 	q := qpEncoder{}
 	var total int64
 	keep := 0
@@ -196,7 +192,7 @@ func (b *bodyWriter) readQP(r io.Reader, size int64) (open bool) {
 			return false
 		}
 		avail := keep + m
-		b.ensure(avail*3 + avail/25*3 + 3)
+		b.ensure(qpMaxOut(avail))
 		var used int
 		b.buf, used = q.encode(b.buf, in[:avail], atEOF)
 		keep = copy(in, in[used:avail])
