@@ -39,4 +39,20 @@ if [ -f testdata/smtpserver/package-lock.json ]; then
   fi
 fi
 
+# redis-server (Debian): the shared rate limiter of contrib/redislimit is tested against a real
+# Redis, which its tests start themselves on a free loopback port (no service is left running).
+if [ -n "$(ls contrib/*/go.mod 2>/dev/null)" ] && ! command -v redis-server >/dev/null; then
+  echo "test.sh: installing redis-server (Debian) for contrib/redislimit"
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq redis-server >/dev/null
+fi
+
 go test -race -count=1 "$@" ./...
+
+# Every module under contrib/ has its own go.mod: test each one too.
+for mod in contrib/*/go.mod; do
+  [ -f "$mod" ] || continue
+  echo "test.sh: testing $(dirname "$mod")"
+  (cd "$(dirname "$mod")" && go test -race -count=1 "$@" ./...)
+done
