@@ -1,6 +1,9 @@
 package multipart
 
-import "encoding/base64"
+import (
+	"encoding/base64"
+	"encoding/binary"
+)
 
 const (
 	b64LineIn  = 57 // input octets per 76-column base64 line
@@ -50,22 +53,32 @@ func (b *bodyWriter) base64Tail(src []byte) {
 	b.buf[o+m+1] = '\n'
 }
 
+// b64Pair maps 12 bits to their two base64 characters (the first in the low byte): 8 KiB, so a
+// line is encoded with one table load per two characters.
+var b64Pair = func() (t [4096]uint16) {
+	for x := range t {
+		t[x] = uint16(b64Alphabet[x>>6]) | uint16(b64Alphabet[x&63])<<8
+	}
+	return t
+}()
+
 // encodeB64Lines writes, for each 57 octets of src (a multiple of 57), one 76-column base64 line
-// and CRLF (78 octets) into dst. It is a plain three-octet loop shaped so the compiler checks
-// bounds once per group; it runs as fast as encoding/base64's Encode without the per-line call.
+// and CRLF (78 octets) into dst. Each line is nine groups of six octets, loaded as one word and
+// stored as eight characters (four lookups in b64Pair), and a last group of three: one store per
+// eight characters instead of one per character, in portable Go.
 func encodeB64Lines(dst, src []byte) {
 	for len(src) >= b64LineIn && len(dst) >= b64LineOut {
 		d := dst[:b64LineOut:b64LineOut]
 		s := src[:b64LineIn:b64LineIn]
-		for i := 0; i < b64LineIn/3; i++ {
-			s3 := s[i*3 : i*3+3 : i*3+3]
-			d4 := d[i*4 : i*4+4 : i*4+4]
-			v := uint(s3[0])<<16 | uint(s3[1])<<8 | uint(s3[2])
-			d4[0] = b64Alphabet[v>>18&63]
-			d4[1] = b64Alphabet[v>>12&63]
-			d4[2] = b64Alphabet[v>>6&63]
-			d4[3] = b64Alphabet[v&63]
+		for j := range 9 {
+			v := binary.BigEndian.Uint64(s[j*6:]) // octets j*6..j*6+7; the top 48 bits are used
+			binary.LittleEndian.PutUint64(d[j*8:], uint64(b64Pair[v>>52])|
+				uint64(b64Pair[v>>40&0xfff])<<16|
+				uint64(b64Pair[v>>28&0xfff])<<32|
+				uint64(b64Pair[v>>16&0xfff])<<48)
 		}
+		v := uint(s[54])<<16 | uint(s[55])<<8 | uint(s[56])
+		binary.LittleEndian.PutUint32(d[72:], uint32(b64Pair[v>>12])|uint32(b64Pair[v&0xfff])<<16)
 		d[76] = '\r'
 		d[77] = '\n'
 		src = src[b64LineIn:]
