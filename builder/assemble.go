@@ -17,6 +17,7 @@ import (
 	"unsafe"
 
 	"github.com/sesraw/sesraw/multipart"
+	"github.com/sesraw/sesraw/sesrules"
 )
 
 // mode says what prepare is for.
@@ -265,10 +266,6 @@ func addrList(dst []multipart.Address, field string, list []mail.Address) ([]mul
 	return dst, nil
 }
 
-// maxRecipients is SES's limit per message: "A recipient is any To, CC, or BCC address"
-// (https://docs.aws.amazon.com/ses/latest/dg/quotas.html).
-const maxRecipients = 50
-
 // recipients appends To + Cc + Bcc, deduplicated case-insensitively in order of first appearance,
 // and checks the count.
 func (a *assembly) recipients(dst []string) ([]string, error) {
@@ -280,7 +277,7 @@ func (a *assembly) recipients(dst []string) ([]string, error) {
 					continue next
 				}
 			}
-			if len(dst) == maxRecipients {
+			if len(dst) == sesrules.MaxRecipients {
 				return dst, fieldErr(fld("To"), "more than 50 distinct To, Cc and Bcc addresses (SES counts each)", ErrTooManyRecipients)
 			}
 			dst = append(dst, ad.Addr)

@@ -23,7 +23,8 @@
 //     names, Content-IDs, custom headers; X-SES values via the xheaders package) are
 //     ErrHeaderInjection; invalid UTF-8 is ErrInvalidUTF8.
 //   - Custom headers: valid names; a name the builder writes itself (From, To, Cc, Bcc, Subject,
-//     Date, Message-ID, MIME-Version, Content-*, Return-Path, Reply-To, DKIM-Signature) or any
+//     Date, Message-ID, MIME-Version, Content-*, Return-Path, Reply-To, DKIM-Signature), Resent-Bcc
+//     (a blind copy written into the header block would disclose its addresses) or any
 //     X-SES-* name is ErrReservedHeader (SES control headers go through Message.SES only); a second
 //     instance of a field SES accepts only once is ErrDuplicateHeader.
 //   - Attachments: the 90 extensions SES refuses are ErrUnsupportedExtension (case-insensitive,

@@ -2,12 +2,12 @@ package builder
 
 import (
 	"errors"
-	"github.com/sesraw/sesraw/sesrules"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/sesraw/sesraw/internal/punycode"
 	"github.com/sesraw/sesraw/multipart"
+	"github.com/sesraw/sesraw/sesrules"
 )
 
 // checkValue rejects CR, LF and NUL (header injection) and invalid UTF-8 in a value that ends up in
@@ -218,36 +218,15 @@ func checkContentID(field fieldName, cid string) error {
 	return nil
 }
 
-// Header names the builder writes itself; a custom header with one of these names is
-// ErrReservedHeader. Content-* and X-SES-* are matched by prefix.
+// Header names the builder writes itself, or never writes (Bcc, Resent-Bcc); a custom header with
+// one of these names is ErrReservedHeader. Content-* and X-SES-* are matched by prefix.
 var reservedNames = map[string]bool{
 	"from": true, "to": true, "cc": true, "bcc": true, "subject": true, "date": true,
 	"message-id": true, "mime-version": true, "return-path": true, "reply-to": true,
 	"dkim-signature": true,
+	// Resent-Bcc is a Bcc too (RFC 5322 3.6.6): its addresses would be disclosed to every recipient.
+	"resent-bcc": true,
 }
-
-// Fields that can't appear more than once
-// (https://docs.aws.amazon.com/ses/latest/dg/header-fields.html), lower-cased. Those the builder writes itself are reserved instead (see reservedNames).
-var singletonNames = func() map[string]bool {
-	m := map[string]bool{}
-	for _, n := range []string{
-		"Accept-Language", "acceptLanguage", "Archived-At", "Auto-Submitted", "Bounces-to", "Comments",
-		"Content-Alternative", "Content-Base", "Content-Class", "Content-Description",
-		"Content-Disposition", "Content-Duration", "Content-ID", "Content-Language", "Content-Length",
-		"Content-Location", "Content-MD5", "Content-Transfer-Encoding", "Content-Type", "Date",
-		"Delivered-To", "Disposition-Notification-Options", "Disposition-Notification-To",
-		"DKIM-Signature", "DomainKey-Signature", "Errors-To", "From", "Importance", "In-Reply-To",
-		"Keywords", "List-Archive", "List-Help", "List-Id", "List-Owner", "List-Post",
-		"List-Subscribe", "List-Unsubscribe", "List-Unsubscribe-Post", "Message-Context",
-		"Message-ID", "MIME-Version", "Organization", "Original-From", "Original-Message-ID",
-		"Original-Recipient", "Original-Subject", "Precedence", "Priority", "References",
-		"Reply-To", "Return-Path", "Return-Receipt-To", "Sender", "Solicitation", "Sensitivity",
-		"Subject", "Thread-Index", "Thread-Topic", "User-Agent", "VBR-Info",
-	} {
-		m[strings.ToLower(n)] = true
-	}
-	return m
-}()
 
 // lowerName lower-cases an ASCII header name into buf (no allocation for names up to len(buf)).
 func lowerName(buf []byte, name string) []byte {
@@ -279,9 +258,13 @@ func checkHeaders(hs []Header) error {
 		if len(h.Name) <= len(buf) {
 			ln := lowerName(buf[:], h.Name)
 			if reservedNames[string(ln)] || len(ln) > 8 && string(ln[:8]) == "content-" {
-				return fieldErr(fldAt("Headers", i, ".Name"), h.Name+" is written by the builder from the Message fields", ErrReservedHeader)
+				reason := " is written by the builder from the Message fields"
+				if string(ln) == "bcc" || string(ln) == "resent-bcc" {
+					reason = " would disclose blind copies to every recipient (put the addresses in Message.Bcc)"
+				}
+				return fieldErr(fldAt("Headers", i, ".Name"), h.Name+reason, ErrReservedHeader)
 			}
-			if singletonNames[string(ln)] {
+			if sesrules.IsSingleton(ln) {
 				for j := range i {
 					if strings.EqualFold(hs[j].Name, h.Name) {
 						return fieldErr(fldAt("Headers", i, ".Name"), h.Name+" may appear only once (SES rejects duplicates); first at "+indexed("Headers", j), ErrDuplicateHeader)

@@ -82,6 +82,9 @@ func TestValidationErrors(t *testing.T) {
 		}, nil, builder.ErrHeaderInjection, "Headers[0].Value"},
 		{"custom From", func(m *builder.Message) { m.Headers = []builder.Header{{Name: "from", Value: "x@example.org"}} }, nil, builder.ErrReservedHeader, "Headers[0].Name"},
 		{"custom Bcc", func(m *builder.Message) { m.Headers = []builder.Header{{Name: "Bcc", Value: "x@example.org"}} }, nil, builder.ErrReservedHeader, "Headers[0].Name"},
+		{"custom Resent-Bcc", func(m *builder.Message) {
+			m.Headers = []builder.Header{{Name: "X-A", Value: "1"}, {Name: "resent-BCC", Value: "x@example.org"}}
+		}, nil, builder.ErrReservedHeader, "Headers[1].Name"},
 		{"custom Content-Type", func(m *builder.Message) { m.Headers = []builder.Header{{Name: "Content-Type", Value: "text/plain"}} }, nil, builder.ErrReservedHeader, "Headers[0].Name"},
 		{"custom Content-Foo", func(m *builder.Message) { m.Headers = []builder.Header{{Name: "content-foo", Value: "x"}} }, nil, builder.ErrReservedHeader, "Headers[0].Name"},
 		{"custom MIME-Version", func(m *builder.Message) { m.Headers = []builder.Header{{Name: "MIME-Version", Value: "1.0"}} }, nil, builder.ErrReservedHeader, "Headers[0].Name"},
