@@ -67,6 +67,7 @@ type Signer struct {
 	prefixCol     int              // column after prefix
 	now           func() time.Time // clock for t=
 	pool          sync.Pool        // *signState
+	sigBytes      int              // length of a signature (b= before base64)
 }
 
 // NewSigner validates opts and returns a Signer.

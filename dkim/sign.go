@@ -3,7 +3,9 @@ package dkim
 import (
 	"bytes"
 	"crypto"
+	"crypto/ed25519"
 	"crypto/rand"
+	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
@@ -27,6 +29,8 @@ type signState struct {
 	h      hash.Hash
 	body   *bodyHasher
 	sum    [sha256.Size]byte
+	sig    []byte               // SignatureLen's output scratch
+	zero   [maxRSABits / 8]byte // SignatureLen's stand-in signature
 }
 
 // MaxSignedInstances bounds the instances of one field Sign signs. Sign lists every instance of a
@@ -77,8 +81,10 @@ func newSigner(opts Options) (*Signer, error) {
 		return nil, err
 	}
 	s.algo = algo
+	s.sigBytes = ed25519.SignatureSize
 	if algo == "rsa-sha256" {
 		s.hashOpt = crypto.SHA256
+		s.sigBytes = opts.Key.Public().(*rsa.PublicKey).Size()
 	}
 	hc, err := canonicalization("HeaderCanonicalization", opts.HeaderCanonicalization)
 	if err != nil {
@@ -224,14 +230,31 @@ func (s *Signer) appendSignature(dst, header, bh []byte) ([]byte, error) {
 	}
 	st := s.pool.Get().(*signState)
 	defer s.pool.Put(st)
-	out, err := s.appendSignatureState(st, dst, header, bh)
+	out, err := s.appendSignatureState(st, dst, header, bh, true)
 	if err != nil {
 		return dst, err
 	}
 	return out, nil
 }
 
-func (s *Signer) appendSignatureState(st *signState, dst, header, bh []byte) ([]byte, error) {
+// SignatureLen returns the length of the field AppendSignature appends for header, without the
+// private-key operation: the field's length depends on the header fields it names and on the
+// signer's options, key size and clock (the digits of t= and x=), not on the body hash or the
+// signature's value. A field signed later has this length as long as the clock's Unix time keeps
+// its number of digits (it has had 10 since 2001 and keeps them until 2286). Errors are those of
+// AppendSignature.
+func (s *Signer) SignatureLen(header []byte) (int, error) {
+	var bh [sha256.Size]byte
+	st := s.pool.Get().(*signState)
+	defer s.pool.Put(st)
+	out, err := s.appendSignatureState(st, st.sig[:0], header, bh[:], false)
+	st.sig = out[:0]
+	return len(out), err
+}
+
+// appendSignatureState appends the signature field; with sign false it writes zero bytes of the
+// signature's length in place of the signature (for SignatureLen).
+func (s *Signer) appendSignatureState(st *signState, dst, header, bh []byte, sign bool) ([]byte, error) {
 	fs, err := parseHeader(st.fields[:0], header)
 	st.fields = fs
 	if err != nil {
@@ -350,9 +373,14 @@ func (s *Signer) appendSignatureState(st *signState, dst, header, bh []byte) ([]
 		h.Write(dst[start:])
 	}
 	digest := h.Sum(st.sum[:0])
-	sig, err := s.opts.Key.Sign(rand.Reader, digest, s.hashOpt)
-	if err != nil {
-		return dst[:start], fmt.Errorf("dkim: signing failed: %w", err)
+	var sig []byte
+	if sign {
+		sig, err = s.opts.Key.Sign(rand.Reader, digest, s.hashOpt)
+		if err != nil {
+			return dst[:start], fmt.Errorf("dkim: signing failed: %w", err)
+		}
+	} else {
+		sig = st.zero[:s.sigBytes]
 	}
 	st.buf = base64.StdEncoding.AppendEncode(st.buf[:0], sig)
 	b := st.buf
@@ -461,7 +489,7 @@ func (s *Signer) sign(dst, raw []byte) ([]byte, error) {
 	var bh [sha256.Size]byte
 	st.body.appendSum(bh[:0])
 	// One allocation at most for the signed message: the field is rarely over 1 KiB.
-	out, err := s.appendSignatureState(st, slices.Grow(dst, len(raw)+1024), header, bh[:])
+	out, err := s.appendSignatureState(st, slices.Grow(dst, len(raw)+1024), header, bh[:], true)
 	if err != nil {
 		return dst, err
 	}
