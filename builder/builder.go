@@ -3,6 +3,7 @@ package builder
 import (
 	"errors"
 	"io"
+	"net/mail"
 	"slices"
 	"time"
 
@@ -26,10 +27,6 @@ type Builder struct {
 	AllowUnsupportedAttachments bool
 }
 
-// sigReserve is room reserved in an output buffer for a DKIM-Signature field (an RSA-4096 signature
-// with a long h= list is below this).
-const sigReserve = 1536
-
 // Validate checks m against every rule without writing anything.
 func (b *Builder) Validate(m *Message) error {
 	a, err := b.prepare(m, modeCheck)
@@ -37,37 +34,44 @@ func (b *Builder) Validate(m *Message) error {
 		return err
 	}
 	defer a.release()
-	b = a.b // a nil *Builder is the zero Builder
-	limit := b.Target.Limit()
-	if limit == 0 || !a.sizeKnown {
-		return nil
-	}
-	n := int64(len(a.hdr)) + 2 + a.bodySize
-	if n > limit {
-		return &SizeError{Target: b.Target, Size: n, Limit: limit}
-	}
-	if b.Signer != nil && n+sigReserve > limit {
-		s, err := a.signatureLen()
-		if err != nil {
-			return err
-		}
-		if n+s > limit {
-			return &SizeError{Target: b.Target, Size: n + s, Limit: limit}
-		}
-	}
-	return nil
+	return a.checkSize()
 }
 
-// signatureLen returns the length of the DKIM-Signature field for the assembled header block. The
-// field's length does not depend on the body hash, so a zero hash is signed.
-func (a *assembly) signatureLen() (int64, error) {
-	var zero [32]byte
-	var err error
-	a.sig, err = a.b.Signer.AppendSignature(a.sig[:0], a.hdr, zero[:])
+// sigLen returns the length of the DKIM-Signature field of the assembled header block (0 without
+// a Signer). It is known without signing (dkim.Signer.SignatureLen): the field's length does not
+// depend on the body hash or the signature's value.
+func (a *assembly) sigLen() (int64, error) {
+	if a.b.Signer == nil {
+		return 0, nil
+	}
+	n, err := a.b.Signer.SignatureLen(a.hdr)
 	if err != nil {
 		return 0, signError(err)
 	}
-	return int64(len(a.sig)), nil
+	return int64(n), nil
+}
+
+// size returns the encoded size of the assembled message, signature included (exact when
+// a.sizeKnown).
+func (a *assembly) size() (int64, error) {
+	s, err := a.sigLen()
+	return int64(len(a.hdr)) + 2 + a.bodySize + s, err
+}
+
+// checkSize returns a *SizeError when the message's size is known and over the target's limit.
+func (a *assembly) checkSize() error {
+	limit := a.b.Target.Limit()
+	if limit == 0 || !a.sizeKnown {
+		return nil
+	}
+	n, err := a.size()
+	if err != nil {
+		return err
+	}
+	if n > limit {
+		return a.sizeError(n)
+	}
+	return nil
 }
 
 // bodyError maps an error from writing the body. An attachment Reader that yields another number
@@ -91,28 +95,68 @@ func (b *Builder) Envelope(m *Message) (Envelope, error) {
 		return Envelope{}, err
 	}
 	defer a.release()
+	return a.envelope(), nil
+}
+
+func (a *assembly) envelope() Envelope {
 	env := Envelope{From: a.returnPath, To: slices.Clone(a.rcpt)}
 	if env.From == "" {
 		env.From = a.from[0].Addr
 	}
-	return env, nil
+	return env
 }
 
-// Size returns the exact encoded size of m, and false if an attachment's size is unknown.
+// Addresses validates m as Validate does and returns its addresses as the builder writes them.
+func (b *Builder) Addresses(m *Message) (Addresses, error) {
+	a, err := b.prepare(m, modeCheck)
+	if err != nil {
+		return Addresses{}, err
+	}
+	defer a.release()
+	if err := a.checkSize(); err != nil {
+		return Addresses{}, err
+	}
+	return a.addresses(), nil
+}
+
+// addresses copies the normalized addresses out of the assembly (two allocations: the address
+// lists share one array, the envelope has its own).
+func (a *assembly) addresses() Addresses {
+	ad := Addresses{
+		Envelope:   a.envelope(),
+		From:       mail.Address{Name: a.from[0].Name, Address: a.from[0].Addr},
+		ReturnPath: a.returnPath,
+	}
+	n := len(a.replyTo) + len(a.to) + len(a.cc) + len(a.bcc)
+	if n == 0 {
+		return ad
+	}
+	all := make([]mail.Address, 0, n)
+	list := func(l []multipart.Address) []mail.Address {
+		if len(l) == 0 {
+			return nil
+		}
+		k := len(all)
+		for _, x := range l {
+			all = append(all, mail.Address{Name: x.Name, Address: x.Addr})
+		}
+		return all[k:len(all):len(all)]
+	}
+	ad.ReplyTo, ad.To, ad.Cc, ad.Bcc = list(a.replyTo), list(a.to), list(a.cc), list(a.bcc)
+	return ad
+}
+
+// Size returns the exact encoded size of m, and false if an attachment's size is unknown. With a
+// Signer the DKIM-Signature is counted without signing.
 func (b *Builder) Size(m *Message) (int64, bool, error) {
 	a, err := b.prepare(m, modeCheck)
 	if err != nil {
 		return 0, false, err
 	}
 	defer a.release()
-	b = a.b // a nil *Builder is the zero Builder
-	n := int64(len(a.hdr)) + 2 + a.bodySize
-	if b.Signer != nil {
-		s, err := a.signatureLen()
-		if err != nil {
-			return 0, false, err
-		}
-		n += s
+	n, err := a.size()
+	if err != nil {
+		return 0, false, err
 	}
 	return n, a.sizeKnown, nil
 }
@@ -130,28 +174,58 @@ func (b *Builder) Bytes(m *Message) ([]byte, error) {
 	return out, nil
 }
 
-// AppendTo is Bytes appending to dst.
+// AppendTo is Bytes appending to dst. On error dst is returned unchanged.
 func (b *Builder) AppendTo(dst []byte, m *Message) ([]byte, error) {
 	a, err := b.prepare(m, modeWrite)
 	if err != nil {
 		return dst, err
 	}
 	defer a.release()
-	b = a.b // a nil *Builder is the zero Builder
+	return a.appendTo(dst)
+}
+
+// Build is AppendTo that also returns the message's addresses as the builder wrote them (the
+// envelope among them), from the same single pass over m: a transport needs both, and preparing
+// the message twice would double the work. On error dst is returned unchanged.
+func (b *Builder) Build(dst []byte, m *Message) ([]byte, Addresses, error) {
+	a, err := b.prepare(m, modeWrite)
+	if err != nil {
+		return dst, Addresses{}, err
+	}
+	defer a.release()
+	out, err := a.appendTo(dst)
+	if err != nil {
+		return out, Addresses{}, err
+	}
+	return out, a.addresses(), nil
+}
+
+// appendTo appends the assembled message to dst. With a Signer the DKIM-Signature's place, just
+// below the X-SES block (invariant 3 keeps that block at the very top; once SES strips it, the
+// signature is the first field), is reserved at its exact length and filled once the body hash is
+// known, so nothing is moved.
+func (a *assembly) appendTo(dst []byte) ([]byte, error) {
+	b := a.b
 	limit := b.Target.Limit()
 	start := len(dst)
-	n := int64(len(a.hdr)) + 2 + a.bodySize
+	sigLen, err := a.sigLen()
+	if err != nil {
+		return dst, err
+	}
+	n := int64(len(a.hdr)) + 2 + a.bodySize + sigLen
 	if a.sizeKnown {
 		if limit > 0 && n > limit {
 			return dst, a.sizeError(n)
 		}
-		extra := 0
-		if b.Signer != nil {
-			extra = sigReserve
-		}
-		dst = slices.Grow(dst, int(n)+extra)
+		dst = slices.Grow(dst, int(n))
 	}
-	dst = append(dst, a.hdr...)
+	dst = append(dst, a.hdr[:a.sesLen]...)
+	at := len(dst)
+	if sigLen > 0 {
+		dst = slices.Grow(dst, int(sigLen))
+		dst = dst[:at+int(sigLen)]
+	}
+	dst = append(dst, a.hdr[a.sesLen:]...)
 	dst = append(dst, '\r', '\n')
 	a.aw = appendWriter{buf: dst, max: -1}
 	if limit > 0 {
@@ -168,26 +242,16 @@ func (b *Builder) AppendTo(dst []byte, m *Message) ([]byte, error) {
 		return dst[:start], bodyError(err)
 	}
 	if b.Signer != nil {
-		end := len(dst)
-		hdrEnd := start + len(a.hdr)
-		dst, err = b.Signer.AppendSignature(dst, dst[start:hdrEnd], a.aw.h.Sum())
+		a.sig, err = b.Signer.AppendSignature(a.sig[:0], a.hdr, a.aw.h.Sum())
 		if err != nil {
 			return dst[:start], signError(err)
 		}
-		// Move the signature field up to just below the X-SES block (invariant 3 keeps that block at
-		// the very top; once SES strips it, the signature is the first field): save it, shift the
-		// message (one memmove), put it back.
-		var tmp [sigReserve]byte
-		sig := dst[end:]
-		var saved []byte
-		if len(sig) <= len(tmp) {
-			saved = tmp[:copy(tmp[:], sig)]
+		if len(a.sig) == int(sigLen) {
+			copy(dst[at:], a.sig)
 		} else {
-			saved = slices.Clone(sig)
+			// The clock's Unix time gained a digit between sizing and signing: make room.
+			dst = slices.Replace(dst, at, at+int(sigLen), a.sig...)
 		}
-		at := start + a.sesLen
-		copy(dst[at+len(saved):], dst[at:end])
-		copy(dst[at:], saved)
 	}
 	if limit > 0 && int64(len(dst)-start) > limit {
 		return dst[:start], a.sizeError(int64(len(dst) - start))
@@ -214,9 +278,8 @@ func (b *Builder) WriteTo(w io.Writer, m *Message) (int64, error) {
 	defer a.release()
 	b = a.b // a nil *Builder is the zero Builder
 	limit := b.Target.Limit()
-	n := int64(len(a.hdr)) + 2 + a.bodySize
-	if a.sizeKnown && limit > 0 && n > limit {
-		return 0, a.sizeError(n)
+	if err := a.checkSize(); err != nil {
+		return 0, err
 	}
 	if b.Signer == nil {
 		a.hdr = append(a.hdr, '\r', '\n')

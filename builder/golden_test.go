@@ -249,6 +249,13 @@ func hasUnknownSize(m *builder.Message) bool {
 // and after SES removes its X-SES headers, and with Debian's python3-dkim.
 func checkSignature(t *testing.T, raw []byte) {
 	t.Helper()
+	goVerify(t, raw)
+	pythonVerify(t, testTXT(t), raw, xheaders.Remove(nil, raw))
+}
+
+// goVerify is checkSignature without python3-dkim (which refuses a t= in the future).
+func goVerify(t *testing.T, raw []byte) {
+	t.Helper()
 	txt := testTXT(t)
 	opts := &dkim.VerifyOptions{LookupTXT: func(name string) ([]string, error) {
 		if v, ok := txt[name]; ok {
@@ -280,7 +287,6 @@ func checkSignature(t *testing.T, raw []byte) {
 	if stripped := xheaders.Remove(nil, raw); !bytes.HasPrefix(stripped, []byte("DKIM-Signature:")) {
 		t.Errorf("after SES's strip the DKIM-Signature is not the first field")
 	}
-	pythonVerify(t, txt, raw, xheaders.Remove(nil, raw))
 }
 
 // pythonVerify checks messages with Debian's python3-dkim (dkimpy) through the dkim package's script.

@@ -69,3 +69,16 @@ type Envelope struct {
 	From string   // the ReturnPath if set, else the From address
 	To   []string // To + Cc + Bcc, ASCII, deduplicated case-insensitively, in order of first appearance
 }
+
+// Addresses are a message's addresses as the builder writes them: each address in its ASCII form
+// (an internationalized domain in punycode), display names as given, lists in the Message's order
+// (not deduplicated; Envelope.To is). Builder.Build and Builder.Addresses return them, for
+// transports that need them apart from the bytes (the SES APIs' Destination and Source).
+type Addresses struct {
+	Envelope   Envelope
+	From       mail.Address
+	ReturnPath string // "" when the Message has none
+	ReplyTo    []mail.Address
+	To, Cc     []mail.Address
+	Bcc        []mail.Address
+}
