@@ -66,6 +66,13 @@ const (
 	maxPath  = 254 // RFC 5321 4.5.3.1.3 (256 octets with the angle brackets)
 )
 
+// NormalizeAddress returns a bare address (local@domain) in the ASCII form the builder writes it:
+// the local part as given, an internationalized domain in punycode. An address the builder would
+// refuse is the same *FieldError (Field "address") with the same sentinel.
+func NormalizeAddress(addr string) (string, error) {
+	return normalizeAddr(fld("address"), addr)
+}
+
 // normalizeAddr validates a bare addr-spec (local@domain) and returns its ASCII form: the local part
 // as written (it must be ASCII: SES does not support SMTPUTF8), the domain converted
 // to punycode when it is internationalized. Nothing else is changed: no trimming, no angle brackets.

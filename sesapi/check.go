@@ -3,6 +3,7 @@ package sesapi
 import (
 	"net/mail"
 	"strconv"
+	"strings"
 
 	"github.com/sesraw/sesraw/builder"
 	"github.com/sesraw/sesraw/xheaders"
@@ -37,6 +38,11 @@ type addrs struct {
 	rp   string           // the Return-Path address, "" when the message has none
 }
 
+// addrsOf returns the addresses a built message's checks need.
+func addrsOf(a *builder.Addresses) addrs {
+	return addrs{env: a.Envelope, from: a.From.Address, rp: a.ReturnPath}
+}
+
 // feedback is the address bounces go to: the Return-Path, else the From address.
 func (a *addrs) feedback() string {
 	if a.rp != "" {
@@ -45,32 +51,25 @@ func (a *addrs) feedback() string {
 	return a.from
 }
 
-// addresses validates m with b and returns its normalized addresses.
-func addresses(op string, b *builder.Builder, m *builder.Message) (addrs, error) {
-	env, err := b.Envelope(m)
-	if err != nil {
-		return addrs{}, messageErr(op, err)
-	}
-	a := addrs{env: env, from: env.From}
-	if m.ReturnPath != "" {
-		a.rp = env.From
-		if a.from, err = normalize(op, b, m.From, m.From); err != nil {
-			return addrs{}, err
+// classes returns a message's To, Cc and Bcc addresses formatted with their display names,
+// deduplicated across classes (case-insensitively) in the order To, Cc, Bcc, as the builder's
+// envelope is. SES writes the To and Cc header fields of composed messages from them.
+func classes(a *builder.Addresses) (to, cc, bcc []string) {
+	seen := make(map[string]bool, len(a.Envelope.To))
+	for _, cl := range [...]struct {
+		list []mail.Address
+		dst  *[]string
+	}{{a.To, &to}, {a.Cc, &cc}, {a.Bcc, &bcc}} {
+		for _, addr := range cl.list {
+			key := strings.ToLower(addr.Address)
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			*cl.dst = append(*cl.dst, format(addr.Name, addr.Address))
 		}
 	}
-	return a, nil
-}
-
-// normalize returns addr's address as the builder writes it to an envelope.
-func normalize(op string, b *builder.Builder, from, addr mail.Address) (string, error) {
-	env, err := b.Envelope(&builder.Message{From: from, To: []mail.Address{{Address: addr.Address}}})
-	if err != nil {
-		return "", messageErr(op, err)
-	}
-	if len(env.To) != 1 {
-		return "", &CheckError{Op: op, Field: "address", Reason: "the builder returned no envelope recipient for " + strconv.Quote(addr.Address), Err: ErrUnsupported}
-	}
-	return env.To[0], nil
+	return to, cc, bcc
 }
 
 // arnNames are the names under which an operation carries the three identity ARNs (parameter
@@ -110,9 +109,9 @@ func checkDelegation(op, region string, h *xheaders.Headers, a *addrs, n arnName
 	if fromARN.IsZero() {
 		fromField, fromARN = n.source, h.SourceARN
 	}
-	if !fromARN.IsZero() && !fromARN.Covers(a.from) {
+	if from := a.from; !fromARN.IsZero() && !fromARN.Covers(from) {
 		return &CheckError{Op: op, Field: fromField,
-			Reason: "identity " + fromARN.String() + " does not cover the From address " + strconv.Quote(a.from),
+			Reason: "identity " + fromARN.String() + " does not cover the From address " + strconv.Quote(from),
 			Err:    ErrNotCovered}
 	}
 	rpField, rpARN := n.returnPath, h.ReturnPathARN
@@ -130,6 +129,9 @@ func checkDelegation(op, region string, h *xheaders.Headers, a *addrs, n arnName
 // checkNotInRaw reports ErrConflict when raw still carries an X-SES header for a value that is sent
 // as a parameter (names: canonical header names). SES would let the parameter win, silently.
 func checkNotInRaw(op string, raw []byte, names ...string) error {
+	if len(names) == 0 {
+		return nil
+	}
 	eff, err := xheaders.Read(raw)
 	if err != nil {
 		return messageErr(op, err)

@@ -15,9 +15,9 @@ type SMTPMail struct {
 // region of the SMTP endpoint (email-smtp.REGION.amazonaws.com), "" to skip the region check.
 // The identity owner's policy must allow ses:SendRawEmail for SMTP.
 func (s *Sender) SMTPMail(region string, m *builder.Message) (*SMTPMail, error) {
-	raw, a, _, err := s.buildRaw(opSMTP, builder.TargetSMTP, ByHeaders, region, m, nil)
+	raw, ad, _, err := s.buildRaw(opSMTP, builder.TargetSMTP, ByHeaders, region, m, nil)
 	if err != nil {
 		return nil, err
 	}
-	return &SMTPMail{From: a.env.From, To: a.env.To, Data: raw}, nil
+	return &SMTPMail{From: ad.Envelope.From, To: ad.Envelope.To, Data: raw}, nil
 }

@@ -2,7 +2,6 @@ package sesapi
 
 import (
 	"net/mail"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ses"
@@ -35,7 +34,7 @@ import (
 // most 50 recipients; size. m is not modified.
 func (s *Sender) RawEmailInput(region string, m *builder.Message) (*ses.SendRawEmailInput, error) {
 	const op = opRaw
-	raw, a, h, err := s.buildRaw(op, builder.TargetV1, s.Method, region, m, func(h *xheaders.Headers) (*xheaders.Headers, []string) {
+	raw, ad, h, err := s.buildRaw(op, builder.TargetV1, s.Method, region, m, func(h *xheaders.Headers) (*xheaders.Headers, []string) {
 		// Everything SendRawEmail has a parameter for leaves the header block.
 		return &xheaders.Headers{ListManagement: h.ListManagement, Tenant: h.Tenant},
 			[]string{xheaders.SourceARN, xheaders.FromARN, xheaders.ReturnPathARN, xheaders.ConfigurationSet, xheaders.MessageTags}
@@ -45,8 +44,8 @@ func (s *Sender) RawEmailInput(region string, m *builder.Message) (*ses.SendRawE
 	}
 	in := &ses.SendRawEmailInput{
 		RawMessage:   &sestypes.RawMessage{Data: raw},
-		Source:       aws.String(a.env.From),
-		Destinations: a.env.To,
+		Source:       aws.String(ad.Envelope.From),
+		Destinations: ad.Envelope.To,
 	}
 	if s.Method == ByParameters {
 		in.SourceArn = arnParam(h.SourceARN)
@@ -58,22 +57,23 @@ func (s *Sender) RawEmailInput(region string, m *builder.Message) (*ses.SendRawE
 	return in, nil
 }
 
-// buildRaw is the common part of the raw operations: validate the Method and m.SES, build m (with
-// the X-SES headers that move to parameters left out when ByParameters), and check.
+// buildRaw is the common part of the raw operations: validate the Method and m.SES, build m once
+// (with the X-SES headers that move to parameters left out when ByParameters), and check.
 // strip returns the headers to keep in the raw message and the names of those left out.
 func (s *Sender) buildRaw(op string, t builder.Target, method Method, region string, m *builder.Message,
-	strip func(*xheaders.Headers) (*xheaders.Headers, []string)) ([]byte, addrs, *xheaders.Headers, error) {
+	strip func(*xheaders.Headers) (*xheaders.Headers, []string)) ([]byte, builder.Addresses, *xheaders.Headers, error) {
 	if method != ByParameters && method != ByHeaders {
-		return nil, addrs{}, nil, &CheckError{Op: op, Field: "Method", Reason: "unknown method " + method.String(), Err: ErrUnsupported}
+		return nil, builder.Addresses{}, nil, &CheckError{Op: op, Field: "Method", Reason: "unknown method " + method.String(), Err: ErrUnsupported}
 	}
 	h := &m.SES
-	if err := h.Validate(); err != nil {
-		return nil, addrs{}, nil, messageErr(op, err)
-	}
 	mm := m
 	var moved []string
 	names := headerNames
 	if method == ByParameters {
+		// The builder sees only the values that stay headers: check those that become parameters.
+		if err := h.Validate(); err != nil {
+			return nil, builder.Addresses{}, nil, messageErr(op, err)
+		}
 		c := *m
 		keep, left := strip(h)
 		c.SES, moved = *keep, left
@@ -84,27 +84,30 @@ func (s *Sender) buildRaw(op string, t builder.Target, method Method, region str
 		}
 	}
 	b := s.builderFor(t)
-	a, err := addresses(op, b, mm)
+	if s.SignerFor != nil {
+		// The signer is chosen by the From address as the builder writes it; an invalid one is
+		// left to Build to report.
+		if from, err := builder.NormalizeAddress(mm.From.Address); err == nil {
+			if err := s.chooseSigner(op, b, from); err != nil {
+				return nil, builder.Addresses{}, nil, err
+			}
+		}
+	}
+	raw, ad, err := b.Build(nil, mm)
 	if err != nil {
-		return nil, addrs{}, nil, err
+		return nil, builder.Addresses{}, nil, messageErr(op, err)
 	}
-	if err := s.chooseSigner(op, b, a.from); err != nil {
-		return nil, addrs{}, nil, err
-	}
+	a := addrsOf(&ad)
 	if err := checkDelegation(op, region, h, &a, names); err != nil {
-		return nil, addrs{}, nil, err
+		return nil, builder.Addresses{}, nil, err
 	}
 	if err := s.checkPolicy(op, h, &a, m.From.Name, nil); err != nil {
-		return nil, addrs{}, nil, err
-	}
-	raw, err := b.Bytes(mm)
-	if err != nil {
-		return nil, addrs{}, nil, messageErr(op, err)
+		return nil, builder.Addresses{}, nil, err
 	}
 	if err := checkNotInRaw(op, raw, moved...); err != nil {
-		return nil, addrs{}, nil, err
+		return nil, builder.Addresses{}, nil, err
 	}
-	return raw, a, h, nil
+	return raw, ad, h, nil
 }
 
 // Template names the SES template of a SendTemplatedEmail call.
@@ -140,7 +143,7 @@ func (s *Sender) EmailInput(region string, m *builder.Message) (*ses.SendEmailIn
 		Destination:          c.dest,
 		Message:              &sestypes.Message{Subject: content(m.Subject), Body: &sestypes.Body{Text: optContent(m.Text), Html: optContent(m.HTML)}},
 		ReplyToAddresses:     c.replyTo,
-		ReturnPath:           strParam(c.a.rp),
+		ReturnPath:           strParam(c.a.ReturnPath),
 		SourceArn:            arnParam(m.SES.SourceARN),
 		ReturnPathArn:        arnParam(m.SES.ReturnPathARN),
 		ConfigurationSetName: strParam(m.SES.ConfigurationSet),
@@ -176,7 +179,7 @@ func (s *Sender) TemplatedEmailInput(region string, m *builder.Message, t Templa
 		TemplateArn:          strParam(t.ARN),
 		TemplateData:         aws.String(data),
 		ReplyToAddresses:     c.replyTo,
-		ReturnPath:           strParam(c.a.rp),
+		ReturnPath:           strParam(c.a.ReturnPath),
 		SourceArn:            arnParam(m.SES.SourceARN),
 		ReturnPathArn:        arnParam(m.SES.ReturnPathARN),
 		ConfigurationSetName: strParam(m.SES.ConfigurationSet),
@@ -186,7 +189,7 @@ func (s *Sender) TemplatedEmailInput(region string, m *builder.Message, t Templa
 
 // composedMsg is what SendEmail and SendTemplatedEmail share.
 type composedMsg struct {
-	a       addrs
+	a       builder.Addresses
 	source  string
 	dest    *sestypes.Destination
 	replyTo []string
@@ -213,87 +216,31 @@ func (s *Sender) composed(op, region string, m *builder.Message) (*composedMsg, 
 	case s.Builder != nil && s.Builder.Signer != nil:
 		return nil, &CheckError{Op: op, Field: "Signer", Reason: "SES composes the message of " + op + ", so it cannot carry our DKIM signature", Err: ErrUnsupported}
 	}
-	if err := h.Validate(); err != nil {
-		return nil, messageErr(op, err)
-	}
 	b := s.builderFor(builder.TargetV1)
-	if err := b.Validate(m); err != nil {
+	a, err := b.Addresses(m)
+	if err != nil {
 		return nil, messageErr(op, err)
 	}
-	a, err := addresses(op, b, m)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.chooseSigner(op, b, a.from); err != nil {
+	if err := s.chooseSigner(op, b, a.From.Address); err != nil {
 		return nil, err
 	}
 	if b.Signer != nil {
 		return nil, &CheckError{Op: op, Field: "SignerFor", Reason: "SES composes the message of " + op + ", so it cannot carry our DKIM signature", Err: ErrUnsupported}
 	}
-	c := &composedMsg{a: a}
-	if c.source, err = formatAddr(op, b, m.From, m.From); err != nil {
+	c := &composedMsg{a: a, source: format(a.From.Name, a.From.Address)}
+	to, cc, bcc := classes(&a)
+	c.dest = &sestypes.Destination{ToAddresses: to, CcAddresses: cc, BccAddresses: bcc}
+	for _, r := range a.ReplyTo {
+		c.replyTo = append(c.replyTo, format(r.Name, r.Address))
+	}
+	ad := addrsOf(&c.a)
+	if err := checkDelegation(op, region, h, &ad, sendEmailName); err != nil {
 		return nil, err
 	}
-	if c.dest, err = v1Destination(op, b, m); err != nil {
-		return nil, err
-	}
-	for _, addr := range m.ReplyTo {
-		f, err := formatAddr(op, b, m.From, addr)
-		if err != nil {
-			return nil, err
-		}
-		c.replyTo = append(c.replyTo, f)
-	}
-	if err := checkDelegation(op, region, h, &a, sendEmailName); err != nil {
-		return nil, err
-	}
-	if err := s.checkPolicy(op, h, &a, m.From.Name, nil); err != nil {
+	if err := s.checkPolicy(op, h, &ad, m.From.Name, nil); err != nil {
 		return nil, err
 	}
 	return c, nil
-}
-
-// classes splits m's recipients into To, Cc and Bcc lists of normalized addresses formatted with
-// their display names, deduplicated across classes (case-insensitively) in the order To, Cc, Bcc,
-// as the builder's envelope is. SES writes the To and Cc header fields of composed messages from
-// them.
-func classes(op string, b *builder.Builder, m *builder.Message) (to, cc, bcc []string, err error) {
-	seen := make(map[string]bool, len(m.To)+len(m.Cc)+len(m.Bcc))
-	for _, cl := range [...]struct {
-		list []mail.Address
-		dst  *[]string
-	}{{m.To, &to}, {m.Cc, &cc}, {m.Bcc, &bcc}} {
-		for _, addr := range cl.list {
-			norm, err := normalize(op, b, m.From, addr)
-			if err != nil {
-				return nil, nil, nil, err
-			}
-			key := strings.ToLower(norm)
-			if seen[key] {
-				continue
-			}
-			seen[key] = true
-			*cl.dst = append(*cl.dst, format(addr.Name, norm))
-		}
-	}
-	return to, cc, bcc, nil
-}
-
-func v1Destination(op string, b *builder.Builder, m *builder.Message) (*sestypes.Destination, error) {
-	to, cc, bcc, err := classes(op, b, m)
-	if err != nil {
-		return nil, err
-	}
-	return &sestypes.Destination{ToAddresses: to, CcAddresses: cc, BccAddresses: bcc}, nil
-}
-
-// formatAddr returns addr normalized and formatted with its display name.
-func formatAddr(op string, b *builder.Builder, from, addr mail.Address) (string, error) {
-	norm, err := normalize(op, b, from, addr)
-	if err != nil {
-		return "", err
-	}
-	return format(addr.Name, norm), nil
 }
 
 // format returns a bare address when name is empty, else "name <addr>" with the name quoted or

@@ -33,17 +33,14 @@ func (s *Sender) EmailV2Input(region string, m *builder.Message) (*sesv2.SendEma
 			Reason: "SES v2 has one identity ARN for source and From, but the message names two: " + h.SourceARN.String() + " and " + h.FromARN.String(),
 			Err:    ErrConflict}
 	}
-	raw, a, h, err := s.buildRaw(op, builder.TargetV2, s.Method, region, m, func(*xheaders.Headers) (*xheaders.Headers, []string) {
+	raw, ad, h, err := s.buildRaw(op, builder.TargetV2, s.Method, region, m, func(*xheaders.Headers) (*xheaders.Headers, []string) {
 		return &xheaders.Headers{}, []string{xheaders.SourceARN, xheaders.FromARN, xheaders.ReturnPathARN,
 			xheaders.ConfigurationSet, xheaders.MessageTags, xheaders.ListManagement, xheaders.Tenant}
 	})
 	if err != nil {
 		return nil, err
 	}
-	to, cc, bcc, err := classes(op, s.builderFor(builder.TargetV2), m)
-	if err != nil {
-		return nil, err
-	}
+	to, cc, bcc := classes(&ad)
 	in := &sesv2.SendEmailInput{
 		Content:     &sesv2types.EmailContent{Raw: &sesv2types.RawMessage{Data: raw}},
 		Destination: &sesv2types.Destination{ToAddresses: to, CcAddresses: cc, BccAddresses: bcc},
@@ -51,6 +48,7 @@ func (s *Sender) EmailV2Input(region string, m *builder.Message) (*sesv2.SendEma
 	if s.Method != ByParameters {
 		return in, nil
 	}
+	a := addrsOf(&ad)
 	v2Params(in, h, &a)
 	return in, nil
 }
