@@ -21,15 +21,17 @@ type field struct {
 	name  string // as written, without surrounding white space
 	value string // unfolded (CR and LF removed), trimmed
 	start int    // offset of the field's first byte in the message
+	colon int    // offset just past the colon
 	end   int    // offset just past the field's last line ending
 }
 
 // readHeader splits the header block of msg into fields and returns them with the offset where
 // the body starts (after the empty line; len(msg) when there is none). Lines end in LF or CRLF. A
 // line in the header block that has no colon and does not continue a field is kept in no field
-// (it counts as neither a name nor a value).
+// (it counts as neither a name nor a value). It is linear in the size of the header block.
 func readHeader(msg []byte) (fields []field, body int) {
 	pos := 0
+	body = len(msg)
 	for pos < len(msg) {
 		lineEnd := bytes.IndexByte(msg[pos:], '\n')
 		next := len(msg)
@@ -38,21 +40,35 @@ func readHeader(msg []byte) (fields []field, body int) {
 		}
 		line := trimEOL(msg[pos:next])
 		if len(line) == 0 { // the empty line ending the header block
-			return fields, next
+			body = next
+			break
 		}
 		if (line[0] == ' ' || line[0] == '\t') && len(fields) > 0 && fields[len(fields)-1].end == pos {
-			f := &fields[len(fields)-1]
-			f.value += string(line)
-			f.end = next
+			fields[len(fields)-1].end = next
 		} else if colon := bytes.IndexByte(line, ':'); colon > 0 {
-			fields = append(fields, field{name: strings.TrimRight(string(line[:colon]), " \t"), value: string(line[colon+1:]), start: pos, end: next})
+			fields = append(fields, field{name: strings.TrimRight(string(line[:colon]), " \t"), start: pos, colon: pos + colon + 1, end: next})
 		}
 		pos = next
 	}
 	for i := range fields {
-		fields[i].value = strings.TrimSpace(fields[i].value)
+		f := &fields[i]
+		f.value = strings.TrimSpace(unfold(msg[f.colon:f.end]))
 	}
-	return fields, len(msg)
+	return fields, body
+}
+
+// unfold returns b without its CR and LF bytes (RFC 5322 unfolding).
+func unfold(b []byte) string {
+	if bytes.IndexByte(b, '\n') == len(b)-1 && bytes.IndexByte(b, '\r') >= len(b)-2 {
+		return string(trimEOL(b)) // one line: the common case
+	}
+	out := make([]byte, 0, len(b))
+	for _, c := range b {
+		if c != '\r' && c != '\n' {
+			out = append(out, c)
+		}
+	}
+	return string(out)
 }
 
 func trimEOL(b []byte) []byte {
@@ -68,9 +84,6 @@ type header struct {
 
 func parseHeader(msg []byte) header {
 	f, body := readHeader(msg)
-	for i := range f {
-		f[i].value = strings.TrimSpace(f[i].value)
-	}
 	return header{fields: f, body: body}
 }
 
