@@ -215,7 +215,7 @@ func Evaluate(req *Request) (*Result, error) {
 	}
 	// Try each assumption's alternative; report those that change the decision.
 	s := &req.Send
-	if from, other := s.fromAddress(a.FromAddress); other != "" {
+	if from, other := s.fromAddress(a.FromAddress); other != "" && (mentions(req, "ses:FromAddress") || len(req.Owner) > 1) {
 		alt := a
 		alt.FromAddress = 1 - a.FromAddress
 		if r2, err := evaluate(req, &alt); err == nil && r2.Decision != res.Decision {
@@ -225,7 +225,7 @@ func Evaluate(req *Request) (*Result, error) {
 			})
 		}
 	}
-	if !s.Operation.v2() && s.Operation != SMTP {
+	if !s.Operation.v2() && s.Operation != SMTP && mentions(req, "ses:ApiVersion") {
 		alt := a
 		alt.V1APIVersionAbsent = !a.V1APIVersionAbsent
 		if r2, err := evaluate(req, &alt); err == nil && r2.Decision != res.Decision {
@@ -255,6 +255,32 @@ func Evaluate(req *Request) (*Result, error) {
 		}
 	}
 	return res, nil
+}
+
+// mentions reports whether any policy of the request has a condition on key: an assumption
+// about the key's value cannot matter otherwise.
+func mentions(req *Request, key string) bool {
+	has := func(ps []*Policy) bool {
+		for _, p := range ps {
+			if p == nil {
+				continue
+			}
+			for _, st := range p.Statements {
+				for _, c := range st.Conditions {
+					if strings.EqualFold(c.Key, key) {
+						return true
+					}
+				}
+			}
+		}
+		return false
+	}
+	for _, ip := range req.Owner {
+		if has(ip.Policies) {
+			return true
+		}
+	}
+	return has(req.CallerPolicies)
 }
 
 func evaluate(req *Request, a *Assumptions) (*Result, error) {
