@@ -106,10 +106,10 @@ func TestEnvelope(t *testing.T) {
 	srv, err := sestest.StartSMTP()
 	sestest.Need(t, "the loopback SMTP server", err)
 	defer srv.Close()
-	if r := run(t, nil, nil, "send", "--api", "smtp", "--smtp", srv.Addr, "--envelope", envFile, eml); r.code != 0 {
+	if r := run(t, nil, nil, "send", "--api", "smtp", "--smtp", srv.Addr, "--smtp-tls", "none", "--envelope", envFile, eml); r.code != 0 {
 		t.Fatalf("send --envelope: exit %d\n%s", r.code, r.stderr)
 	}
-	if r := run(t, nil, nil, "send", "--api", "smtp", "--smtp", srv.Addr, eml); r.code != 0 {
+	if r := run(t, nil, nil, "send", "--api", "smtp", "--smtp", srv.Addr, "--smtp-tls", "none", eml); r.code != 0 {
 		t.Fatalf("send without --envelope: exit %d\n%s", r.code, r.stderr)
 	}
 	msgs := srv.Messages()
@@ -164,7 +164,7 @@ func TestSendUnknownOutcome(t *testing.T) {
 			}
 		}
 	}()
-	r := run(t, nil, nil, "send", "--api", "smtp", "--smtp", l.Addr().String(), "golden/build-minimal.eml")
+	r := run(t, nil, nil, "send", "--api", "smtp", "--smtp", l.Addr().String(), "--smtp-tls", "none", "golden/build-minimal.eml")
 	<-done
 	if r.code != 3 || !bytes.Contains(r.stderr, []byte("may have been sent")) || len(r.stdout) != 0 {
 		t.Errorf("send whose DATA got no answer: exit %d, want 3\nstdout %q\nstderr %s", r.code, r.stdout, r.stderr)

@@ -50,7 +50,7 @@ type command struct {
 // commands returns the subcommands, in the order help lists them.
 func commands() []*command {
 	return []*command{
-		buildCmd(), specCmd(), applyCmd(), inspectCmd(), stripCmd(), lintCmd(), signCmd(), verifyCmd(), sendCmd(), demoCmd(),
+		buildCmd(), specCmd(), applyCmd(), inspectCmd(), stripCmd(), lintCmd(), signCmd(), verifyCmd(), sendCmd(), smtpPasswordCmd(), demoCmd(),
 		policyCmd(),
 	}
 }
@@ -246,11 +246,18 @@ func mainUsage(cmds []*command) string {
 	b.WriteString("sesraw builds, inspects, checks, signs and sends raw MIME email for Amazon SES,\n")
 	b.WriteString("with sending authorization (X-SES-*-ARN headers or API parameters).\n\n")
 	b.WriteString("Usage: sesraw COMMAND [flags] [arguments]\n\nCommands:\n")
+	width := len("version")
 	for _, c := range cmds {
-		b.WriteString("  " + c.name + strings.Repeat(" ", 9-len(c.name)) + c.summary + "\n")
+		width = max(width, len(c.name))
 	}
-	b.WriteString("  help     show this help, or 'sesraw help COMMAND'\n")
-	b.WriteString("  version  print the version of sesraw (also --version)\n")
+	row := func(name, summary string) {
+		b.WriteString("  " + name + strings.Repeat(" ", width+2-len(name)) + summary + "\n")
+	}
+	for _, c := range cmds {
+		row(c.name, c.summary)
+	}
+	row("help", "show this help, or 'sesraw help COMMAND'")
+	row("version", "print the version of sesraw (also --version)")
 	b.WriteString("\nRun 'sesraw COMMAND --help' for a command's flags.\n\n")
 	b.WriteString(exitTable)
 	return b.String()

@@ -3,12 +3,10 @@ package cli
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
 	"errors"
 	"flag"
 	"net"
 	"net/url"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -19,8 +17,6 @@ import (
 	sestypes "github.com/aws/aws-sdk-go-v2/service/ses/types"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 	sesv2types "github.com/aws/aws-sdk-go-v2/service/sesv2/types"
-	"github.com/emersion/go-sasl"
-	"github.com/emersion/go-smtp"
 
 	"github.com/sesraw/sesraw/builder"
 	"github.com/sesraw/sesraw/crlf"
@@ -28,25 +24,21 @@ import (
 	"github.com/sesraw/sesraw/sesapi"
 )
 
-// Environment variables holding SES SMTP credentials (which are not AWS access keys).
-const (
-	envSMTPUser     = "SESRAW_SMTP_USERNAME"
-	envSMTPPassword = "SESRAW_SMTP_PASSWORD"
-)
-
 type sendOpts struct {
-	api      string
-	region   string
-	endpoint string
-	smtpAddr string
-	smtpTLS  string
-	method   string
-	timeout  time.Duration
-	force    bool
-	envFile  string
-	crlf     bool
-	det      detFlags
-	dkim     dkimFlags
+	api        string
+	region     string
+	endpoint   string
+	smtpAddr   string
+	smtpTLS    string
+	smtpCA     string
+	smtpDerive bool
+	method     string
+	timeout    time.Duration
+	force      bool
+	envFile    string
+	crlf       bool
+	det        detFlags
+	dkim       dkimFlags
 }
 
 func sendCmd() *command {
@@ -61,7 +53,12 @@ raw content, smtp sends to an SMTP server (SES: email-smtp.REGION.amazonaws.com:
 AWS credentials come from the default chain (environment, shared files, SSO, instance role);
 the region from --region or the environment (AWS_REGION). --endpoint sets the API's base
 endpoint (a VPC endpoint or a local emulator). SMTP credentials (SES SMTP credentials, not
-access keys) come from $SESRAW_SMTP_USERNAME and $SESRAW_SMTP_PASSWORD; without them no AUTH.
+access keys) come from $SESRAW_SMTP_USERNAME and $SESRAW_SMTP_PASSWORD, or with
+--smtp-derive-credentials are derived for --region from $AWS_ACCESS_KEY_ID and
+$AWS_SECRET_ACCESS_KEY (see 'sesraw smtp-password'); without them no AUTH. SMTP always uses TLS
+(STARTTLS, or implicit TLS on ports 465 and 2465) with a verified certificate; --smtp-ca trusts
+an extra CA (a test server's certificate); --smtp-tls none sends in plain text, and then sends
+credentials only to a loopback address.
 
 A spec goes through sesraw's pre-send checks (identity ARNs against the region and the
 addresses they must cover, size for the API, recipients); --method params sends the ARNs,
@@ -81,7 +78,9 @@ retrying).
 			fs.StringVar(&o.region, "region", "", "AWS `region` (default: from the environment)")
 			fs.StringVar(&o.endpoint, "endpoint", "", "API base endpoint `URL` (emulator, VPC endpoint)")
 			fs.StringVar(&o.smtpAddr, "smtp", "", "SMTP server `host:port` (default email-smtp.REGION.amazonaws.com:587)")
-			fs.StringVar(&o.smtpTLS, "smtp-tls", "auto", "SMTP TLS `mode`: starttls, tls (implicit), none, or auto (tls on port 465, none on loopback, else starttls)")
+			fs.StringVar(&o.smtpTLS, "smtp-tls", "auto", "SMTP TLS `mode`: starttls, tls (implicit), none (plain text; credentials only to loopback), or auto (tls on ports 465 and 2465, else starttls)")
+			fs.StringVar(&o.smtpCA, "smtp-ca", "", "trust the PEM CA certificate(s) in `FILE` for SMTP TLS, besides the system's")
+			fs.BoolVar(&o.smtpDerive, "smtp-derive-credentials", false, "derive SES SMTP credentials for --region from $AWS_ACCESS_KEY_ID and $AWS_SECRET_ACCESS_KEY")
 			fs.StringVar(&o.method, "method", "params", "how a spec's SES values travel: `params|headers` (API parameters or X-SES-* headers)")
 			fs.DurationVar(&o.timeout, "timeout", time.Minute, "give up after this `duration`")
 			fs.BoolVar(&o.force, "force", false, "send a raw message even when lint finds errors")
@@ -183,12 +182,17 @@ func (e *env) sendSpec(ctx context.Context, o *sendOpts, method sesapi.Method, n
 		if err != nil {
 			return err
 		}
+		ss, err := smtpSenderFor(o, region, addr)
+		if err != nil {
+			return err
+		}
+		defer ss.Close()
 		sm, err := sender.SMTPMail(region, bs.msg)
 		if err != nil {
 			return bs.sendErr(err)
 		}
-		if id, err = smtpSend(ctx, addr, o.smtpTLS, sm.From, sm.To, sm.Data); err != nil {
-			return sendFailure("SMTP "+addr+": "+err.Error(), err)
+		if id, err = smtpSend(ctx, ss, sm); err != nil {
+			return smtpFailure(err)
 		}
 	}
 	writeString(e.stdout, id+"\n")
@@ -210,13 +214,6 @@ func (bs *buildSetup) sendErr(err error) error {
 	}
 	return sendFailure(err.Error(), err)
 }
-
-// unknownOutcome marks an error after which the message may have been sent; it matches
-// sesapi.ErrUnknownOutcome and keeps err's text.
-type unknownOutcome struct{ err error }
-
-func (e *unknownOutcome) Error() string   { return e.err.Error() }
-func (e *unknownOutcome) Unwrap() []error { return []error{sesapi.ErrUnknownOutcome, e.err} }
 
 // sendFailure is exit status 3 when err says the request may have reached SES
 // (sesapi.ErrUnknownOutcome), else 1.
@@ -281,7 +278,12 @@ func (e *env) sendRaw(ctx context.Context, o *sendOpts, name string, raw []byte,
 		}
 		id = aws.ToString(out.MessageId)
 	case "smtp":
-		_, addr, _ := smtpTarget(o)
+		region, addr, _ := smtpTarget(o)
+		ss, err := smtpSenderFor(o, region, addr)
+		if err != nil {
+			return err
+		}
+		defer ss.Close()
 		from, rcpts := "", []string(nil)
 		if envl != nil {
 			from, rcpts = envl.From, envl.Recipients
@@ -295,9 +297,8 @@ func (e *env) sendRaw(ctx context.Context, o *sendOpts, name string, raw []byte,
 			}
 			from, rcpts = env.mailFrom(), env.Recipients
 		}
-		var err error
-		if id, err = smtpSend(ctx, addr, o.smtpTLS, from, rcpts, raw); err != nil {
-			return sendFailure("SMTP "+addr+": "+err.Error(), err)
+		if id, err = smtpSend(ctx, ss, &sesapi.SMTPMail{From: from, To: rcpts, Data: raw}); err != nil {
+			return smtpFailure(err)
 		}
 	}
 	writeString(e.stdout, id+"\n")
@@ -350,92 +351,4 @@ func smtpTarget(o *sendOpts) (region, addr string, err error) {
 		return "", "", usageErr("--smtp-tls " + quote(o.smtpTLS) + ": want auto, starttls, tls or none")
 	}
 	return region, addr, nil
-}
-
-// smtpSend sends one message and returns the server's reply to DATA (for SES, "Ok MESSAGE-ID";
-// the "Ok " is dropped).
-func smtpSend(ctx context.Context, addr, tlsMode, from string, to []string, data []byte) (string, error) {
-	host, port, _ := net.SplitHostPort(addr)
-	if tlsMode == "auto" {
-		switch {
-		case port == "465":
-			tlsMode = "tls"
-		case isLoopback(host):
-			tlsMode = "none"
-		default:
-			tlsMode = "starttls"
-		}
-	}
-	var d net.Dialer
-	conn, err := d.DialContext(ctx, "tcp", addr)
-	if err != nil {
-		return "", err
-	}
-	if dl, ok := ctx.Deadline(); ok {
-		conn.SetDeadline(dl)
-	}
-	tlsCfg := &tls.Config{ServerName: host, MinVersion: tls.VersionTLS12}
-	var c *smtp.Client
-	switch tlsMode {
-	case "tls":
-		c = smtp.NewClient(tls.Client(conn, tlsCfg))
-	case "starttls":
-		if c, err = smtp.NewClientStartTLS(conn, tlsCfg); err != nil {
-			conn.Close()
-			return "", err
-		}
-	default:
-		c = smtp.NewClient(conn)
-	}
-	defer c.Close()
-	if dl, ok := ctx.Deadline(); ok {
-		c.CommandTimeout = time.Until(dl)
-		c.SubmissionTimeout = time.Until(dl)
-	}
-	if user := os.Getenv(envSMTPUser); user != "" {
-		if tlsMode == "none" && !isLoopback(host) {
-			return "", errors.New("refusing to send SMTP credentials without TLS to " + host)
-		}
-		if err := c.Auth(sasl.NewPlainClient("", user, os.Getenv(envSMTPPassword))); err != nil {
-			return "", err
-		}
-	}
-	if err := c.Mail(from, nil); err != nil {
-		return "", err
-	}
-	for _, rcpt := range to {
-		if err := c.Rcpt(rcpt, nil); err != nil {
-			return "", err
-		}
-	}
-	w, err := c.Data()
-	if err != nil {
-		return "", err
-	}
-	if _, err := w.Write(data); err != nil {
-		return "", err
-	}
-	resp, err := w.CloseWithResponse()
-	if err != nil {
-		var se *smtp.SMTPError
-		if !errors.As(err, &se) {
-			// The final dot may have reached the server, which may have queued the message.
-			return "", &unknownOutcome{err}
-		}
-		return "", err
-	}
-	_ = c.Quit()
-	id := strings.TrimSpace(resp.StatusText)
-	if rest, ok := strings.CutPrefix(id, "Ok "); ok {
-		id = rest
-	}
-	return id, nil
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
