@@ -289,7 +289,7 @@ func TestCRLF(t *testing.T) {
 	srv, err := sestest.StartSMTP()
 	sestest.Need(t, "the loopback SMTP server", err)
 	defer srv.Close()
-	if r := run(t, nil, nil, "send", "--api", "smtp", "--smtp", srv.Addr, "--crlf", "msgs/lf-only.eml"); r.code != 0 {
+	if r := run(t, nil, nil, "send", "--api", "smtp", "--smtp", srv.Addr, "--smtp-tls", "none", "--crlf", "msgs/lf-only.eml"); r.code != 0 {
 		t.Fatalf("send --crlf: exit %d\n%s", r.code, r.stderr)
 	}
 	if msgs := srv.Messages(); len(msgs) != 1 || !bytes.Equal(msgs[0].Data, orig) {
