@@ -3,7 +3,6 @@ package preflight
 import (
 	"bytes"
 	"github.com/sesraw/sesraw/sesrules"
-
 )
 
 // DKIM tags whose presence is required (RFC 6376 section 3.5).
