@@ -3,6 +3,7 @@ package preflight
 import (
 	"bytes"
 	"errors"
+	"github.com/sesraw/sesraw/rawheader"
 	"github.com/sesraw/sesraw/sesrules"
 	"strconv"
 	"strings"
@@ -17,75 +18,66 @@ type field struct {
 	line  int
 }
 
-// fieldIter walks the fields of a header block without storing them.
+// fieldIter walks the fields of a header block, as the header grammar (package rawheader) reads
+// it, without storing them.
 type fieldIter struct {
-	b       []byte
-	pos     int
-	line    int // number of the line at pos
-	bad     int // rule that reports lines that are not fields
-	started bool
-	done    bool
+	sc    rawheader.Scanner
+	b     []byte
+	line0 int // number of b's first line
+	bad   int // rule that reports a malformed header block
+	done  bool
 }
 
 func (c *checker) fields(b []byte, line0, bad int) fieldIter {
-	return fieldIter{b: b, line: line0, bad: bad}
+	it := fieldIter{b: b, line0: line0, bad: bad}
+	it.sc.ResetLimits(b, rawheader.Limits{MaxBytes: -1})
+	return it
 }
 
-// readLine returns the line at it.pos without its line break, its offset and its number.
-func (it *fieldIter) readLine() ([]byte, int, int) {
-	b, pos, line := it.b, it.pos, it.line
-	end, next := len(b), len(b)
-	if i := bytes.IndexByte(b[pos:], '\n'); i >= 0 {
-		end, next = pos+i, pos+i+1
-	}
-	it.pos, it.line = next, line+1
-	l := b[pos:end]
-	if len(l) > 0 && l[len(l)-1] == '\r' {
-		l = l[:len(l)-1]
-	}
-	return l, pos, line
-}
-
-// next returns the next field, continuation lines included; false at the empty line that ends the
-// block, or at its end. Lines that are not fields are reported and skipped, with their
-// continuation lines.
+// next returns the next field, continuation lines included; false at the end of the header block.
+// A malformed header block (a line that is not a field, a bare CR) ends it where the grammar's
+// strict reading ends it, and is reported; so is every X-SES-* field a lenient reader would still
+// find after the bad line, because whether SES reads it is unknown.
 func (c *checker) next(it *fieldIter) (field, bool) {
-	for !it.done && it.pos < len(it.b) {
-		l, lpos, line := it.readLine()
-		if len(l) == 0 {
-			it.done = true
-			break
+	if it.done {
+		return field{}, false
+	}
+	if it.sc.Next() {
+		f := it.sc.Field()
+		return field{name: f.Name, value: f.Value, line: it.line0 - 1 + f.Line}, true
+	}
+	it.done = true
+	if it.sc.Flags()&rawheader.FlagMboxFrom != 0 && c.want(it.bad, Error, it.line0) {
+		c.say("line is an mbox From line " + quote(firstLine(it.b)) + " (mbox framing, not a header field); " +
+			"sent as it is, SES receives it as a line that is not a header field: remove it")
+	}
+	var se *rawheader.SyntaxError
+	if errors.As(it.sc.Err(), &se) {
+		line := it.line0 - 1 + se.Line
+		if c.want(it.bad, Error, line) {
+			c.say("malformed header block: " + strings.TrimPrefix(se.Reason, "the ") + ": " + quote(firstLine(it.b[se.Offset:])) +
+				"; the header block ends here for a strict reader")
 		}
-		if l[0] == ' ' || l[0] == '\t' {
-			if !it.started && c.want(it.bad, Error, line) {
-				c.say("header starts with a continuation line (leading white space)")
+		for f := range rawheader.LenientFields(it.b, se.Offset, se.Line) {
+			if sesrules.IsSESName(f.Name) && c.want(rXSESAmbiguous, Error, it.line0-1+f.Line) {
+				c.say(fieldName(f.Name) + " comes after a malformed line (line " + strconv.Itoa(line) +
+					"): a strict reader takes it for body text, a lenient one (that skips the bad line) for a " +
+					"header field; which SES does is unknown, so fix the header block")
 			}
-			it.started = true
-			continue
 		}
-		it.started = true
-		colon := bytes.IndexByte(l, ':')
-		if colon < 0 {
-			if c.want(it.bad, Error, line) {
-				c.say("line is not a header field (no colon): " + quote(l))
-			}
-			continue
-		}
-		name := trimRightWSP(l[:colon])
-		if !validFieldName(name) {
-			if c.want(it.bad, Error, line) {
-				c.say("invalid header field name " + quote(l[:colon]))
-			}
-			continue
-		}
-		end := lpos + len(l)
-		for it.pos < len(it.b) && (it.b[it.pos] == ' ' || it.b[it.pos] == '\t') {
-			l2, l2pos, _ := it.readLine()
-			end = l2pos + len(l2)
-		}
-		return field{name: name, value: it.b[lpos+colon+1 : end], line: line}, true
 	}
 	return field{}, false
+}
+
+// firstLine returns b up to its first line break, at most 80 bytes.
+func firstLine(b []byte) []byte {
+	if i := bytes.IndexAny(b, "\r\n"); i >= 0 {
+		b = b[:i]
+	}
+	if len(b) > 80 {
+		b = b[:80]
+	}
+	return b
 }
 
 func validFieldName(b []byte) bool {
@@ -100,16 +92,7 @@ func validFieldName(b []byte) bool {
 	return true
 }
 
-func isWSP(b byte) bool { return b == ' ' || b == '\t' }
-
 func isFWS(b byte) bool { return b == ' ' || b == '\t' || b == '\r' || b == '\n' }
-
-func trimRightWSP(b []byte) []byte {
-	for len(b) > 0 && isWSP(b[len(b)-1]) {
-		b = b[:len(b)-1]
-	}
-	return b
-}
 
 func trimFWS(b []byte) []byte {
 	for len(b) > 0 && isFWS(b[0]) {

@@ -29,6 +29,7 @@ const (
 	RuleXSESDuplicate           = "xses-duplicate"
 	RuleXSESMalformed           = "xses-malformed"
 	RuleXSESUnknown             = "xses-unknown"
+	RuleXSESAmbiguous           = "xses-ambiguous"
 	RuleXSESTarget              = "xses-target"
 	RuleTagSyntax               = "tag-syntax"
 	RuleConfigurationSetSyntax  = "configuration-set-syntax"
@@ -68,6 +69,7 @@ const (
 	rXSESDuplicate
 	rXSESMalformed
 	rXSESUnknown
+	rXSESAmbiguous
 	rXSESTarget
 	rTagSyntax
 	rConfigSetSyntax
@@ -100,8 +102,12 @@ var catalogue = [numRules]Rule{
 	rNoSeparator: {RuleNoHeaderBodySeparator, Error, "The message has no empty line between header and body " +
 		"(\"The message has to contain a header and a body, separated by a blank line\", RawMessage)."},
 	rHeaderSyntax: {RuleHeaderSyntax, Error, "A header line is neither a field (name: value) nor a " +
-		"continuation line, or a field name has characters outside printable ASCII (SES accepts RFC 822 " +
-		"headers)."},
+		"continuation line, a field name has characters outside printable ASCII, the header block holds a " +
+		"bare CR, or the message starts with an mbox From line or a byte-order mark (SES accepts RFC 822 " +
+		"headers). The header block ends at the bad line for a strict reader."},
+	rXSESAmbiguous: {RuleXSESAmbiguous, Error, "An X-SES-* field comes after a malformed header line (or " +
+		"behind a bare CR): a strict reader takes it for body text, a lenient one for a header field; " +
+		"which SES does is unknown."},
 	rLineLength: {RuleLineLength, Error, "A line is longer than 998 octets before its line break (1,000 with " +
 		"CRLF; RFC 5321, RawMessage)."},
 	rBareLF: {RuleBareLF, Warning, "A line ends in LF without CR; mail lines end in CRLF and SES's SMTP " +

@@ -25,7 +25,7 @@ var (
 type SyntaxError struct {
 	Offset int    // offset of the first byte of the offending line (for a bare CR: of the field holding it)
 	Line   int    // 1-based line number of that line
-	At     int    // offset of the offending byte (the bare CR, the byte where the field name ends)
+	At     int    // offset of the offending byte (the bare CR; where a colon was expected)
 	Reason string // what is wrong, in words
 	Err    error  // ErrNotAField or ErrBareCR
 }
@@ -48,8 +48,8 @@ type LimitError struct {
 }
 
 func (e *LimitError) Error() string {
-	return "rawheader: header block over the limit of " + strconv.Itoa(e.Max) + " " + e.Limit +
-		" at line " + strconv.Itoa(e.Line)
+	return "rawheader: header block too large: more than " + strconv.Itoa(e.Max) + " " + e.Limit +
+		" (at line " + strconv.Itoa(e.Line) + ")"
 }
 
 // Unwrap returns the limit's sentinel and ErrTooLarge.

@@ -8,8 +8,9 @@ import "iter"
 // the continuation lines after it) and takes a bare CR for a line break. Where the strict reading
 // and this one differ, the reading of the message is ambiguous: tools use LenientFields to name the
 // fields a receiver may or may not take for header fields (an X-SES-* field above all) instead of
-// choosing silently. Line numbers count the line at from as fromLine. Field.Value may hold bare
-// CRs as line breaks.
+// choosing silently. Line numbers count the line at from as fromLine and, like every other line
+// number in sesraw, count LF-terminated lines (a field after a bare CR is on the CR's line).
+// Field.Value may hold bare CRs as line breaks.
 func LenientFields(src []byte, from, fromLine int) iter.Seq[Field] {
 	return func(yield func(Field) bool) {
 		if from < 0 || from >= len(src) {
@@ -19,10 +20,14 @@ func LenientFields(src []byte, from, fromLine int) iter.Seq[Field] {
 		line := fromLine - 1
 		var cur Field
 		have := false
+		afterCR := false
 		p := from
 		for p < limit {
 			e, next := lineBounds(src, p, limit)
-			line++
+			if !afterCR {
+				line++ // line numbers count LF-terminated lines, as every other reader does
+			}
+			afterCR = next > e && src[next-1] == '\r'
 			if e == p { // empty line: the end of the header block for every reader
 				break
 			}

@@ -101,9 +101,12 @@ type Scanner struct {
 	flags Flags
 	done  bool
 	begun bool
-	field Field
+	cur   span // the current field, as offsets (no pointers to write on the hot path)
 	err   error
 }
+
+// span is a field as offsets into src.
+type span struct{ start, nameEnd, colon, ve, end, line, lines int }
 
 // Reset makes s read src from its beginning with the default Limits.
 func (s *Scanner) Reset(src []byte) { s.ResetLimits(src, Limits{}) }
@@ -114,7 +117,14 @@ func (s *Scanner) ResetLimits(src []byte, lim Limits) {
 }
 
 // Next advances to the next field; it returns false at the end of the header block or on error.
-func (s *Scanner) Next() bool {
+func (s *Scanner) Next() bool { return s.next("") }
+
+// NextPrefix advances to the next field whose name starts with prefix (ASCII case-insensitive;
+// prefix must be ASCII), reading the fields in between as Next does. It is Next for a caller that
+// wants only some fields (xheaders wants "X-SES-"), without the cost of returning every field.
+func (s *Scanner) NextPrefix(prefix string) bool { return s.next(prefix) }
+
+func (s *Scanner) next(prefix string) bool {
 	if s.done {
 		return false
 	}
@@ -126,6 +136,7 @@ func (s *Scanner) Next() bool {
 	}
 	src := s.src
 	p := s.pos
+again:
 	if p >= len(src) {
 		s.flags |= FlagNoSeparator
 		s.finish(len(src), len(src))
@@ -158,7 +169,7 @@ func (s *Scanner) Next() bool {
 		q++
 	}
 	if q == len(src) || src[q] != ':' {
-		return s.fail(p, nameEnd, "the line is not a header field (no colon after the field name)", ErrNotAField)
+		return s.fail(p, q, "the line is not a header field (no colon after the field name)", ErrNotAField)
 	}
 	if q != nameEnd {
 		s.flags |= FlagObsColon
@@ -175,15 +186,15 @@ func (s *Scanner) Next() bool {
 			e = len(src)
 			break
 		}
-		nl := e + i
+		k := e + i
 		// The only CR a line may hold is the one right before its LF.
-		if k := bytes.IndexByte(src[e:nl], '\r'); k >= 0 && e+k != nl-1 {
-			return s.fail(p, e+k, "bare CR (a CR not followed by LF) in field "+quoteName(src[p:nameEnd]), ErrBareCR)
+		if c := bytes.IndexByte(src[e:k], '\r'); c >= 0 && e+c != k-1 {
+			return s.fail(p, e+c, "bare CR (a CR not followed by LF) in field "+quoteName(src[p:nameEnd]), ErrBareCR)
 		}
-		if src[nl-1] != '\r' {
+		if src[k-1] != '\r' {
 			s.flags |= FlagBareLF
 		}
-		e = nl + 1
+		e = k + 1
 		if e < len(src) && isWSP(src[e]) {
 			if lines++; lines > s.lim.MaxFieldLines {
 				return s.over(p, "lines per field", s.lim.MaxFieldLines, ErrTooManyLines)
@@ -198,6 +209,12 @@ func (s *Scanner) Next() bool {
 	if s.nf++; s.nf > s.lim.MaxFields {
 		return s.over(p, "header fields", s.lim.MaxFields, ErrTooManyFields)
 	}
+	if len(prefix) > 0 && !hasPrefixFold(src[p:nameEnd], prefix) {
+		s.line += lines
+		s.pos = e
+		p = e
+		goto again
+	}
 	ve := e
 	if ve > colon+1 && src[ve-1] == '\n' {
 		ve--
@@ -205,8 +222,7 @@ func (s *Scanner) Next() bool {
 			ve--
 		}
 	}
-	s.field = Field{Name: src[p:nameEnd:nameEnd], Value: src[colon+1 : ve : ve], Start: p, Colon: colon,
-		End: e, Line: s.line, Lines: lines}
+	s.cur = span{start: p, nameEnd: nameEnd, colon: colon, ve: ve, end: e, line: s.line, lines: lines}
 	s.line += lines
 	s.pos = e
 	return true
@@ -251,7 +267,7 @@ func isMboxFrom(src []byte) bool {
 func (s *Scanner) finish(end, body int) {
 	s.done = true
 	s.end, s.body, s.pos = end, body, body
-	s.field = Field{}
+	s.cur = span{}
 }
 
 func (s *Scanner) fail(off, at int, reason string, kind error) bool {
@@ -271,7 +287,14 @@ func (s *Scanner) over(off int, what string, max int, kind error) bool {
 }
 
 // Field returns the current field.
-func (s *Scanner) Field() Field { return s.field }
+func (s *Scanner) Field() Field {
+	c := &s.cur
+	return Field{Name: s.src[c.start:c.nameEnd:c.nameEnd], Value: s.src[c.colon+1 : c.ve : c.ve],
+		Start: c.start, Colon: c.colon, End: c.end, Line: c.line, Lines: c.lines}
+}
+
+// Name returns the current field's name (Field().Name, without building the Field).
+func (s *Scanner) Name() []byte { return s.src[s.cur.start:s.cur.nameEnd:s.cur.nameEnd] }
 
 // Err returns the error that ended the header block: a *SyntaxError or a *LimitError, or nil.
 func (s *Scanner) Err() error { return s.err }
@@ -295,6 +318,19 @@ func (s *Scanner) End() int { return s.end }
 // BodyOffset returns, once Next has returned false, the offset of the first body byte: just past
 // the empty line; End when there is none or on error.
 func (s *Scanner) BodyOffset() int { return s.body }
+
+// hasPrefixFold reports whether name starts with the ASCII string prefix, ignoring ASCII case.
+func hasPrefixFold(name []byte, prefix string) bool {
+	if len(name) < len(prefix) {
+		return false
+	}
+	for i := 0; i < len(prefix); i++ {
+		if a, b := name[i], prefix[i]; a != b && (a|0x20 != b|0x20 || a|0x20 < 'a' || a|0x20 > 'z') {
+			return false
+		}
+	}
+	return true
+}
 
 func quoteName(name []byte) string {
 	if len(name) > 64 {

@@ -45,15 +45,12 @@ func ReadBlock(r io.Reader, lim Limits) ([]byte, error) {
 		if lineStart > lim.MaxBytes || len(buf) > lim.MaxBytes+1 {
 			// Over the limit without an empty line: the strict reading may still have ended the
 			// header block at a malformed line among the complete lines.
-			cut := lineStart
-			if cut > lim.MaxBytes {
-				cut = bytes.LastIndexByte(buf[:lim.MaxBytes], '\n') + 1
-			}
+			// A verdict reached before the last byte read does not depend on bytes not read yet.
 			var s Scanner
-			s.ResetLimits(buf[:cut], lim)
+			s.ResetLimits(buf, Limits{MaxBytes: -1, MaxFields: -1, MaxFieldLines: -1})
 			for s.Next() {
 			}
-			if _, ok := s.err.(*SyntaxError); ok {
+			if e, ok := s.err.(*SyntaxError); ok && e.Offset <= lim.MaxBytes && e.At < len(buf)-1 {
 				return buf, nil
 			}
 			return buf, &LimitError{Limit: "header bytes", Max: lim.MaxBytes, Offset: 0, Line: s.line, Err: ErrTooManyBytes}

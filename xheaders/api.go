@@ -6,6 +6,7 @@ package xheaders
 
 import (
 	"errors"
+	"github.com/sesraw/sesraw/rawheader"
 	"github.com/sesraw/sesraw/sesrules"
 	"io"
 	"strconv"
@@ -205,16 +206,16 @@ func (f Field) Unfolded() string { return f.unfolded() }
 // the streaming functions use the same rule and never touch bytes from that line on.
 // The zero Scanner is ready after Reset.
 type Scanner struct {
-	src    []byte
-	pos    int
-	field  Field
-	err    error
-	done   bool
-	bodyAt int
+	raw   rawheader.Scanner
+	field Field
+	err   error
 }
 
 // Reset makes s scan raw from the beginning.
-func (s *Scanner) Reset(raw []byte) { *s = Scanner{src: raw} }
+func (s *Scanner) Reset(raw []byte) {
+	s.raw.Reset(raw)
+	s.field, s.err = Field{}, nil
+}
 
 // Next advances to the next X-SES-* field; it returns false at the end of the header block or on error.
 func (s *Scanner) Next() bool { return s.next() }
@@ -227,7 +228,7 @@ func (s *Scanner) Err() error { return s.err }
 
 // BodyOffset returns the offset of the first body byte once Next has returned false (len(raw) if the
 // message has no body separator; the offset of the malformed line if Err is not nil).
-func (s *Scanner) BodyOffset() int { return s.bodyAt }
+func (s *Scanner) BodyOffset() int { return s.raw.BodyOffset() }
 
 // Effective holds what SES reads from a raw message: the first instance of each known X-SES header,
 // and how many instances of each it saw.

@@ -84,10 +84,14 @@ func TestApplyInvalidHeaders(t *testing.T) {
 func TestApplyMatchesRemoveOnCorpus(t *testing.T) {
 	h := fullHeaders()
 	for name, msg := range messages {
-		if msg != "" && (msg[0] == ' ' || msg[0] == '\t') {
+		got, err := xheaders.Apply(nil, &h, []byte(msg), xheaders.ApplyOptions{Replace: true})
+		if ref := refParse(msg); ref.malformed || ref.mbox {
+			// A malformed header block and a leading mbox From line are refused, Replace or not.
+			if !errors.Is(err, xheaders.ErrMalformedHeader) || string(got) != "" {
+				t.Errorf("%s: Apply = %q, %v; want ErrMalformedHeader", name, got, err)
+			}
 			continue
 		}
-		got, err := xheaders.Apply(nil, &h, []byte(msg), xheaders.ApplyOptions{Replace: true})
 		if err != nil {
 			t.Errorf("%s: %v", name, err)
 			continue

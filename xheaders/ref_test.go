@@ -18,6 +18,7 @@ type refHeader struct {
 	fields    []refField // every field, X-SES or not
 	bodyAt    int
 	malformed bool
+	mbox      bool // the message starts with an mbox From line (skipped)
 }
 
 // refLines splits raw into lines that keep their LF; the last line may lack one.
@@ -35,11 +36,30 @@ func refLines(raw string) []string {
 	return out
 }
 
+// refBareCR reports whether line holds a CR that is not part of its final CRLF.
+func refBareCR(line string) bool {
+	return strings.Contains(strings.TrimSuffix(line, "\r\n"), "\r")
+}
+
 func refParse(raw string) refHeader {
 	var h refHeader
 	off := 0
 	cur := -1 // index of the field the next continuation line belongs to
-	for _, line := range refLines(raw) {
+	lines := refLines(raw)
+	// A first line "From " that is not a From field in obsolete syntax is an mbox From line: skipped.
+	if len(lines) > 0 && strings.HasPrefix(lines[0], "From ") && !strings.HasPrefix(strings.TrimLeft(lines[0][5:], " \t"), ":") {
+		off = len(lines[0])
+		lines = lines[1:]
+		h.mbox = true
+	}
+	for _, line := range lines {
+		if cur >= 0 && (line[0] == ' ' || line[0] == '\t') && refBareCR(line) {
+			// A bare CR in a continuation line: the whole field is where the block ends.
+			h.malformed = true
+			h.bodyAt = h.fields[cur].start
+			h.fields = h.fields[:cur]
+			return h
+		}
 		switch {
 		case line == "\n" || line == "\r\n":
 			h.bodyAt = off + len(line)
@@ -66,6 +86,11 @@ func refParse(raw string) refHeader {
 				}
 			}
 			if !ok {
+				h.malformed = true
+				h.bodyAt = off
+				return h
+			}
+			if refBareCR(line) {
 				h.malformed = true
 				h.bodyAt = off
 				return h

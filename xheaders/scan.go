@@ -3,7 +3,10 @@ package xheaders
 import (
 	"bytes"
 	"errors"
+	"github.com/sesraw/sesraw/rawheader"
 	"github.com/sesraw/sesraw/sesrules"
+	"strconv"
+	"strings"
 )
 
 // knownNames lists the seven headers in Append order; Effective indexes by position.
@@ -75,191 +78,76 @@ func knownIndexString(name string) int {
 	return -1
 }
 
-// SyntaxError reports where and why a header block stops being a header block. It wraps
-// ErrMalformedHeader. The offending line is treated as the first body line.
+// SyntaxError reports where and why a header block stops being a header block, as the header
+// grammar (package rawheader) reads it. It wraps ErrMalformedHeader and the grammar's error (a
+// *rawheader.SyntaxError, so errors.Is(err, rawheader.ErrBareCR) and rawheader.ErrNotAField work).
+// The offending line, and everything after it, are not header fields.
 type SyntaxError struct {
 	Offset int    // offset of the offending line in the input
 	Reason string // what is wrong with it
+	Err    error  // the grammar's *rawheader.SyntaxError (nil for a leading mbox From line, refused by Apply)
 }
 
 func (e *SyntaxError) Error() string {
 	return "xheaders: malformed header block at offset " + itoa(e.Offset) + ": " + e.Reason
 }
 
-// Unwrap returns ErrMalformedHeader.
-func (e *SyntaxError) Unwrap() error { return ErrMalformedHeader }
-
-func itoa(n int) string {
-	var b [20]byte
-	i := len(b)
-	if n == 0 {
-		return "0"
+// Unwrap returns ErrMalformedHeader and the grammar's error.
+func (e *SyntaxError) Unwrap() []error {
+	if e.Err == nil {
+		return []error{ErrMalformedHeader}
 	}
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	if neg {
-		i--
-		b[i] = '-'
-	}
-	return string(b[i:])
+	return []error{ErrMalformedHeader, e.Err}
 }
 
-// lineEnd returns the offset just past the LF ending the line that contains p, or len(src).
-func lineEnd(src []byte, p int) int {
-	if i := bytes.IndexByte(src[p:], '\n'); i >= 0 {
-		return p + i + 1
+// limitError is a header block over one of the grammar's limits: it wraps ErrHeaderTooLarge and
+// the *rawheader.LimitError.
+type limitError struct{ err *rawheader.LimitError }
+
+func (e *limitError) Error() string {
+	return "xheaders: " + strings.TrimPrefix(e.err.Error(), "rawheader: ")
+}
+func (e *limitError) Unwrap() []error { return []error{ErrHeaderTooLarge, e.err} }
+
+// wrapErr turns the grammar's error into this package's.
+func wrapErr(err error) error {
+	switch e := err.(type) {
+	case nil:
+		return nil
+	case *rawheader.SyntaxError:
+		return &SyntaxError{Offset: e.Offset, Reason: e.Reason, Err: e}
+	case *rawheader.LimitError:
+		return &limitError{e}
 	}
-	return len(src)
+	return err
 }
 
-// Line kinds of the first line at a position in a header block.
-const (
-	lineField     = iota // a field: name, optional blanks, ':'
-	lineBlank            // the empty line ending the header block
-	lineMalformed        // neither; the header block ends before it
-)
+func itoa(n int) string { return strconv.Itoa(n) }
 
-// classifyLine classifies the line starting at p (p < len(src)). For a field it returns the end of
-// the field name (blanks before the colon excluded) and the offset just past the colon. A line
-// starting with SP or HTAB is classified as malformed here: callers treat it as a continuation
-// line when it follows a field.
-func classifyLine(src []byte, p int) (kind, nameEnd, colon int, reason string) {
-	c := src[p]
-	if c == '\n' {
-		return lineBlank, 0, 0, ""
-	}
-	if c == '\r' && p+1 < len(src) && src[p+1] == '\n' {
-		return lineBlank, 0, 0, ""
-	}
-	q := p
-	for q < len(src) && class[src[q]]&cFtext != 0 {
-		q++
-	}
-	if q == p {
-		if isWSP(c) {
-			return lineMalformed, 0, 0, "header block starts with a continuation line"
-		}
-		return lineMalformed, 0, 0, "line is not a header field (empty field name)"
-	}
-	nameEnd = q
-	for q < len(src) && isWSP(src[q]) {
-		q++
-	}
-	if q == len(src) || src[q] != ':' {
-		return lineMalformed, 0, 0, "line is not a header field (no ':' after the field name)"
-	}
-	return lineField, nameEnd, q + 1, ""
-}
-
-func (s *Scanner) finish(bodyAt int) {
-	s.done = true
-	s.bodyAt = bodyAt
-	s.pos = bodyAt
-	s.field = Field{}
-}
-
-// next advances to the next X-SES-* field. Every line is classified (a malformed line ends the
-// header block whatever the names around it), but a Field is built only for X-SES-* names; other
-// fields are skipped line end to line end with bytes.IndexByte.
+// next advances to the next X-SES-* field: the grammar reads every field (a malformed line ends the
+// header block whatever the names around it), and only X-SES-* names become a Field.
 func (s *Scanner) next() bool {
-	if s.done {
-		return false
-	}
-	src := s.src
-	p := s.pos
-	for {
-		if p >= len(src) {
-			s.finish(len(src))
-			return false
-		}
-		kind, nameEnd, colon, reason := classifyLine(src, p)
-		switch kind {
-		case lineBlank:
-			if src[p] == '\r' {
-				s.finish(p + 2)
-			} else {
-				s.finish(p + 1)
-			}
-			return false
-		case lineMalformed:
-			s.err = &SyntaxError{Offset: p, Reason: reason}
-			s.finish(p)
-			return false
-		}
-		e := lineEnd(src, colon)
-		for e < len(src) && isWSP(src[e]) {
-			e = lineEnd(src, e)
-		}
-		// Fast reject: a name that does not start with x/X cannot be an X-SES name.
-		if nameEnd-p < 6 || src[p]|0x20 != 'x' || !sesrules.IsSESName(src[p:nameEnd]) {
-			p = e
-			continue
-		}
-		ve := e
-		if ve > colon && src[ve-1] == '\n' {
-			ve--
-			if ve > colon && src[ve-1] == '\r' {
-				ve--
-			}
-		}
-		s.field = Field{Name: src[p:nameEnd:nameEnd], Value: src[colon:ve:ve], Offset: p, End: e}
-		s.pos = e
+	for s.raw.NextPrefix(sesrules.SESPrefix) {
+		rf := s.raw.Field()
+		s.field = Field{Name: rf.Name, Value: rf.Value, Offset: rf.Start, End: rf.End}
 		return true
 	}
-}
-
-// appendUnfolded appends v with every line break (CRLF or bare LF) deleted and then leading and
-// trailing blanks trimmed. In a field value every line break precedes a continuation line, so this is
-// RFC 5322 unfolding.
-func appendUnfolded(dst, v []byte) []byte {
-	start := len(dst)
-	for {
-		i := bytes.IndexByte(v, '\n')
-		if i < 0 {
-			dst = append(dst, v...)
-			break
-		}
-		j := i
-		if j > 0 && v[j-1] == '\r' {
-			j--
-		}
-		dst = append(dst, v[:j]...)
-		v = v[i+1:]
+	s.field = Field{}
+	if s.err == nil {
+		s.err = wrapErr(s.raw.Err())
 	}
-	out := dst[start:]
-	k, e := 0, len(out)
-	for k < e && isWSP(out[k]) {
-		k++
-	}
-	for e > k && isWSP(out[e-1]) {
-		e--
-	}
-	n := copy(out, out[k:e])
-	return dst[:start+n]
+	return false
 }
 
 // AppendUnfolded appends Unfolded's result to dst; it allocates only if dst must grow.
-func (f Field) AppendUnfolded(dst []byte) []byte { return appendUnfolded(dst, f.Value) }
+func (f Field) AppendUnfolded(dst []byte) []byte { return rawheader.AppendUnfolded(dst, f.Value) }
 
 func (f Field) unfolded() string {
 	v := f.Value
 	if bytes.IndexByte(v, '\n') < 0 {
-		for len(v) > 0 && isWSP(v[0]) {
-			v = v[1:]
-		}
-		for len(v) > 0 && isWSP(v[len(v)-1]) {
-			v = v[:len(v)-1]
-		}
-		return string(v)
+		return string(rawheader.TrimBlanks(v))
 	}
-	return string(appendUnfolded(make([]byte, 0, len(v)), v))
+	return string(rawheader.AppendUnfolded(make([]byte, 0, len(v)), v))
 }
 
 func read(raw []byte) (Effective, error) {

@@ -39,7 +39,8 @@ var messages = map[string]string{
 	"mixed EOL":              "X-SES-FROM-ARN: " + arnA + "\nFrom: a@example.com\r\nX-SES-TENANT: t\r\n continued\n\r\nbody",
 	"bare CR in value":       "X-SES-TENANT: a\rFrom: b\r\nSubject: s\r\n\r\n",
 	"malformed line":         "From: a@example.com\r\nthis is not a header\r\nX-SES-TENANT: t\r\n\r\n",
-	"malformed first":        "From a@example.com Mon Jan 1\r\nX-SES-TENANT: t\r\n\r\n",
+	"malformed first":        "From a@example.com Mon Jan 1\r\nX-SES-TENANT: t\r\n\r\n", // mbox From line
+	"malformed first line":   "From a@example.com\r\nX-SES-TENANT: t\r\n\r\n",
 	"leading continuation":   " X-SES-TENANT: t\r\n\r\n",
 	"empty name":             ": value\r\nX-SES-TENANT: t\r\n\r\n",
 	"8bit name":              "Subj\xe9ct: x\r\nX-SES-TENANT: t\r\n\r\n",
@@ -133,11 +134,11 @@ func TestRemoveExpected(t *testing.T) {
 		{"body only", messages["body only"]},
 		{"bare LF", "From: a@example.com\n\nbody\nX-SES-TENANT: body\n"},
 		{"mixed EOL", "From: a@example.com\r\n\r\nbody"},
-		{"bare CR in value", "Subject: s\r\n\r\n"},
+		{"bare CR in value", messages["bare CR in value"]}, // a bare CR ends the header block at its field
 		{"malformed line", messages["malformed line"]},
-		{"malformed first", messages["malformed first"]},
+		{"malformed first", "From a@example.com Mon Jan 1\r\n\r\n"}, // an mbox From line is skipped
 		{"leading continuation", messages["leading continuation"]},
-		{"CR CR LF", "From: a\r\n\r\n"},
+		{"CR CR LF", messages["CR CR LF"]},
 		{"continuation of normal", "Subject: a\r\n X-SES-TENANT: not a field\r\n\r\n"},
 		{"all headers", "From: a@example.com\r\n\r\nbody"},
 	}
@@ -321,7 +322,7 @@ func TestRemoveToHeaderTooLarge(t *testing.T) {
 		t.Errorf("RemoveTo huge header: n=%d err=%v wrote=%d", n, err, buf.Len())
 	}
 	// Header-only message over the limit, no line break at all.
-	_, err = xheaders.RemoveTo(io.Discard, strings.NewReader(strings.Repeat("a", xheaders.MaxHeaderBytes+1)))
+	_, err = xheaders.RemoveTo(io.Discard, strings.NewReader("X-Long: "+strings.Repeat("a", xheaders.MaxHeaderBytes+1)))
 	if !errors.Is(err, xheaders.ErrHeaderTooLarge) {
 		t.Errorf("no line break: err=%v", err)
 	}

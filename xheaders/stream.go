@@ -2,110 +2,31 @@ package xheaders
 
 import (
 	"bytes"
+	"errors"
+	"github.com/sesraw/sesraw/rawheader"
+	"github.com/sesraw/sesraw/sesrules"
 	"io"
 )
 
-// headerEnd tracks, across reads, where the header block of a growing buffer ends. It looks at
-// complete lines only, with the same rules as Scanner, so Remove on buf[:end] removes exactly what
-// Remove on the whole message would.
-type headerEnd struct {
-	pos  int // start of the first line not yet classified
-	scan int // bytes before this offset (and at or after pos) are known to hold no LF
-}
-
-// feed returns the offset at which the header block ends (just past the blank line, or at the start
-// of a malformed line) once buf holds enough to know it.
-func (t *headerEnd) feed(buf []byte) (int, bool) {
-	for {
-		p := t.pos
-		// Resume the LF search where the last call stopped, so a long line delivered in small
-		// reads costs linear, not quadratic, time.
-		from := max(p, t.scan)
-		i := bytes.IndexByte(buf[from:], '\n')
-		if i < 0 {
-			t.scan = len(buf)
-			return 0, false
-		}
-		next := from + i + 1
-		if !(p > 0 && isWSP(buf[p])) { // not a continuation line
-			kind, _, _, _ := classifyLine(buf, p)
-			switch kind {
-			case lineBlank:
-				return next, true
-			case lineMalformed:
-				return p, true
-			}
-		}
-		t.pos = next
-	}
-}
-
-// pending reports whether the incomplete line at t.pos is already known to be malformed (its
-// field name is followed by a byte other than blanks and ':'), which ends the header block at t.pos.
-// readHeader asks only once, when the buffer limit is reached, so a long line costs linear time.
-func (t *headerEnd) pending(buf []byte) (int, bool) {
-	p := t.pos
-	if p >= len(buf) || (p > 0 && isWSP(buf[p])) {
-		return 0, false
-	}
-	q := p
-	for q < len(buf) && class[buf[q]]&cFtext != 0 {
-		q++
-	}
-	if q == p {
-		return p, true // empty field name (or a leading continuation line)
-	}
-	for q < len(buf) && isWSP(buf[q]) {
-		q++
-	}
-	if q == len(buf) || buf[q] == ':' {
-		return 0, false
-	}
-	return p, true
-}
-
-// readHeader reads from r until the header block is complete. It returns everything read (the header
-// block and possibly the first body bytes) and the header block's length.
+// readHeader reads from r until the header block is complete (rawheader.ReadBlock). It returns
+// everything read (the header block and possibly the first body bytes) and the offset of the first
+// body byte as the grammar reads it (the offset of a malformed line, if any).
 func readHeader(r io.Reader) ([]byte, int, error) {
-	buf := make([]byte, 0, 4096)
-	var t headerEnd
-	empty := 0
-	for {
-		if len(buf) == cap(buf) {
-			nb := make([]byte, len(buf), 2*cap(buf))
-			copy(nb, buf)
-			buf = nb
+	buf, err := rawheader.ReadBlock(r, rawheader.Limits{MaxBytes: MaxHeaderBytes})
+	if err != nil {
+		if errors.Is(err, rawheader.ErrTooLarge) {
+			return nil, 0, wrapErr(err)
 		}
-		n, err := r.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if end, ok := t.feed(buf); ok {
-			if end > MaxHeaderBytes {
-				return nil, 0, ErrHeaderTooLarge
-			}
-			return buf, end, nil
-		}
-		if len(buf) > MaxHeaderBytes {
-			if end, ok := t.pending(buf); ok && end <= MaxHeaderBytes {
-				return buf, end, nil
-			}
-			if err == nil || err == io.EOF {
-				return nil, 0, ErrHeaderTooLarge
-			}
-		}
-		if err == io.EOF {
-			return buf, len(buf), nil
-		}
-		if err != nil {
-			return nil, 0, err
-		}
-		if n == 0 {
-			if empty++; empty >= 100 {
-				return nil, 0, io.ErrNoProgress
-			}
-		} else {
-			empty = 0
-		}
+		return nil, 0, err
 	}
+	var s rawheader.Scanner
+	s.ResetLimits(buf, rawheader.Limits{MaxBytes: MaxHeaderBytes})
+	for s.Next() {
+	}
+	if err := s.Err(); errors.Is(err, rawheader.ErrTooLarge) {
+		return nil, 0, wrapErr(err)
+	}
+	return buf, s.BodyOffset(), nil
 }
 
 // countWriter counts bytes written and remembers nothing else.
@@ -170,22 +91,35 @@ func lineEnding(raw []byte) string {
 	return "\n"
 }
 
-// checkApply validates h and the message header against opts.
+// checkApply validates h and the message header against opts. A header block the grammar reads as
+// malformed (a line that is not a field, a bare CR, a leading continuation line or byte-order
+// mark) is refused, with or without Replace: fields after the bad line would stay in the message
+// for a reader that skips the line. So is a leading mbox From line, which the added fields would
+// put below them as a line that is not a field.
 func checkApply(h *Headers, hdr []byte, opts ApplyOptions) error {
 	if err := h.validate(); err != nil {
 		return err
 	}
-	if len(hdr) > 0 && isWSP(hdr[0]) {
-		// Prepending fields would turn this line into a continuation of the last added field.
-		return &SyntaxError{Offset: 0, Reason: "message starts with a continuation line; cannot add header fields above it"}
-	}
-	if !opts.Replace {
-		var s Scanner
-		s.Reset(hdr)
-		if s.next() {
-			return &HeaderError{Header: string(s.field.Name), Value: truncValue(string(s.field.Value)),
-				Reason: "message already has an X-SES header field (use ApplyOptions.Replace)", Err: ErrAlreadyPresent}
+	var s rawheader.Scanner
+	s.ResetLimits(hdr, rawheader.Limits{MaxBytes: MaxHeaderBytes})
+	var first *rawheader.Field
+	var f rawheader.Field
+	for s.Next() {
+		if first == nil && !opts.Replace && sesrules.IsSESName(s.Field().Name) {
+			f = s.Field()
+			first = &f
 		}
+	}
+	if err := s.Err(); err != nil {
+		return wrapErr(err)
+	}
+	if s.Flags()&rawheader.FlagMboxFrom != 0 {
+		return &SyntaxError{Offset: 0, Reason: "message starts with an mbox From line, which is not a header field; " +
+			"remove it before adding header fields above it"}
+	}
+	if first != nil {
+		return &HeaderError{Header: string(first.Name), Value: truncValue(string(first.Value)),
+			Reason: "message already has an X-SES header field (use ApplyOptions.Replace)", Err: ErrAlreadyPresent}
 	}
 	return nil
 }
