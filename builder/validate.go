@@ -86,6 +86,9 @@ func normalizeAddr(field fieldName, addr string) (string, error) {
 			return "", addrError(field, "address contains CR, LF or NUL", true)
 		}
 	}
+	if hint := addrShapeHint(addr); hint != "" {
+		return "", addrError(field, hint, false)
+	}
 	at := strings.LastIndexByte(addr, '@')
 	if at < 0 {
 		return "", addrError(field, "address "+quote(addr)+" has no '@'", false)

@@ -561,6 +561,7 @@ func TestErrors(t *testing.T) {
 		{"apply starts with a blank", []string{"apply", "--tenant", "t1", "msgs/blank-first.eml"}, 2},
 		{"sign LF-only", append(append([]string{"sign"}, signFlags...), "msgs/lf-only.eml"), 2},
 		{"sign bare CR with --crlf", append(append([]string{"sign", "--crlf"}, signFlags...), "msgs/bare-cr.eml"), 2},
+		{"address with a display name but no angle brackets", []string{"build", "errors/address-display-name.json"}, 2},
 		{"spec with arguments", []string{"spec", "specs/minimal.json"}, 2},
 		{"spec bad flag", []string{"spec", "--schema=maybe"}, 2},
 		{"build envelope onto the message", []string{"build", "-o", "x.eml", "--envelope", "x.eml", "specs/minimal.json"}, 2},

@@ -53,6 +53,19 @@ func TestLintSummary(t *testing.T) {
 	if r.code != 0 || string(r.stdout) != "golden/build-minimal.eml: 0 errors, 0 warnings, 0 infos\n" || len(r.stderr) != 0 {
 		t.Errorf("lint of a clean message: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
 	}
+	// The message of a spec whose HTML references cid:logo while the inline part is logo2: both
+	// halves are warnings, in lint as in build.
+	raw := ok(t, append(append([]string{"build"}, det...), "specs/cid-mismatch.json")...)
+	r = run(t, bytes.NewReader(raw), nil, "lint", "-")
+	if r.code != 0 {
+		t.Errorf("lint of the cid mismatch: exit %d\n%s", r.code, r.stderr)
+	}
+	golden(t, "lint-cid.txt", r.stdout)
+	for _, rule := range []string{"[cid-missing]", "[cid-unreferenced]", "0 errors, 2 warnings"} {
+		if !bytes.Contains(r.stdout, []byte(rule)) {
+			t.Errorf("lint of the cid mismatch lacks %s", rule)
+		}
+	}
 	r = run(t, nil, nil, "lint", "--json", "golden/build-minimal.eml")
 	if r.code != 0 || !json.Valid(r.stdout) {
 		t.Errorf("lint --json must stay pure JSON: exit %d\n%s", r.code, r.stdout)
@@ -72,6 +85,7 @@ func TestBuildWarnings(t *testing.T) {
 		{"bcc to stdout", []string{"build", "specs/full.json"}},
 		{"bcc with --envelope: no warning", []string{"build", "-o", filepath.Join(dir, "full.eml"), "--envelope", filepath.Join(dir, "full.env.json"), "specs/full.json"}},
 		{"no bcc: no warning", []string{"build", "specs/minimal.json"}},
+		{"cid reference without its inline part", []string{"build", "specs/cid-mismatch.json"}},
 	} {
 		r := run(t, nil, nil, append(tt.args[:1:1], append(slices.Clone(det), tt.args[1:]...)...)...)
 		if r.code != 0 {

@@ -97,6 +97,9 @@ func runBuild(e *env, opts any, args []string) error {
 	if err := out.commit(); err != nil {
 		return err
 	}
+	for _, f := range bs.b.Findings(bs.msg) {
+		writeString(e.stderr, e.cmd+": warning: "+bs.spec.Warning(f)+"\n")
+	}
 	if n := len(bs.msg.Bcc); n > 0 && o.envOut == "" {
 		writeString(e.stderr, e.cmd+": warning: "+count(n, "Bcc recipient")+" will not be in "+displayOut(o.out)+
 			": a message carries no Bcc header, only its envelope does; sending the file alone never reaches "+plural(n, "it", "them")+

@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/sesraw/sesraw/crlf"
+	"github.com/sesraw/sesraw/internal/cidref"
 
 	"github.com/sesraw/sesraw/preflight"
 )
@@ -27,7 +28,8 @@ func lintCmd() *command {
 		summary: "check a raw message against SES's rules",
 		about: `Checks any raw message against the rules SES applies (size, lines, headers, X-SES-* values and
 duplicates, identity ARNs against From and the region, DKIM h= over headers SES strips or
-rewrites, MIME structure, attachment extensions) and prints one finding per line:
+rewrites, MIME structure, attachment extensions, cid: references of the HTML against the inline
+parts) and prints one finding per line, then a summary (errors, warnings, infos):
 FILE:LINE: SEVERITY [RULE] MESSAGE. Exit status 1 when a finding is an error. Streams: memory
 stays flat whatever the message size.
 `,
@@ -70,9 +72,24 @@ func runLint(e *env, opts any, args []string) error {
 	if o.crlf {
 		r = crlf.NewReader(in)
 	}
-	findings, err := preflight.CheckReader(r, &preflight.Options{Target: target, Region: o.region, MaxBytes: o.maxBytes})
+	// The cid: references are compared with the inline parts in a second reader fed from the
+	// same stream (internal/cidref, the reading the builder's Findings use), so lint still reads
+	// its input once, stdin included.
+	pr, pw := io.Pipe()
+	refs := make(chan []cidref.Problem, 1)
+	go func() {
+		probs, _ := cidref.CheckMessage(pr) // an unreadable structure is preflight's to report
+		io.Copy(io.Discard, pr)
+		refs <- probs
+	}()
+	findings, err := preflight.CheckReader(io.TeeReader(r, pw), &preflight.Options{Target: target, Region: o.region, MaxBytes: o.maxBytes})
+	pw.Close()
+	probs := <-refs
 	if err != nil {
 		return inputErr(name+": "+fileReason(err), err)
+	}
+	for _, p := range probs {
+		findings = append(findings, preflight.Finding{Rule: p.Rule, Severity: preflight.Warning, Message: p.Message})
 	}
 	w := bufio.NewWriter(e.stdout)
 	if o.json {

@@ -305,7 +305,11 @@ func (s *Spec) address(field, v string) (mail.Address, error) {
 	}
 	a, err := mail.ParseAddress(v)
 	if err != nil {
-		return mail.Address{}, s.errorAt(field, "invalid address "+strconv.Quote(v)+": "+strings.TrimPrefix(err.Error(), "mail: "), errors.Join(builder.ErrInvalidAddress, err))
+		reason := "invalid address " + strconv.Quote(v) + ": " + strings.TrimPrefix(err.Error(), "mail: ")
+		if strings.ContainsAny(strings.TrimSpace(v), " \t") && !strings.Contains(v, "<") {
+			reason += ` (a display name goes before the address in angle brackets: "Name <local@domain>")`
+		}
+		return mail.Address{}, s.errorAt(field, reason, errors.Join(builder.ErrInvalidAddress, err))
 	}
 	return *a, nil
 }
@@ -475,6 +479,13 @@ func (s *Spec) Explain(err error) error {
 		}
 		segs = segs[:n-1]
 	}
+	field := specPath(segs)
+	return &Error{File: s.file, Line: s.lines[field], Field: field, Reason: reason, Err: err}
+}
+
+// specPath turns the segments of a builder field ("Attachments[1]", "ContentID") into the spec's
+// path ("attachments[1].contentId").
+func specPath(segs []string) string {
 	for i, seg := range segs {
 		name, index := seg, ""
 		if k := strings.IndexByte(seg, '['); k >= 0 {
@@ -485,8 +496,16 @@ func (s *Spec) Explain(err error) error {
 		}
 		segs[i] = name + index
 	}
-	field := strings.Join(segs, ".")
-	return &Error{File: s.file, Line: s.lines[field], Field: field, Reason: reason, Err: err}
+	return strings.Join(segs, ".")
+}
+
+// Warning formats a builder.Finding about the spec's message for the command line:
+// "FILE:LINE: FIELD: MESSAGE [RULE]", with the spec's field names.
+func (s *Spec) Warning(f builder.Finding) string {
+	field := specPath(strings.Split(f.Field, "."))
+	e := &Error{File: s.file, Line: s.lines[field], Field: field,
+		Reason: strings.ReplaceAll(f.Message, "ContentID", "contentId") + " [" + f.Rule + "]"}
+	return e.Message()
 }
 
 func isAddressField(seg string) bool {
