@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Runs the issue 7 benchmarks and prints everything BENCHMARKS.md publishes:
+# Runs the benchmarks (issues 7 and 16) and prints everything BENCHMARKS.md publishes:
 #   ./run.sh [results file]   (default results/new.txt; COUNT=10 runs of every benchmark)
 # 1. the raw results (kept in the results file), 2. the benchstat table, 3. medians, ratios and
-# targets (cmd/ratios), 4. CPU profiles of the sesraw sub-benchmarks (pprof -top, files under
-# results/, not committed).
+# targets (cmd/ratios) and the chart (results file with .svg), 4. the encoders' paired
+# benchmarks in multipart (thread CPU time, robust on a shared machine), 5. CPU profiles of the
+# sesraw sub-benchmarks (pprof -top, files under results/, not committed).
 set -euo pipefail
 cd "$(dirname "$0")"
 out=${1:-results/new.txt}
@@ -18,7 +19,9 @@ go test -run='^$' -bench=. -count="$count" | tee "$out"
 echo "== benchstat"
 go run "$benchstat" "$out"
 echo "== ratios and targets"
-go run ./cmd/ratios "$out"
+go run ./cmd/ratios -svg "${out%.txt}.svg" "$out"
+echo "== multipart paired encoder benchmarks (thread CPU time; ours/std > 1: sesraw faster)"
+(cd ../multipart && go test -run='^$' -bench='QPPaired|Base64LinesPaired' -count="${PAIRED_COUNT:-3}")
 
 if [ "${PROFILE:-1}" = 1 ]; then
   for p in 'build:^BenchmarkBuild$/^lib=sesraw$' 'sign-ed25519:^BenchmarkBuildSign$/^key=ed25519$/^lib=sesraw$' \
