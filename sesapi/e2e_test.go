@@ -3,11 +3,11 @@ package sesapi_test
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
-	"net"
+	"errors"
 	"net/mail"
-	"net/smtp"
 	"os"
 	"strings"
 	"testing"
@@ -277,27 +277,57 @@ func TestE2ESendEmailV1(t *testing.T) {
 	}
 }
 
-// SMTP: the same bytes as SendRawEmail with the header method go to a real SMTP server on loopback
-// and arrive byte-identical, X-SES headers included.
+// SMTP: the README's code, end to end: credentials derived from an access key, STARTTLS with a
+// verified certificate, AUTH over TLS, and the same bytes as SendRawEmail with the header method
+// in DATA, X-SES headers on top, byte-identical on arrival.
 func TestE2ESMTP(t *testing.T) {
-	srv, err := sestest.StartSMTP()
+	const keyID, secret = "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+	password, err := sesapi.SMTPPassword(secret, "us-east-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := sestest.NewCertificate("127.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := sestest.StartSMTPWith(sestest.SMTPOptions{TLS: "starttls", Certificate: &cert.TLS, RequireAuth: true, Users: map[string]string{keyID: password}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	m := newMessage()
-	host, _, err := net.SplitHostPort(srv.Addr)
-	if err != nil {
+	ctx := e2eContext(t)
+	if _, err := readmeSMTP(ctx, readmeMessage(pdf), srv.Addr, []*x509.Certificate{cert.Leaf}, keyID, secret); err != nil {
 		t.Fatal(err)
 	}
-	if err := readmeSMTP(m, srv.Addr, host, "AKIDSMTPUSER", "smtp-password"); err != nil {
-		t.Fatal(err)
+	if _, err := readmeSMTP(ctx, readmeMessage(pdf), srv.Addr, []*x509.Certificate{cert.Leaf}, keyID, "wrong secret"); !errors.Is(err, sesapi.ErrBadCredentials) {
+		t.Errorf("wrong secret: %v, want ErrBadCredentials", err)
 	}
+	msgs := srv.Messages()
+	if len(msgs) != 1 {
+		t.Fatalf("server got %d messages, want 1", len(msgs))
+	}
+	got := msgs[0]
+	// The top of DATA as the README shows it.
+	top := "X-SES-SOURCE-ARN: arn:aws:ses:us-east-1:123456789012:identity/example.com\r\n" +
+		"X-SES-FROM-ARN: arn:aws:ses:us-east-1:123456789012:identity/example.com\r\n" +
+		"From: Example Billing <billing@example.com>\r\n" +
+		"To: customer@example.net\r\n" +
+		"Subject: Your invoice\r\n"
+	if !bytes.HasPrefix(got.Data, []byte(top)) {
+		t.Errorf("DATA begins %q, want %q", got.Data[:min(len(got.Data), len(top))], top)
+	}
+	if got.From != "billing@example.com" || strings.Join(got.To, ",") != "customer@example.net" || got.Username != keyID || !got.TLS {
+		t.Errorf("envelope %q -> %q, user %q, TLS %v", got.From, got.To, got.Username, got.TLS)
+	}
+	if a := srv.Auths(); len(a) != 2 || !a[0].TLS || !a[0].OK || a[1].OK {
+		t.Errorf("AUTH exchanges %+v, want the right password accepted and the wrong one refused, both over TLS", a)
+	}
+
+	// The bytes are those of SendRawEmail with the header method, and arrive unchanged.
 	want, err := (&sesapi.Sender{Builder: newBuilder(), Method: sesapi.ByHeaders}).RawEmailInput("us-east-1", newMessage())
 	if err != nil {
 		t.Fatal(err)
 	}
-	// readmeSMTP used a zero Builder (random boundaries); build the same with ours to compare bytes.
 	sm, err := (&sesapi.Sender{Builder: newBuilder()}).SMTPMail("us-east-1", newMessage())
 	if err != nil {
 		t.Fatal(err)
@@ -305,28 +335,22 @@ func TestE2ESMTP(t *testing.T) {
 	if !bytes.Equal(sm.Data, want.RawMessage.Data) {
 		t.Error("SMTP bytes differ from SendRawEmail ByHeaders bytes")
 	}
-	if err := smtp.SendMail(srv.Addr, nil, sm.From, sm.To, sm.Data); err != nil {
+	ss, err := sesapi.NewSMTPSender(sesapi.SMTPConfig{Addr: srv.Addr, RootCAs: []*x509.Certificate{cert.Leaf}, Username: keyID, Password: password})
+	if err != nil {
 		t.Fatal(err)
 	}
-	msgs := srv.Messages()
-	if len(msgs) != 2 {
-		t.Fatalf("server got %d messages, want 2", len(msgs))
+	defer ss.Close()
+	if _, err := ss.Send(ctx, sm, nil); err != nil {
+		t.Fatal(err)
 	}
-	for i, got := range msgs {
-		if got.From != "bounces@example.com" || strings.Join(got.To, ",") != "bob@example.net,erin@example.net,carol@example.org,dave@example.com" {
-			t.Errorf("message %d: envelope %q -> %q", i, got.From, got.To)
-		}
-		if diff := cmp.Diff(m.SES, sesHeaders(t, got.Data), cmpopts.EquateEmpty()); diff != "" {
-			t.Errorf("message %d: X-SES headers in DATA (-want +got):\n%s", i, diff)
-		}
-		checkParsed(t, got.Data, m)
+	msgs = srv.Messages()
+	if len(msgs) != 2 || !bytes.Equal(msgs[1].Data, sm.Data) {
+		t.Fatal("DATA as received differs from the bytes sent")
 	}
-	if msgs[0].Username != "AKIDSMTPUSER" {
-		t.Errorf("AUTH user %q", msgs[0].Username)
+	if diff := cmp.Diff(newMessage().SES, sesHeaders(t, msgs[1].Data), cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("X-SES headers in DATA (-want +got):\n%s", diff)
 	}
-	if !bytes.Equal(msgs[1].Data, sm.Data) {
-		t.Error("DATA as received differs from the bytes sent")
-	}
+	checkParsed(t, msgs[1].Data, newMessage())
 }
 
 // The README examples run for real.

@@ -5,8 +5,8 @@ package sesapi_test
 
 import (
 	"context"
+	"crypto/x509"
 	"net/mail"
-	"net/smtp"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ses"
@@ -51,11 +51,30 @@ func readmeRawV2(ctx context.Context, cfg aws.Config, m *builder.Message) (strin
 }
 
 // README: the SES SMTP interface (the X-SES-* headers travel in DATA). The README uses
-// host = "email-smtp.us-east-1.amazonaws.com" and addr = host + ":587".
-func readmeSMTP(m *builder.Message, addr, host, smtpUser, smtpPass string) error {
-	msg, err := (&sesapi.Sender{}).SMTPMail("us-east-1", m)
+// Addr "email-smtp.us-east-1.amazonaws.com:587" and no RootCAs (the system's roots); the test
+// passes a loopback server's address and its self-signed certificate.
+func readmeSMTP(ctx context.Context, m *builder.Message, addr string, roots []*x509.Certificate, accessKeyID, secretAccessKey string) (string, error) {
+	password, err := sesapi.SMTPPassword(secretAccessKey, "us-east-1") // or: sesraw smtp-password --region us-east-1
 	if err != nil {
-		return err
+		return "", err
 	}
-	return smtp.SendMail(addr, smtp.PlainAuth("", smtpUser, smtpPass, host), msg.From, msg.To, msg.Data)
+	ss, err := sesapi.NewSMTPSender(sesapi.SMTPConfig{
+		Addr:     addr,  // STARTTLS on 587 (and 25, 2587); implicit TLS on 465 and 2465
+		RootCAs:  roots, // nil for SES: the system's roots
+		Username: accessKeyID,
+		Password: password,
+	})
+	if err != nil {
+		return "", err
+	}
+	defer ss.Close()
+	msg, err := (&sesapi.Sender{}).SMTPMail("us-east-1", m) // X-SES-SOURCE-ARN and X-SES-FROM-ARN on top of DATA
+	if err != nil {
+		return "", err
+	}
+	res, err := ss.Send(ctx, msg, nil)
+	if err != nil {
+		return "", err // errors.Is(err, sesapi.ErrThrottled), sesapi.ErrUnknownOutcome, ...
+	}
+	return res.MessageID, nil
 }

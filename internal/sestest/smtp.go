@@ -50,6 +50,8 @@ type SMTPOptions struct {
 	DropAfterData bool
 	// ReadTimeout closes a connection idle for this long; 0 means 30 s.
 	ReadTimeout time.Duration
+	// Discard keeps no message (for benchmarks): Messages stays empty.
+	Discard bool
 }
 
 // SMTPServer is a real SMTP server (github.com/emersion/go-smtp) on 127.0.0.1 that stores every
@@ -243,9 +245,11 @@ func (s *smtpSession) Data(r io.Reader) error {
 		return err
 	}
 	s.msg.Data = buf.Bytes()
-	s.srv.mu.Lock()
-	s.srv.msgs = append(s.srv.msgs, s.msg)
-	s.srv.mu.Unlock()
+	if !s.srv.opts.Discard {
+		s.srv.mu.Lock()
+		s.srv.msgs = append(s.srv.msgs, s.msg)
+		s.srv.mu.Unlock()
+	}
 	s.msg = SMTPMessage{Username: s.user}
 	return nil
 }
