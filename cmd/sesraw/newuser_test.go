@@ -316,7 +316,7 @@ func TestCRLF(t *testing.T) {
 	if r.code != 2 || !bytes.Contains(r.stderr, []byte("bare CR")) {
 		t.Errorf("sign --crlf of a bare CR: exit %d, want 2\n%s", r.code, r.stderr)
 	}
-	if out := ok(t, "lint", "--crlf", "msgs/bare-cr.eml"); !bytes.Contains(out, []byte("[bare-cr]")) {
-		t.Errorf("lint --crlf no longer sees the bare CR:\n%s", out)
+	if r := run(t, nil, nil, "lint", "--crlf", "msgs/bare-cr.eml"); !bytes.Contains(r.stdout, []byte("[bare-cr]")) {
+		t.Errorf("lint --crlf no longer sees the bare CR: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
