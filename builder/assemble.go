@@ -1,6 +1,7 @@
 package builder
 
 import (
+	"bytes"
 	crand "crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -175,6 +177,9 @@ func (a *assembly) prepare() error {
 	if err := m.SES.Validate(); err != nil {
 		return &FieldError{Field: "SES", Reason: err.Error(), Err: err}
 	}
+	if err := a.checkIdentities(); err != nil {
+		return err
+	}
 	if err := checkHeaders(m.Headers); err != nil {
 		return err
 	}
@@ -249,6 +254,63 @@ func (a *assembly) prepare() error {
 	a.bodySize, a.sizeKnown = a.tree.BodySize()
 	return nil
 }
+
+// checkIdentities checks that the identity ARNs of Message.SES cover the addresses SES checks them
+// against: From (by FromARN, else SourceARN) and the address bounces go to, the Return-Path or
+// else From (by ReturnPathARN, else SourceARN). SES refuses a message whose identity does not
+// cover the address
+// (https://docs.aws.amazon.com/ses/latest/dg/sending-authorization-delegate-sender-tasks-email.html).
+func (a *assembly) checkIdentities() error {
+	h := &a.m.SES
+	field, arn := "SES.FromARN", h.FromARN
+	if arn.IsZero() {
+		field, arn = "SES.SourceARN", h.SourceARN
+	}
+	if from := a.from[0].Addr; !arn.IsZero() && !arn.Covers(from) {
+		return fieldErr(fld(field), "identity "+quote(arn.String())+" does not cover the From address "+quote(from), ErrNotCovered)
+	}
+	field, arn = "SES.ReturnPathARN", h.ReturnPathARN
+	if arn.IsZero() {
+		field, arn = "SES.SourceARN", h.SourceARN
+	}
+	addr := a.returnPath
+	if addr == "" {
+		addr = a.from[0].Addr
+	}
+	if !arn.IsZero() && !arn.Covers(addr) {
+		return fieldErr(fld(field), "identity "+quote(arn.String())+" does not cover the bounce address "+quote(addr), ErrNotCovered)
+	}
+	return nil
+}
+
+// checkSESValues checks the length of each X-SES field's value in block (the fields as written,
+// folded, each ending in CRLF).
+func checkSESValues(block []byte) error {
+	for len(block) > 0 {
+		end := 0
+		for {
+			i := bytes.Index(block[end:], crlf)
+			if i < 0 {
+				end = len(block)
+				break
+			}
+			end += i + 2
+			if end >= len(block) || block[end] != ' ' && block[end] != '\t' {
+				break
+			}
+		}
+		f := block[:end]
+		block = block[end:]
+		colon := bytes.IndexByte(f, ':')
+		if n := len(f) - colon - 3; colon >= 0 && n > sesrules.MaxXSESValueBytes {
+			return fieldErr(fld("SES"), string(f[:colon])+" would be "+strconv.Itoa(n)+" bytes long, over the "+
+				strconv.Itoa(sesrules.MaxXSESValueBytes)+" an X-SES value may have", ErrSESValueTooLong)
+		}
+	}
+	return nil
+}
+
+var crlf = []byte("\r\n")
 
 // addrList validates addresses and appends their header form to dst.
 func addrList(dst []multipart.Address, field string, list []mail.Address) ([]multipart.Address, error) {
@@ -499,6 +561,9 @@ func (a *assembly) appendHeader(dst []byte) ([]byte, error) {
 		return dst, &FieldError{Field: "SES", Reason: err.Error(), Err: err}
 	}
 	a.sesLen = len(dst) - sesStart
+	if err := checkSESValues(dst[sesStart:]); err != nil {
+		return dst, err
+	}
 	if a.returnPath != "" {
 		dst = append(dst, "Return-Path: <"...)
 		dst = append(dst, a.returnPath...)

@@ -27,6 +27,10 @@
 //     (a blind copy written into the header block would disclose its addresses) or any
 //     X-SES-* name is ErrReservedHeader (SES control headers go through Message.SES only); a second
 //     instance of a field SES accepts only once is ErrDuplicateHeader.
+//   - Message.SES: values as xheaders validates them; each X-SES value as written at most
+//     sesrules.MaxXSESValueBytes (ErrSESValueTooLong); an identity ARN must cover the address SES
+//     checks it against, From for FromARN (else SourceARN), the Return-Path (else From) for
+//     ReturnPathARN (else SourceARN): ErrNotCovered.
 //   - Attachments: the 90 extensions SES refuses are ErrUnsupportedExtension (case-insensitive,
 //     after trailing dots and spaces are stripped, and also for the part of a name before a colon,
 //     which Windows saves as the file: "evil.exe::$DATA") unless Builder.AllowUnsupportedAttachments is set;

@@ -28,6 +28,13 @@ var (
 	ErrTooLarge             = errors.New("builder: message exceeds the size limit of the target")
 	ErrInvalidAttachment    = errors.New("builder: invalid attachment")
 	ErrInvalidUTF8          = errors.New("builder: invalid UTF-8")
+	// ErrNotCovered: an identity ARN in Message.SES does not authorize the address it is used
+	// for: the From address (FromARN, else SourceARN) or the address bounces go to (ReturnPathARN,
+	// else SourceARN; the Return-Path, else From). SES refuses such a message.
+	ErrNotCovered = errors.New("builder: identity ARN does not cover the address")
+	// ErrSESValueTooLong: an X-SES field's value, as written, is longer than
+	// sesrules.MaxXSESValueBytes (for instance hundreds of message tags); lint reads no such value.
+	ErrSESValueTooLong = errors.New("builder: X-SES value too long")
 	// ErrInvalidMessageID reports a Message.MessageID that is not "id-left@id-right" in printable
 	// ASCII, or a Builder.Hostname that is not an ASCII domain name.
 	ErrInvalidMessageID = errors.New("builder: invalid Message-ID")

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sesraw/sesraw/builder"
+	"github.com/sesraw/sesraw/preflight"
 	"github.com/sesraw/sesraw/xheaders"
 )
 
@@ -103,6 +104,18 @@ func TestValidationErrors(t *testing.T) {
 			m.Headers = []builder.Header{{Name: "In-Reply-To", Value: "<a@b>"}, {Name: "In-Reply-To", Value: "<c@d>"}}
 		}, nil, builder.ErrDuplicateHeader, "Headers[1].Name"},
 		{"invalid SES ARN", func(m *builder.Message) { m.SES.ConfigurationSet = "bad name" }, nil, xheaders.ErrInvalidConfigSet, "SES"},
+		{"300 tags of 100 characters (X-SES-MESSAGE-TAGS over 16 KiB)", func(m *builder.Message) { m.SES.Tags = manyTags(300, 100) }, nil, builder.ErrSESValueTooLong, "SES"},
+		{"Delegate for other.com, From at example.com", func(m *builder.Message) {
+			m.From.Address = "sender@example.com"
+			m.Delegate(xheaders.MustParseARN("arn:aws:ses:us-east-1:123456789012:identity/other.com"))
+		}, nil, builder.ErrNotCovered, "SES.FromARN"},
+		{"SourceARN alone for other.com", func(m *builder.Message) {
+			m.SES.SourceARN = xheaders.MustParseARN("arn:aws:ses:us-east-1:123456789012:identity/other.com")
+		}, nil, builder.ErrNotCovered, "SES.SourceARN"},
+		{"Return-Path not covered", func(m *builder.Message) {
+			m.ReturnPath = "bounces@other.com"
+			m.Delegate(xheaders.MustParseARN("arn:aws:ses:us-east-1:123456789012:identity/example.com"))
+		}, nil, builder.ErrNotCovered, "SES.ReturnPathARN"},
 		{"invalid SES tag", func(m *builder.Message) { m.SES.Tags = []xheaders.Tag{{Name: "a", Value: "b\r\nBcc: x"}} }, nil, xheaders.ErrInvalidTag, "SES"},
 		{"exe attachment", func(m *builder.Message) {
 			m.Attachments = []builder.Attachment{{Filename: "setup.exe", Data: []byte("MZ")}}
@@ -118,6 +131,9 @@ func TestValidationErrors(t *testing.T) {
 		}, nil, builder.ErrUnsupportedExtension, "Attachments[0].Filename"},
 		{"exe trailing dots and spaces", func(m *builder.Message) {
 			m.Attachments = []builder.Attachment{{Filename: "a.pdf.vbs . .", Data: []byte("x")}}
+		}, nil, builder.ErrUnsupportedExtension, "Attachments[0].Filename"},
+		{"exe with a trailing TAB (lint: refused extension)", func(m *builder.Message) {
+			m.Attachments = []builder.Attachment{{Filename: "evil.exe\t", Data: []byte("MZ")}}
 		}, nil, builder.ErrUnsupportedExtension, "Attachments[0].Filename"},
 		{"exe as NTFS data stream", func(m *builder.Message) {
 			m.Attachments = []builder.Attachment{{Filename: "evil.exe::$DATA", Data: []byte("MZ")}}
@@ -190,7 +206,7 @@ func TestValidationErrors(t *testing.T) {
 		builder.ErrInvalidAddress, builder.ErrNonASCIIAddress, builder.ErrHeaderInjection, builder.ErrInvalidHeaderName,
 		builder.ErrDuplicateHeader, builder.ErrReservedHeader, builder.ErrUnsupportedExtension, builder.ErrTooLarge,
 		builder.ErrInvalidAttachment, builder.ErrInvalidUTF8, builder.ErrInvalidMessageID, builder.ErrInvalidDate,
-		builder.ErrInvalidTarget} {
+		builder.ErrInvalidTarget, builder.ErrNotCovered, builder.ErrSESValueTooLong} {
 		if !covered[s] {
 			t.Errorf("no case produces %v", s)
 		}
@@ -311,6 +327,50 @@ psc1 psc2 tmp url vb vbe vbs vps vsmacros vss vst vsw vxd ws wsc wsf wsh xnk`)
 		m.Attachments = []builder.Attachment{{Filename: ok, Data: []byte("x")}}
 		if err := b.Validate(m); err != nil {
 			t.Errorf("%q: %v", ok, err)
+		}
+	}
+}
+
+// manyTags returns n message tags whose names and values together are about size characters each.
+func manyTags(n, size int) []xheaders.Tag {
+	tags := make([]xheaders.Tag, n)
+	for i := range tags {
+		name := "t" + strconv.Itoa(i)
+		tags[i] = xheaders.Tag{Name: name, Value: strings.Repeat("v", size-len(name))}
+	}
+	return tags
+}
+
+// What the builder refuses, lint calls an error, and what it builds lint finds clean: the cases of
+// the hostile-input issue, refused above, have built neighbours at the limit that lint accepts.
+func TestBuiltNeighboursLintClean(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		edit func(*builder.Message)
+	}{
+		{"tags just under 16 KiB", func(m *builder.Message) { m.SES.Tags = manyTags(150, 100) }},
+		{"exe inside the name, pdf at the end", func(m *builder.Message) {
+			m.Attachments = []builder.Attachment{{Filename: "evil.exe\t.pdf", Data: []byte("%PDF")}}
+		}},
+		{"Delegate for example.com, From at example.com", func(m *builder.Message) {
+			m.From.Address = "sender@example.com"
+			m.ReturnPath = "bounces@example.com"
+			m.Delegate(xheaders.MustParseARN("arn:aws:ses:us-east-1:123456789012:identity/example.com"))
+		}},
+	} {
+		m := validMessage()
+		c.edit(m)
+		b := testBuilder(1)
+		b.Signer = testSigner(t)
+		raw, err := b.Bytes(m)
+		if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		for _, f := range preflight.Check(raw, &preflight.Options{Target: preflight.TargetV1}) {
+			if f.Severity >= preflight.Error {
+				t.Errorf("%s: lint finds an error in the built message: %v", c.name, f)
+			}
 		}
 	}
 }

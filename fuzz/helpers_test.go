@@ -52,7 +52,8 @@ var builderSentinels = []error{
 	builder.ErrHeaderInjection, builder.ErrInvalidHeaderName, builder.ErrDuplicateHeader,
 	builder.ErrReservedHeader, builder.ErrUnsupportedExtension, builder.ErrTooLarge,
 	builder.ErrInvalidAttachment, builder.ErrInvalidUTF8, builder.ErrInvalidMessageID,
-	builder.ErrInvalidDate, builder.ErrInvalidTarget,
+	builder.ErrInvalidDate, builder.ErrInvalidTarget, builder.ErrNonASCIIAddress, builder.ErrNotCovered,
+	builder.ErrSESValueTooLong,
 }
 
 // xheadersSentinels are the validation sentinels of package xheaders (wrapped by the builder for

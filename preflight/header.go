@@ -105,7 +105,7 @@ func trimFWS(b []byte) []byte {
 }
 
 // maxXSESValue bounds the X-SES values handed to xheaders; no valid value comes near it.
-const maxXSESValue = 16 << 10
+const maxXSESValue = sesrules.MaxXSESValueBytes
 
 // fieldName formats a header field name for a finding message.
 func fieldName(b []byte) string {

@@ -17,9 +17,6 @@ var (
 	// SES only accepts delegated mail at the endpoint of the region the identity is verified in
 	// (an ARN region of "*" passes).
 	ErrRegionMismatch = errors.New("sesapi: identity ARN region differs from the SES endpoint region")
-	// ErrNotCovered: the identity named by an ARN does not authorize the address it is used for
-	// (From by FromArn or SourceArn, Return-Path by ReturnPathArn or SourceArn).
-	ErrNotCovered = errors.New("sesapi: identity does not cover the address")
 	// ErrUnsupported: the operation cannot carry something the message or the Sender asks for
 	// (the header method or a FromArn with v1 SendEmail, attachments with SendEmail, ...). It is
 	// reported instead of dropping it silently.
@@ -34,6 +31,10 @@ var (
 	// The builder finds these while it builds the message; they are the builder's sentinels,
 	// named here so that a caller of this package can match them without importing builder.
 
+	// ErrNotCovered is builder.ErrNotCovered: the identity named by an ARN does not authorize the
+	// address it is used for (From by FromArn or SourceArn, Return-Path by ReturnPathArn or
+	// SourceArn). This package checks the parameters, the builder the X-SES headers.
+	ErrNotCovered = builder.ErrNotCovered
 	// ErrNonASCIIAddress is builder.ErrNonASCIIAddress: an address is not 7-bit ASCII (SES does
 	// not support SMTPUTF8).
 	ErrNonASCIIAddress = builder.ErrNonASCIIAddress

@@ -84,13 +84,21 @@ func (s *Sender) buildRaw(op string, t builder.Target, method Method, region str
 		}
 	}
 	b := s.builderFor(t)
-	if s.SignerFor != nil {
-		// The signer is chosen by the From address as the builder writes it; an invalid one is
-		// left to Build to report.
-		if from, err := builder.NormalizeAddress(mm.From.Address); err == nil {
-			if err := s.chooseSigner(op, b, from); err != nil {
-				return nil, builder.Addresses{}, nil, err
-			}
+	// The identity checks and the signer's choice need only From and Return-Path as the builder
+	// writes them; they come before building, so that their errors name the parameter or header.
+	// An invalid address is left to Build to report.
+	from, ferr := builder.NormalizeAddress(mm.From.Address)
+	rp, rerr := "", error(nil)
+	if mm.ReturnPath != "" {
+		rp, rerr = builder.NormalizeAddress(mm.ReturnPath)
+	}
+	if ferr == nil && rerr == nil {
+		pre := addrs{from: from, rp: rp}
+		if err := checkDelegation(op, region, h, &pre, names); err != nil {
+			return nil, builder.Addresses{}, nil, err
+		}
+		if err := s.chooseSigner(op, b, from); err != nil {
+			return nil, builder.Addresses{}, nil, err
 		}
 	}
 	raw, ad, err := b.Build(nil, mm)
@@ -98,9 +106,6 @@ func (s *Sender) buildRaw(op string, t builder.Target, method Method, region str
 		return nil, builder.Addresses{}, nil, messageErr(op, err)
 	}
 	a := addrsOf(&ad)
-	if err := checkDelegation(op, region, h, &a, names); err != nil {
-		return nil, builder.Addresses{}, nil, err
-	}
 	if err := s.checkPolicy(op, h, &a, m.From.Name, nil); err != nil {
 		return nil, builder.Addresses{}, nil, err
 	}
@@ -216,8 +221,15 @@ func (s *Sender) composed(op, region string, m *builder.Message) (*composedMsg, 
 	case s.Builder != nil && s.Builder.Signer != nil:
 		return nil, &CheckError{Op: op, Field: "Signer", Reason: "SES composes the message of " + op + ", so it cannot carry our DKIM signature", Err: ErrUnsupported}
 	}
+	// The SES values travel as parameters: they are checked here (values, then identities below,
+	// naming the parameters), not as headers of a message the builder would write.
+	if err := h.Validate(); err != nil {
+		return nil, messageErr(op, err)
+	}
+	noSES := *m
+	noSES.SES = xheaders.Headers{}
 	b := s.builderFor(builder.TargetV1)
-	a, err := b.Addresses(m)
+	a, err := b.Addresses(&noSES)
 	if err != nil {
 		return nil, messageErr(op, err)
 	}
