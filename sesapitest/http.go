@@ -1,6 +1,7 @@
 package sesapitest
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -32,6 +33,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // callerOf reads the caller from the request's SigV4 Authorization header:
 // "AWS4-HMAC-SHA256 Credential=AKID/20250301/us-east-1/ses/aws4_request, SignedHeaders=..., Signature=...".
+// A SigV4a request (a v2 send with an EndpointId, for a global endpoint) names no Region in its
+// scope but a region set ("*"); the server then acts as Options.Region. The signature itself is
+// not verified.
 func (s *Server) callerOf(r *http.Request) (caller, *Error) {
 	c := caller{tls: r.TLS != nil}
 	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
@@ -44,12 +48,20 @@ func (s *Server) callerOf(r *http.Request) (caller, *Error) {
 	}
 	cred, _, _ := strings.Cut(rest, ",")
 	parts := strings.Split(strings.TrimSpace(cred), "/")
-	if len(parts) != 5 || parts[0] == "" || parts[2] == "" {
-		return c, errNoAuth()
-	}
-	c.accessKey, c.region = parts[0], parts[2]
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	switch {
+	case len(parts) == 5 && parts[0] != "" && parts[2] != "": // SigV4: KEY/DATE/REGION/SERVICE/aws4_request
+		c.accessKey, c.region = parts[0], parts[2]
+	case len(parts) == 4 && parts[0] != "": // SigV4a (global endpoints): KEY/DATE/SERVICE/aws4_request
+		c.accessKey = parts[0]
+		c.region = r.Header.Get("X-Amz-Region-Set")
+		if c.region == "" || c.region == "*" || strings.Contains(c.region, ",") {
+			c.region = cmp.Or(s.opts.Region, DefaultRegion)
+		}
+	default:
+		return c, errNoAuth()
+	}
 	if s.opts.AccessKeys == nil {
 		c.account = DefaultAccount
 		return c, nil
@@ -242,7 +254,7 @@ func (s *Server) v1SendRaw(c caller, form url.Values) (Record, *Error) {
 		SourceArn: form.Get("SourceArn"), FromArn: form.Get("FromArn"), ReturnPathArn: form.Get("ReturnPathArn"),
 		ConfigurationSetName: form.Get("ConfigurationSetName"), Tags: formTags(form),
 	}
-	sub := &submission{op: V1SendRawEmail, content: ContentRaw, action: "ses:SendRawEmail", api: "1", caller: c, params: p, raw: raw, limit: MaxSizeV1}
+	sub := &submission{op: V1SendRawEmail, content: ContentRaw, action: "ses:SendRawEmail", api: "1", caller: c, params: p, raw: raw, limit: s.sizeLimit(V1SendRawEmail)}
 	sub.readRaw()
 	x := sub.xses
 	sub.eff = Effective{
@@ -465,7 +477,7 @@ func (s *Server) v2SendRaw(c caller, p Params, raw []byte) (Record, *Error) {
 	if raw == nil {
 		raw = []byte{}
 	}
-	sub := &submission{op: V2SendEmail, content: ContentRaw, action: "ses:SendRawEmail", api: "2", caller: c, params: p, raw: raw, limit: MaxSizeV2}
+	sub := &submission{op: V2SendEmail, content: ContentRaw, action: "ses:SendRawEmail", api: "2", caller: c, params: p, raw: raw, limit: s.sizeLimit(V2SendEmail)}
 	sub.readRaw()
 	x := sub.xses
 	sub.eff = Effective{

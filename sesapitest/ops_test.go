@@ -148,7 +148,13 @@ func TestContentChecks(t *testing.T) {
 		many[i] = fmt.Sprintf("r%d@example.net", i)
 	}
 	dkim := "DKIM-Signature: v=1; d=example.com\r\nDKIM-Signature: v=1; d=example.org\r\n" + plainMessage
-	big := plainMessage + strings.Repeat("x", sesapitest.MaxSizeV1)
+	// SES's limits are 10 MB (v1) and 40 MB (v2, SMTP); a smaller limit tests the same check in
+	// milliseconds instead of seconds per message.
+	if sesapitest.MaxSizeV1 != 10485760 || sesapitest.MaxSizeV2 != 40<<20 {
+		t.Errorf("size limits %d, %d", sesapitest.MaxSizeV1, sesapitest.MaxSizeV2)
+	}
+	small := sesapitest.SizeLimits{V1: 1000, V2: 2000}
+	big := plainMessage + strings.Repeat("x", 1500)
 	for _, tc := range []struct {
 		name  string
 		check sesapitest.Checks
@@ -161,19 +167,29 @@ func TestContentChecks(t *testing.T) {
 		{"dkim", sesapitest.CheckDuplicateHeaders, &ses.SendRawEmailInput{RawMessage: &sestypes.RawMessage{Data: []byte(dkim)}},
 			"InvalidParameterValue", "Duplicate header 'DKIM-Signature'."},
 		{"size", sesapitest.CheckSize, &ses.SendRawEmailInput{RawMessage: &sestypes.RawMessage{Data: []byte(big)}},
-			"InvalidParameterValue", fmt.Sprintf("Message length is more than 10485760 bytes long: '%d'.", len(big))},
+			"InvalidParameterValue", fmt.Sprintf("Message length is more than 1000 bytes long: '%d'.", len(big))},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s, _ := newServer(t, sesapitest.Options{})
+			s, _ := newServer(t, sesapitest.Options{SizeLimits: small})
 			_, err := v1(s, "us-east-1", keyOwner).SendRawEmail(ctx(t), tc.in)
 			if code, msg := apiError(t, err); code != tc.code || msg != tc.msg {
 				t.Errorf("got %q %q, want %q %q", code, msg, tc.code, tc.msg)
 			}
-			off, _ := newServer(t, sesapitest.Options{Disable: tc.check})
+			off, _ := newServer(t, sesapitest.Options{SizeLimits: small, Disable: tc.check})
 			if _, err := v1(off, "us-east-1", keyOwner).SendRawEmail(ctx(t), tc.in); err != nil {
 				t.Errorf("with the check off: %v", err)
 			}
 		})
+	}
+	// The v2 limit applies to v2: the message too long for v1 passes there.
+	s, _ := newServer(t, sesapitest.Options{SizeLimits: small})
+	if _, err := v2(s, "us-east-1", keyOwner).SendEmail(ctx(t), &sesv2.SendEmailInput{Content: &sesv2types.EmailContent{Raw: &sesv2types.RawMessage{Data: []byte(big)}}}); err != nil {
+		t.Errorf("v2 with %d bytes: %v", len(big), err)
+	}
+	big2 := []byte(plainMessage + strings.Repeat("x", 2500))
+	_, err := v2(s, "us-east-1", keyOwner).SendEmail(ctx(t), &sesv2.SendEmailInput{Content: &sesv2types.EmailContent{Raw: &sesv2types.RawMessage{Data: big2}}})
+	if code, msg := apiError(t, err); code != "BadRequestException" || msg != fmt.Sprintf("Message length is more than 2000 bytes long: '%d'.", len(big2)) {
+		t.Errorf("v2 over its limit: %q %q", code, msg)
 	}
 }
 

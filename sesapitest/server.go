@@ -1,6 +1,7 @@
 package sesapitest
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net"
@@ -109,8 +110,8 @@ type Options struct {
 	// AccessKeys maps access key IDs to account IDs. Nil puts every key in DefaultAccount; a key a
 	// non-nil map does not list is refused (InvalidClientTokenId) unless CheckCredentials is off.
 	AccessKeys map[string]string
-	// Region is the Region of the SMTP listener (the HTTP endpoints take it from each request's
-	// signature); "" means DefaultRegion.
+	// Region is the Region of the SMTP listener and of SigV4a requests to a global endpoint (the
+	// HTTP endpoints otherwise take it from each request's signature); "" means DefaultRegion.
 	Region string
 	// Identities are verified from the start; Server.Verify adds more.
 	Identities []Identity
@@ -125,11 +126,34 @@ type Options struct {
 	Max24HourSend float64
 	// Now is the server's clock, for the rate, the quota and the records; nil means time.Now.
 	Now func() time.Time
+	// SizeLimits replace SES's size limits (MaxSizeV1, MaxSizeV2, MaxSizeSMTP) where not 0, so a
+	// test of a sender's handling of "too long" need not send megabytes. The answer keeps SES's
+	// form ("Message length is more than N bytes long: 'SIZE'.").
+	SizeLimits SizeLimits
 	// Authorize, when not nil, decides whether the caller may use an identity ARN. It is called
 	// once per distinct identity ARN a send uses, after the identity checks. An error refuses the
 	// send: an *Error is answered as it is, any other error as AccessDenied. Nil allows every
 	// ARN. It must be safe for concurrent use.
 	Authorize func(Request) error
+}
+
+// SizeLimits are message size limits in bytes per API; 0 means SES's.
+type SizeLimits struct {
+	V1, V2, SMTP int
+}
+
+// sizeLimit returns the limit of op's API.
+func (s *Server) sizeLimit(op Operation) int {
+	s.mu.Lock()
+	l := s.opts.SizeLimits
+	s.mu.Unlock()
+	switch {
+	case op == SMTPData:
+		return cmp.Or(l.SMTP, MaxSizeSMTP)
+	case strings.HasPrefix(string(op), "v1."):
+		return cmp.Or(l.V1, MaxSizeV1)
+	}
+	return cmp.Or(l.V2, MaxSizeV2)
 }
 
 // Fault is a failure the server produces on demand, for the next Count requests of Operation.

@@ -185,7 +185,7 @@ func (ss *smtpSession) Data(r io.Reader) error {
 	}
 	_, c.tls = ss.conn.TLSConnectionState()
 	p := Params{Source: ss.from, Destinations: append([]string(nil), ss.to...)}
-	sub := &submission{op: SMTPData, content: ContentRaw, action: "ses:SendRawEmail", api: "2", caller: c, params: p, raw: buf.Bytes(), limit: MaxSizeSMTP}
+	sub := &submission{op: SMTPData, content: ContentRaw, action: "ses:SendRawEmail", api: "2", caller: c, params: p, raw: buf.Bytes(), limit: s.sizeLimit(SMTPData)}
 	sub.readRaw()
 	x := sub.xses
 	sub.eff = Effective{SourceArn: x.SourceArn, FromArn: x.FromArn, ReturnPathArn: x.ReturnPathArn, ConfigurationSet: x.ConfigurationSet,

@@ -112,7 +112,7 @@ func isCode(err error, code int) bool {
 // SES's SMTP answers: 454 throttling, 554 not verified, and faults 421, 451 and a dropped
 // connection after the final dot.
 func TestSMTPReplies(t *testing.T) {
-	s, _ := newServer(t, sesapitest.Options{MaxSendRate: 1})
+	s, _ := newServer(t, sesapitest.Options{MaxSendRate: 1, SizeLimits: sesapitest.SizeLimits{SMTP: 200}})
 	addr, err := s.StartSMTP(sesapitest.SMTPOptions{AccessKey: keyOwner})
 	if err != nil {
 		t.Fatal(err)
@@ -138,6 +138,10 @@ func TestSMTPReplies(t *testing.T) {
 		if err := send("alice@example.com"); !isCode(err, code) {
 			t.Errorf("fault %d: %v", code, err)
 		}
+	}
+	err = smtp.SendMail(addr, nil, "alice@example.com", []string{"bob@example.net"}, []byte(plainMessage+strings.Repeat("x", 200)))
+	if !errors.As(err, &te) || te.Code != 552 || te.Msg != "5.0.0 Message is too long." {
+		t.Errorf("over the size limit: %v", err)
 	}
 	s.AddFault(sesapitest.Fault{Drop: true})
 	before := len(s.Records())
