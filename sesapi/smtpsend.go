@@ -641,11 +641,39 @@ func (s *SMTPSender) transact(ctx context.Context, conn *smtpConn, m *SMTPMail, 
 		err = withContextErr(ctx, err)
 		return nil, false, fmt.Errorf("sesapi: SMTP %s: connection lost after the end of DATA, before the reply: %w: %w", s.cfg.Addr, ErrUnknownOutcome, err)
 	}
-	id := strings.TrimSpace(resp.StatusText)
+	return &SMTPResult{MessageID: messageID(resp.StatusText), Reply: resp.StatusText, Refused: refused}, true, nil
+}
+
+// messageID returns the message id of a reply to the end of DATA: "Ok ID" (SES), after an
+// enhanced status code ("2.0.0 Ok ID") when the server sends one.
+func messageID(reply string) string {
+	id := strings.TrimSpace(reply)
+	if code, rest, ok := strings.Cut(id, " "); ok && isEnhancedCode(code) {
+		id = rest
+	}
 	if rest, ok := strings.CutPrefix(id, "Ok "); ok {
 		id = rest
 	}
-	return &SMTPResult{MessageID: id, Reply: resp.StatusText, Refused: refused}, true, nil
+	return strings.TrimSpace(id)
+}
+
+// isEnhancedCode reports whether s is an RFC 3463 status code such as "2.0.0".
+func isEnhancedCode(s string) bool {
+	parts := strings.Split(s, ".")
+	if len(parts) != 3 || len(parts[0]) != 1 || parts[0][0] < '2' || parts[0][0] > '5' {
+		return false
+	}
+	for _, p := range parts[1:] {
+		if len(p) == 0 || len(p) > 3 {
+			return false
+		}
+		for i := 0; i < len(p); i++ {
+			if p[i] < '0' || p[i] > '9' {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // contextErr returns ctx.Err(), or context.DeadlineExceeded once ctx's deadline has passed (a

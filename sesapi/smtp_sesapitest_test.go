@@ -1,0 +1,74 @@
+package sesapi_test
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"testing"
+
+	"github.com/sesraw/sesraw/internal/sestest"
+	"github.com/sesraw/sesraw/sesapi"
+	"github.com/sesraw/sesraw/sesapitest"
+)
+
+// The SMTP sender against the in-process SES (package sesapitest) over STARTTLS, authenticated
+// with a password derived by SMTPPassword: SES records the X-SES headers of DATA and the whole
+// envelope, and its throttling and quota replies come back as ErrThrottled and ErrDailyQuota.
+func TestSMTPSenderAgainstSESAPITest(t *testing.T) {
+	const keyID, secret = "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+	password, err := sesapi.SMTPPassword(secret, "us-east-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := sestest.NewCertificate("127.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := sesapitest.NewServer(sesapitest.Options{
+		AccessKeys: map[string]string{keyID: "210987654321"},
+		Identities: []sesapitest.Identity{{Account: "123456789012", Region: "us-east-1", Name: "example.com"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	addr, err := s.StartSMTP(sesapitest.SMTPOptions{
+		TLSConfig: &tls.Config{Certificates: []tls.Certificate{cert.TLS}, MinVersion: tls.VersionTLS12},
+		Auth:      true,
+		Passwords: map[string]string{keyID: password},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ss, err := sesapi.NewSMTPSender(sesapi.SMTPConfig{Addr: addr, RootCAs: []*x509.Certificate{cert.Leaf}, Username: keyID, Password: password, MaxConns: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ss.Close()
+	_, sms := smtpMessages(t, 1)
+	ctx := smtpContext(t)
+	res, err := ss.Send(ctx, sms[0], nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, ok := s.Record(res.MessageID)
+	if !ok {
+		t.Fatalf("no record for message id %q", res.MessageID)
+	}
+	if r.Account != "210987654321" || r.XSES.SourceArn != arnExample.String() || len(r.Envelope.To) != 4 {
+		t.Errorf("record: account %q, X-SES-SOURCE-ARN %q, envelope %q", r.Account, r.XSES.SourceArn, r.Envelope.To)
+	}
+
+	s.SetRate(0.001, 4) // one message of 4 recipients, then nothing for a long while
+	if _, err := ss.Send(ctx, sms[0], nil); err != nil {
+		t.Fatalf("first message within the burst: %v", err)
+	}
+	if _, err := ss.Send(ctx, sms[0], nil); !errors.Is(err, sesapi.ErrThrottled) {
+		t.Errorf("over the rate: %v, want ErrThrottled", err)
+	}
+	s.SetRate(1000, 1000)
+	s.SetQuota(1)
+	if _, err := ss.Send(ctx, sms[0], nil); !errors.Is(err, sesapi.ErrDailyQuota) {
+		t.Errorf("over the daily quota: %v, want ErrDailyQuota", err)
+	}
+}
