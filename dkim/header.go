@@ -1,6 +1,12 @@
 package dkim
 
-import "bytes"
+import (
+	"bytes"
+	"strconv"
+	"strings"
+
+	"github.com/sesraw/sesraw/rawheader"
+)
 
 // field is one header field of a header block: src[start:end] is the whole field including its final
 // CRLF; src[start:nameEnd] is the name.
@@ -8,66 +14,55 @@ type field struct {
 	start, nameEnd, end int
 }
 
-// parseHeader splits the header block hdr into fields, appending them to fs. hdr must be a sequence
-// of CRLF-terminated fields; an empty line ends it (nothing may follow it). Bare CR or LF, a
-// continuation line without a field, a line without a colon, an invalid field name or WSP before
-// the colon is an error wrapping ErrMalformedMessage.
+// parseHeader splits the header block hdr into fields, appending them to fs. It reads hdr with the
+// one header grammar (package rawheader) and refuses, naming the real problem, what a signature
+// could not survive: a malformed header block (a line that is not a field, a bare CR), a leading
+// mbox From line, bare LF line endings, blanks between a field name and its colon (verifiers
+// disagree about them: python3-dkim rejects them), and anything after the empty line. Every error
+// wraps ErrMalformedMessage (and the grammar's error, if any).
 func parseHeader(fs []field, hdr []byte) ([]field, error) {
-	i := 0
-	for i < len(hdr) {
-		if hdr[i] == '\r' && i+1 < len(hdr) && hdr[i+1] == '\n' {
-			if i+2 != len(hdr) {
-				return fs, malformed("header block continues after an empty line")
-			}
-			return fs, nil
+	var sc rawheader.Scanner
+	sc.ResetLimits(hdr, noLimits())
+	for sc.Next() {
+		f := sc.Field()
+		if f.ObsColon() {
+			return fs, malformed("line " + strconv.Itoa(f.Line) + ": blanks between the field name " + string(f.Name) +
+				" and its colon (obsolete syntax; verifiers disagree about it)")
 		}
-		if hdr[i] == ' ' || hdr[i] == '\t' {
-			if len(fs) == 0 {
-				return fs, malformed("header block starts with a continuation line")
-			}
-			// Continuation: extend the previous field.
-			e, err := lineEnd(hdr, i)
-			if err != nil {
-				return fs, err
-			}
-			fs[len(fs)-1].end = e
-			i = e
-			continue
-		}
-		// Field name: printable ASCII except colon, then ':'. The obsolete form with WSP before the
-		// colon (RFC 5322 §4.5) is refused: verifiers disagree about it (python3-dkim rejects it).
-		j := i
-		for j < len(hdr) && hdr[j] > ' ' && hdr[j] < 0x7f && hdr[j] != ':' {
-			j++
-		}
-		nameEnd := j
-		if j < len(hdr) && (hdr[j] == ' ' || hdr[j] == '\t') && j > i {
-			return fs, malformed("whitespace between field name and colon (obsolete syntax)")
-		}
-		if j == i || j >= len(hdr) || hdr[j] != ':' {
-			return fs, malformed("header line is not a field (no name or no colon)")
-		}
-		e, err := lineEnd(hdr, j)
-		if err != nil {
-			return fs, err
-		}
-		fs = append(fs, field{start: i, nameEnd: nameEnd, end: e})
-		i = e
+		fs = append(fs, field{start: f.Start, nameEnd: f.Start + len(f.Name), end: f.End})
+	}
+	if err := headerVerdict(&sc); err != nil {
+		return fs, err
+	}
+	if sc.BodyOffset() != len(hdr) {
+		return fs, malformed("header block continues after an empty line")
+	}
+	if len(hdr) > 0 && hdr[len(hdr)-1] != '\n' {
+		return fs, malformed("the last header line does not end in CRLF")
 	}
 	return fs, nil
 }
 
-// lineEnd returns the offset just past the CRLF ending the line that contains offset i.
-func lineEnd(b []byte, i int) (int, error) {
-	k := bytes.IndexAny(b[i:], "\r\n")
-	if k < 0 {
-		return 0, malformed("header line does not end in CRLF")
+// noLimits: the signer holds the message in memory already and reads it in linear time; its own
+// limits (MaxSignedInstances, MaxHeaderKeys) bound what it signs.
+func noLimits() rawheader.Limits {
+	return rawheader.Limits{MaxBytes: -1, MaxFields: -1, MaxFieldLines: -1}
+}
+
+// headerVerdict returns the error for what the grammar found in a header block that a signature
+// cannot survive, once sc has read it.
+func headerVerdict(sc *rawheader.Scanner) error {
+	if err := sc.Err(); err != nil {
+		return &wrapError{msg: "dkim: malformed message: " + strings.TrimPrefix(err.Error(), "rawheader: "),
+			err: ErrMalformedMessage, cause: err}
 	}
-	k += i
-	if b[k] == '\n' || k+1 >= len(b) || b[k+1] != '\n' {
-		return 0, malformed("bare CR or LF in header block (lines must end in CRLF)")
+	if sc.Flags()&rawheader.FlagMboxFrom != 0 {
+		return malformed("the message starts with an mbox From line, which is not a header field (remove it)")
 	}
-	return k + 2, nil
+	if sc.Flags()&rawheader.FlagBareLF != 0 {
+		return malformed("bare LF line endings in the header block (lines must end in CRLF; convert them first)")
+	}
+	return nil
 }
 
 // lowerTable maps ASCII upper case to lower case and every other byte to itself.

@@ -9,6 +9,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
+	"github.com/sesraw/sesraw/rawheader"
 	"hash"
 	"slices"
 	"strconv"
@@ -58,14 +59,20 @@ func malformed(msg string) error {
 	return &wrapError{msg: "dkim: malformed message: " + msg, err: ErrMalformedMessage}
 }
 
-// wrapError is an error with its own text that wraps a sentinel.
+// wrapError is an error with its own text that wraps a sentinel (and the error that caused it).
 type wrapError struct {
-	msg string
-	err error
+	msg   string
+	err   error
+	cause error
 }
 
 func (e *wrapError) Error() string { return e.msg }
-func (e *wrapError) Unwrap() error { return e.err }
+func (e *wrapError) Unwrap() []error {
+	if e.cause == nil {
+		return []error{e.err}
+	}
+	return []error{e.err, e.cause}
+}
 
 // newSigner validates opts and fills s.
 func newSigner(opts Options) (*Signer, error) {
@@ -427,17 +434,17 @@ func appendHName(dst []byte, col int, name string, first bool) ([]byte, int) {
 // A message without the empty line is refused: RFC 5322 allows it when there is no body, but
 // verifiers such as go-msgauth cannot read it, so it could never verify.
 func splitMessage(raw []byte) (header, body []byte, err error) {
-	if bytes.HasPrefix(raw, []byte("\r\n")) {
-		return nil, raw[2:], nil
+	var sc rawheader.Scanner
+	sc.ResetLimits(raw, noLimits())
+	for sc.Next() {
 	}
-	k := bytes.Index(raw, []byte("\r\n\r\n"))
-	if k < 0 {
-		if _, err := parseHeader(nil, raw); err != nil {
-			return nil, nil, err
-		}
+	if err := headerVerdict(&sc); err != nil {
+		return nil, nil, err
+	}
+	if sc.Flags()&rawheader.FlagNoSeparator != 0 {
 		return nil, nil, malformed("no empty line after the header block (add CRLF even when the body is empty)")
 	}
-	return raw[:k+2], raw[k+4:], nil
+	return raw[:sc.End()], raw[sc.BodyOffset():], nil
 }
 
 // checkCRLF reports an error if b contains a CR not followed by LF or an LF not preceded by CR.

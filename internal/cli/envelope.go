@@ -2,6 +2,10 @@ package cli
 
 import (
 	"bytes"
+	"errors"
+	"net/textproto"
+
+	"github.com/sesraw/sesraw/rawheader"
 	"mime"
 	"net/mail"
 	"strings"
@@ -28,12 +32,38 @@ type headerEnvelope struct {
 // mime knows: UTF-8, US-ASCII, ISO-8859-1).
 var wordDecoder = &mime.WordDecoder{}
 
-// readEnvelope reads the address fields of raw's header block with net/mail.
+// headerBlock reads raw's header block with the one header grammar (package rawheader): the fields
+// of its strict reading, the offset of the body, and what the grammar said. sc.Err() is a
+// *rawheader.SyntaxError for a malformed block (the fields before the bad line are returned) or a
+// *rawheader.LimitError.
+func headerBlock(raw []byte) (mail.Header, int, *rawheader.Scanner) {
+	h := mail.Header{}
+	sc := new(rawheader.Scanner)
+	sc.Reset(raw)
+	for sc.Next() {
+		f := sc.Field()
+		k := textproto.CanonicalMIMEHeaderKey(string(f.Name))
+		h[k] = append(h[k], f.Unfolded())
+	}
+	return h, sc.BodyOffset(), sc
+}
+
+// readEnvelope reads the address fields of raw's header block. A malformed header block is an
+// error (a *rawheader.SyntaxError), as is a leading mbox From line.
 func readEnvelope(raw []byte) (*headerEnvelope, *mail.Message, error) {
-	msg, err := mail.ReadMessage(bytes.NewReader(raw))
-	if err != nil {
+	h, body, sc := headerBlock(raw)
+	if err := sc.Err(); err != nil {
 		return nil, nil, err
 	}
+	if sc.Flags()&rawheader.FlagMboxFrom != 0 {
+		return nil, nil, errors.New("the message starts with an mbox From line, which is not a header field")
+	}
+	msg := &mail.Message{Header: h, Body: bytes.NewReader(raw[body:])}
+	return envelopeOf(msg), msg, nil
+}
+
+// envelopeOf reads the address fields of msg's header.
+func envelopeOf(msg *mail.Message) *headerEnvelope {
 	env := &headerEnvelope{}
 	parser := &mail.AddressParser{WordDecoder: wordDecoder}
 	seen := map[string]bool{}
@@ -82,7 +112,7 @@ func readEnvelope(raw []byte) (*headerEnvelope, *mail.Message, error) {
 			env.Problems = append(env.Problems, "Return-Path: "+strings.TrimPrefix(err.Error(), "mail: ")+": "+quote(v))
 		}
 	}
-	return env, msg, nil
+	return env
 }
 
 // formatAddr shows an address with its (decoded) display name, quoted when it holds characters

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"github.com/sesraw/sesraw/rawheader"
+	"github.com/sesraw/sesraw/sesrules"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -168,9 +170,6 @@ func inspect(name string, r io.Reader) (*inspectReport, error) {
 		byName[canon] = len(rep.SES)
 		rep.SES = append(rep.SES, sesField{Name: canon, Known: knownSES(canon), Value: f.Unfolded(), Line: line, Ignored: []sesInstance{}})
 	}
-	if err := sc.Err(); err != nil {
-		rep.Problems = append(rep.Problems, "line "+strconv.Itoa(lineAt(raw, sc.BodyOffset()))+": "+err.Error())
-	}
 	eff, _ := xheaders.Read(raw)
 	if _, err := eff.Headers(); err != nil {
 		for _, he := range headerErrors(err) {
@@ -180,16 +179,33 @@ func inspect(name string, r io.Reader) (*inspectReport, error) {
 		}
 	}
 
-	// Envelope and MIME tree.
-	var msg *mail.Message
-	env, _, err := readEnvelope(raw)
-	if err == nil {
-		// The same header block again, now followed by the body still to be read.
-		msg, err = mail.ReadMessage(io.MultiReader(bytes.NewReader(raw), br))
+	// Envelope and MIME tree, from the header grammar's strict reading. Where the header block is
+	// malformed or starts with an mbox From line, inspect reads what it can and warns.
+	hdr, bodyAt, hs := headerBlock(raw)
+	if err := hs.Err(); err != nil {
+		var le *rawheader.LimitError
+		if errors.As(err, &le) {
+			return nil, err
+		}
+		var se *rawheader.SyntaxError
+		if errors.As(err, &se) {
+			rep.Problems = append(rep.Problems, "warning: line "+strconv.Itoa(se.Line)+": malformed header block: "+
+				se.Reason+"; read as the end of the header block (the strict reading): the fields after it are not shown")
+			for f := range rawheader.LenientFields(raw, se.Offset, se.Line) {
+				if sesrules.IsSESName(f.Name) {
+					rep.Problems = append(rep.Problems, "warning: line "+strconv.Itoa(f.Line)+": "+string(f.Name)+
+						" comes after the malformed line: a reader that skips that line takes it for a header field; "+
+						"whether SES reads it is unknown")
+				}
+			}
+		}
 	}
-	if err != nil {
-		return nil, errors.New("cannot read the header block: " + strings.TrimPrefix(err.Error(), "mail: "))
+	if hs.Flags()&rawheader.FlagMboxFrom != 0 {
+		rep.Problems = append(rep.Problems, "warning: line 1 is an mbox From line (mbox framing, skipped here); "+
+			"sent as it is, SES would receive it as a line that is not a header field")
 	}
+	msg := &mail.Message{Header: hdr, Body: io.MultiReader(bytes.NewReader(raw[bodyAt:]), br)}
+	env := envelopeOf(msg)
 	rep.Envelope = env
 	parts := 0
 	rep.MIME = walkMIME(textproto.MIMEHeader(msg.Header), msg.Body, 0, &parts)

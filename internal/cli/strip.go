@@ -3,6 +3,11 @@ package cli
 import (
 	"errors"
 	"flag"
+	"io"
+	"strconv"
+
+	"github.com/sesraw/sesraw/rawheader"
+	"github.com/sesraw/sesraw/sesrules"
 
 	"github.com/sesraw/sesraw/xheaders"
 )
@@ -16,7 +21,10 @@ func stripCmd() *command {
 		summary: "print a message as SES delivers it (X-SES-* headers removed)",
 		about: `Writes the message as SES delivers it: every X-SES-* header field removed (all instances,
 continuation lines included), every other byte kept exactly. Streams: only the header block
-(at most 1 MiB) is held in memory, so messages of any size are fine.
+(at most 1 MiB) is held in memory, so messages of any size are fine. Where the header block can be
+read more than one way (a line that is not a field, a bare CR, a leading mbox From line), strip
+applies the strict reading (the header block ends at the bad line) and says so on stderr, naming
+every X-SES-* field it therefore left in place.
 `,
 		flags: func(fs *flag.FlagSet) any {
 			o := &stripOpts{}
@@ -42,11 +50,54 @@ func runStrip(e *env, opts any, args []string) error {
 		return err
 	}
 	defer out.abort()
-	if _, err := xheaders.RemoveTo(out.w, in); err != nil {
-		if errors.Is(err, xheaders.ErrHeaderTooLarge) || errors.Is(err, xheaders.ErrMalformedHeader) {
-			return inputErr(displayName(args[0])+": "+err.Error(), err)
+	name := displayName(args[0])
+	buf, err := rawheader.ReadBlock(in, rawheader.Limits{MaxBytes: xheaders.MaxHeaderBytes})
+	if err != nil {
+		if errors.Is(err, rawheader.ErrTooLarge) {
+			return inputErr(name+": "+err.Error(), err)
 		}
-		return failure(displayName(args[0])+": "+err.Error(), err)
+		return failure(name+": "+err.Error(), err)
 	}
-	return out.commit()
+	// buf holds the whole header block (and perhaps the first body bytes): Remove on it removes
+	// what Remove on the whole message would.
+	if _, err := out.w.Write(xheaders.Remove(nil, buf)); err != nil {
+		return failure(name+": "+err.Error(), err)
+	}
+	if _, err := io.Copy(out.w, in); err != nil {
+		return failure(name+": "+err.Error(), err)
+	}
+	if err := out.commit(); err != nil {
+		return err
+	}
+	for _, d := range stripDiagnostics(buf) {
+		writeString(e.stderr, e.cmd+": "+name+": "+d+"\n")
+	}
+	return nil
+}
+
+// stripDiagnostics states which reading strip applied where the header block can be read more
+// than one way: a malformed block (a line that is not a field, a bare CR), whose X-SES-* fields
+// after the bad line strip leaves in place, and a leading mbox From line, which it keeps.
+func stripDiagnostics(buf []byte) []string {
+	var out []string
+	var sc rawheader.Scanner
+	sc.Reset(buf)
+	for sc.Next() {
+	}
+	if sc.Flags()&rawheader.FlagMboxFrom != 0 {
+		out = append(out, "line 1 is an mbox From line: kept as it is; the header block read after it")
+	}
+	var se *rawheader.SyntaxError
+	if errors.As(sc.Err(), &se) {
+		out = append(out, "line "+strconv.Itoa(se.Line)+": malformed header block: "+se.Reason+
+			"; strip read the header block as ending there (the strict reading) and removed X-SES-* fields above it only")
+		for f := range rawheader.LenientFields(buf, se.Offset, se.Line) {
+			if sesrules.IsSESName(f.Name) {
+				out = append(out, "line "+strconv.Itoa(f.Line)+": "+string(f.Name)+" left in place: it comes after "+
+					"the malformed line, so a strict reader takes it for body text; a reader that skips the bad line "+
+					"takes it for a header field (what SES does is unknown)")
+			}
+		}
+	}
+	return out
 }
