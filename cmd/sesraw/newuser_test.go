@@ -316,7 +316,9 @@ func TestCRLF(t *testing.T) {
 	if r.code != 2 || !bytes.Contains(r.stderr, []byte("bare CR")) {
 		t.Errorf("sign --crlf of a bare CR: exit %d, want 2\n%s", r.code, r.stderr)
 	}
-	if r := run(t, nil, nil, "lint", "--crlf", "msgs/bare-cr.eml"); !bytes.Contains(r.stdout, []byte("[bare-cr]")) {
-		t.Errorf("lint --crlf no longer sees the bare CR: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	// A bare CR in the header block is an error for lint (the one verdict of the header grammar).
+	if r := run(t, nil, nil, "lint", "--crlf", "msgs/bare-cr.eml"); r.code != 1 || !bytes.Contains(r.stdout, []byte("[bare-cr]")) ||
+		!bytes.Contains(r.stdout, []byte("[header-syntax]")) {
+		t.Errorf("lint --crlf of a bare CR in the header: exit %d, want 1 with bare-cr and header-syntax findings:\n%s", r.code, r.stdout)
 	}
 }
