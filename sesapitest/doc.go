@@ -15,7 +15,8 @@
 // # Checks
 //
 // The server answers as SES does, with SES's error codes and texts: the size limit per API,
-// 50 recipients, a header SES allows once appearing twice (DKIM-Signature among them), identities
+// 50 recipients, malformed addresses, message tags outside SES's character set, a header SES
+// allows once appearing twice (DKIM-Signature among them), identities
 // verified per account and Region ([Server.Verify]), the Region of an identity ARN against the
 // endpoint's, the maximum sending rate (a token bucket in recipients per second) and the daily
 // quota, and an authorization hook ([Options.Authorize]) for sending authorization policies.

@@ -88,6 +88,20 @@ func (s *Server) accept(sub *submission) (Record, *Error) {
 	if s.on(CheckRecipients) && sub.recipients > MaxRecipients {
 		return Record{}, errRecipients()
 	}
+	if s.on(CheckAddresses) {
+		for _, a := range sub.params.addresses() {
+			if msg := addressProblem(a); msg != "" {
+				return Record{}, errInvalid(msg)
+			}
+		}
+	}
+	if s.on(CheckTags) {
+		for _, t := range sub.eff.Tags {
+			if msg := tagProblem(t); msg != "" {
+				return Record{}, errInvalid(msg)
+			}
+		}
+	}
 	if sub.raw != nil && s.on(CheckDuplicateHeaders) {
 		if name := sub.hdr.duplicate(); name != "" {
 			return Record{}, errDuplicate(name)

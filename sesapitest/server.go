@@ -63,6 +63,13 @@ const (
 	// CheckCredentials refuses a request signed with an access key Options.AccessKeys does not
 	// list (when it is not nil).
 	CheckCredentials
+	// CheckAddresses refuses an address parameter (Source, destinations, reply-to, return path,
+	// v2 From and feedback addresses, SMTP MAIL FROM and RCPT TO) SES would refuse: no "@domain",
+	// control characters or white space, non-ASCII (SES does not support SMTPUTF8).
+	CheckAddresses
+	// CheckTags refuses a message tag (parameter or X-SES-MESSAGE-TAGS) whose name or value is
+	// not 1-256 ASCII letters, digits, '_' or '-'.
+	CheckTags
 )
 
 // Identity is an identity verified in an account and Region: an email address or a domain (which
