@@ -68,6 +68,8 @@ type assembly struct {
 	sesLen int    // length of the X-SES-* block at the start of hdr; a DKIM-Signature goes right after it
 	sig    []byte // signature field (+ header block) scratch
 	buf    []byte // encoded body buffer of a signed WriteTo
+	sp     spillWriter
+	rw     []rewinder
 	pseudo pseudoRand
 	aw     appendWriter
 	cw     countWriter
@@ -97,6 +99,10 @@ func (b *Builder) prepare(m *Message, md mode) (*assembly, error) {
 
 // release closes opened files, drops references to the caller's data and returns a to the pool.
 func (a *assembly) release() {
+	a.sp.close()
+	a.sp = spillWriter{}
+	clear(a.rw[:cap(a.rw)])
+	a.rw = a.rw[:0]
 	for _, f := range a.files {
 		f.Close()
 	}

@@ -1,9 +1,11 @@
 package builder
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net/mail"
+	"os"
 	"slices"
 	"time"
 
@@ -25,6 +27,13 @@ type Builder struct {
 	Hostname string
 	// AllowUnsupportedAttachments permits the extensions SES refuses (for other transports).
 	AllowUnsupportedAttachments bool
+	// SpillThreshold bounds the memory a signed WriteTo uses for an attachment Reader it can read
+	// only once (see WriteToContext): the encoded body is kept in memory up to this many bytes and
+	// beyond that in a temporary file. 0 means DefaultSpillThreshold; a negative value keeps the
+	// whole encoded body in memory.
+	SpillThreshold int64
+	// TempDir is where spill files are created; empty means os.TempDir().
+	TempDir string
 }
 
 // Validate checks m against every rule without writing anything.
@@ -259,18 +268,38 @@ func (a *assembly) appendTo(dst []byte) ([]byte, error) {
 	return dst, nil
 }
 
-// WriteTo validates m before writing anything, then streams it to w. Attachments stream from their
-// readers with fixed buffers. With a Signer, the body hash is computed in the same pass (the encoded
-// body is buffered so the signature can precede it).
-//
-// In detail: a validation error, or a size known to exceed the limit, writes nothing. Without a
-// Signer the message streams; when a Reader's size is unknown the writer stops with a *SizeError
-// before the byte that would pass the limit (the output is then truncated and must be discarded).
-// With a Signer and every body in memory (Text, HTML, Data), the body is encoded twice, once into
-// the body hash and once into w, and nothing is buffered; when some attachment comes from a Reader
-// or a file, which is read once, the encoded body is buffered in memory and written after the
-// header. The DKIM t= tag comes from the Signer's clock (dkim.Options.Now), not Builder.Now.
+// WriteTo validates m before writing anything, then streams it to w; it is WriteToContext without
+// a way to stop it.
 func (b *Builder) WriteTo(w io.Writer, m *Message) (int64, error) {
+	return b.WriteToContext(context.Background(), w, m)
+}
+
+// WriteToContext validates m before writing anything, then streams it to w. Attachments stream
+// from their readers with fixed buffers; no whole attachment is held in memory (invariant 9).
+//
+// A validation error, or a size known to exceed the limit, writes nothing. Without a Signer the
+// message streams; when a Reader's size is unknown the writer stops with a *SizeError before the
+// byte that would pass the limit (the output is then truncated and must be discarded).
+//
+// With a Signer the body hash must be known before the header, so the body is produced twice: once
+// into the hash and once into w. Bodies in memory (Text, HTML, Data) and attachments that can be
+// read twice are simply encoded twice: a file at Path, a Reader that is an io.Seeker (read from
+// its current offset, then sought back) or an io.ReaderAt with its Size (read from offset 0 to
+// Size). Any other Reader is read once: its encoded body is kept in memory up to
+// Builder.SpillThreshold bytes and beyond that in a temporary file, which is copied to w after the
+// header and removed. The DKIM t= tag comes from the Signer's clock (dkim.Options.Now), not
+// Builder.Now.
+//
+// When ctx is done, writing stops before the next Read from an attachment and the next Write to
+// w, and the error wraps context.Cause(ctx) (errors.Is(err, context.Canceled) or
+// context.DeadlineExceeded); w then holds a truncated message. A Read or Write already in progress
+// is not interrupted: one that blocks forever can be unblocked only by its owner (closing the
+// file, pipe or connection, or setting a deadline on it). A Reader that makes no progress (100
+// reads returning nothing and no error) fails with an error wrapping io.ErrNoProgress.
+func (b *Builder) WriteToContext(ctx context.Context, w io.Writer, m *Message) (int64, error) {
+	if err := context.Cause(ctx); err != nil {
+		return 0, canceled(err)
+	}
 	a, err := b.prepare(m, modeWrite)
 	if err != nil {
 		return 0, err
@@ -287,36 +316,40 @@ func (b *Builder) WriteTo(w io.Writer, m *Message) (int64, error) {
 		if _, err := a.cw.Write(a.hdr); err != nil {
 			return a.cw.n, err
 		}
-		_, err := a.tree.WriteBody(&a.cw)
+		_, err := a.tree.WriteBodyContext(ctx, &a.cw)
 		return a.cw.n, bodyError(err)
 	}
 
 	// Signed: the body hash must be known before the header is written.
 	h := b.Signer.NewBodyHasher()
 	var bodyLen int64
-	if a.inMem {
-		// Every body is in memory: hash in a first pass, write in a second; nothing is buffered.
+	twice := a.inMem || a.rereadable()
+	if twice {
+		// First pass: into the hash only.
 		a.cw = countWriter{w: h, n: int64(len(a.hdr)) + 2, limit: limit, target: b.Target}
-		if _, err := a.tree.WriteBody(&a.cw); err != nil {
+		if _, err := a.tree.WriteBodyContext(ctx, &a.cw); err != nil {
 			return 0, bodyError(err)
 		}
 		bodyLen = a.cw.n - int64(len(a.hdr)) - 2
+		if err := a.rewind(); err != nil {
+			return 0, err
+		}
 	} else {
-		// Some body streams from a reader or file, which is read once: buffer the encoded body.
-		if a.sizeKnown {
-			a.buf = slices.Grow(a.buf[:0], int(a.bodySize))
+		// Some Reader can be read only once: keep its encoded body, spilling to a file.
+		a.sp = spillWriter{buf: a.buf[:0], h: h, max: b.SpillThreshold, dir: b.TempDir, limit: -1, target: b.Target}
+		if a.sp.max == 0 {
+			a.sp.max = DefaultSpillThreshold
 		}
-		a.aw = appendWriter{buf: a.buf[:0], h: h, max: -1, target: b.Target}
 		if limit > 0 {
-			a.aw.max = max(0, int(limit)-len(a.hdr)-2)
-			a.aw.over = int64(len(a.hdr)) + 2
+			a.sp.limit = max(0, limit-int64(len(a.hdr))-2)
+			a.sp.over = int64(len(a.hdr)) + 2
 		}
-		_, err := a.tree.WriteBody(&a.aw)
-		a.buf = a.aw.buf
+		_, err := a.tree.WriteBodyContext(ctx, &a.sp)
+		a.buf = a.sp.buf
 		if err != nil {
 			return 0, bodyError(err)
 		}
-		bodyLen = int64(len(a.buf))
+		bodyLen = a.sp.n
 	}
 	a.sig = append(a.sig[:0], a.hdr[:a.sesLen]...)
 	a.sig, err = b.Signer.AppendSignature(a.sig, a.hdr, h.Sum())
@@ -332,16 +365,173 @@ func (b *Builder) WriteTo(w io.Writer, m *Message) (int64, error) {
 	if _, err := a.cw.Write(a.sig); err != nil {
 		return a.cw.n, err
 	}
-	if a.inMem {
-		_, err = a.tree.WriteBody(&a.cw)
+	if twice {
+		_, err = a.tree.WriteBodyContext(ctx, &a.cw)
 		err = bodyError(err)
 	} else {
-		_, err = a.cw.Write(a.buf)
+		err = a.sp.copyTo(ctx, &a.cw)
 	}
 	if err == nil && a.cw.n != int64(len(a.sig))+bodyLen {
-		err = errors.New("builder: internal error: body differs between hashing and writing")
+		err = errors.New("builder: internal error: body differs between hashing and writing (an attachment Reader that yields other bytes when read again?)")
 	}
 	return a.cw.n, err
+}
+
+// DefaultSpillThreshold is the Builder.SpillThreshold used when it is zero: 4 MiB of encoded body.
+const DefaultSpillThreshold = 4 << 20
+
+// canceled wraps the cause of a done context.
+func canceled(cause error) error {
+	return &stopError{cause: cause}
+}
+
+type stopError struct{ cause error }
+
+func (e *stopError) Error() string { return "builder: stopped: " + e.cause.Error() }
+func (e *stopError) Unwrap() error { return e.cause }
+
+// rereadable reports whether every attachment that streams from a Reader can be read a second
+// time, and records how (rewind). A ReaderAt that is not a Seeker is replaced by a SectionReader
+// over [0, Size); when some Reader cannot be reread, those replacements are undone.
+func (a *assembly) rereadable() bool {
+	a.rw = a.rw[:0]
+	for i := range a.atts {
+		p := &a.atts[i]
+		if p.Reader == nil {
+			continue
+		}
+		switch r := p.Reader.(type) {
+		case io.Seeker:
+			pos, err := r.Seek(0, io.SeekCurrent)
+			if err != nil {
+				a.undoSections()
+				return false
+			}
+			a.rw = append(a.rw, rewinder{i: i, s: r, pos: pos})
+		case io.ReaderAt:
+			if p.Size <= 0 {
+				a.undoSections()
+				return false
+			}
+			a.rw = append(a.rw, rewinder{i: i, ra: r, orig: p.Reader, size: p.Size})
+			p.Reader = io.NewSectionReader(r, 0, p.Size)
+		default:
+			a.undoSections()
+			return false
+		}
+	}
+	return true
+}
+
+func (a *assembly) undoSections() {
+	for _, r := range a.rw {
+		if r.ra != nil {
+			a.atts[r.i].Reader = r.orig
+		}
+	}
+	a.rw = a.rw[:0]
+}
+
+// rewind puts every recorded Reader back where the first pass started.
+func (a *assembly) rewind() error {
+	for _, r := range a.rw {
+		if r.s == nil {
+			a.atts[r.i].Reader = io.NewSectionReader(r.ra, 0, r.size)
+			continue
+		}
+		if _, err := r.s.Seek(r.pos, io.SeekStart); err != nil {
+			return &FieldError{Field: indexed("Attachments", r.i), Reason: "seeking back to read the attachment a second time: " + err.Error(), Err: errors.Join(ErrInvalidAttachment, err)}
+		}
+	}
+	return nil
+}
+
+// rewinder says how to read attachment i again: seek s back to pos, or read ra from 0 to size
+// (orig is the Reader the caller gave).
+type rewinder struct {
+	i    int
+	s    io.Seeker
+	pos  int64
+	ra   io.ReaderAt
+	orig io.Reader
+	size int64
+}
+
+// spillWriter keeps an encoded body that can be produced only once: it feeds the body hasher and
+// keeps the bytes in buf up to max (max < 0: no bound), the rest in a temporary file. It fails
+// with a *SizeError instead of passing limit (limit < 0: none).
+type spillWriter struct {
+	buf    []byte
+	h      dkim.BodyHasher
+	max    int64
+	dir    string
+	f      *os.File
+	n      int64 // bytes written
+	limit  int64
+	over   int64 // bytes outside the body that count towards the size (the header)
+	target Target
+}
+
+func (w *spillWriter) Write(p []byte) (int, error) {
+	if w.limit >= 0 && w.n+int64(len(p)) > w.limit {
+		return 0, &SizeError{Target: w.target, Size: w.over + w.n + int64(len(p)), Limit: w.target.Limit()}
+	}
+	w.h.Write(p)
+	if w.f == nil && (w.max < 0 || int64(len(w.buf)+len(p)) <= w.max) {
+		w.buf = append(w.buf, p...)
+		w.n += int64(len(p))
+		return len(p), nil
+	}
+	if w.f == nil {
+		f, err := os.CreateTemp(w.dir, "sesraw-spill-*")
+		if err != nil {
+			return 0, errors.Join(errors.New("builder: creating the spill file for a signed Reader attachment"), err)
+		}
+		w.f = f
+	}
+	k, err := w.f.Write(p)
+	w.n += int64(k)
+	return k, err
+}
+
+// copyTo writes the kept body to w, checking ctx between chunks.
+func (w *spillWriter) copyTo(ctx context.Context, cw *countWriter) error {
+	if _, err := cw.Write(w.buf); err != nil {
+		return err
+	}
+	if w.f == nil {
+		return nil
+	}
+	if _, err := w.f.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	var chunk [32 << 10]byte
+	for {
+		if err := context.Cause(ctx); err != nil {
+			return canceled(err)
+		}
+		k, err := w.f.Read(chunk[:])
+		if k > 0 {
+			if _, werr := cw.Write(chunk[:k]); werr != nil {
+				return werr
+			}
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// close removes the spill file.
+func (w *spillWriter) close() {
+	if w.f != nil {
+		w.f.Close()
+		os.Remove(w.f.Name())
+		w.f = nil
+	}
 }
 
 // appendWriter appends to buf, optionally feeding a body hasher, and fails with a *SizeError
