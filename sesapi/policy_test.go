@@ -81,3 +81,27 @@ func TestPolicyOwnSend(t *testing.T) {
 		t.Fatalf("no policy: %v", err)
 	}
 }
+
+// A raw message (not built here) is judged too, its display name read from its From header.
+func TestPolicyRawMessage(t *testing.T) {
+	p, err := sespolicy.Parse([]byte(`{"Version":"2012-10-17","Statement":[{"Sid":"Billing","Effect":"Allow",
+	  "Principal":{"AWS":"` + delegateAccount + `"},"Action":"ses:SendRawEmail","Resource":"` + arnExample.String() + `",
+	  "Condition":{"StringEquals":{"ses:FromDisplayName":"Büro Billing"}}}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sender := &sesapi.Sender{Policy: &sesapi.PolicyCheck{Caller: delegateAccount, Now: policyNow,
+		Owner: []sespolicy.IdentityPolicies{{ARN: arnExample.String(), Policies: []*sespolicy.Policy{p}}}}}
+	raw := func(name string) *sesapi.RawMessage {
+		return &sesapi.RawMessage{Data: []byte("From: " + name + " <billing@example.com>\r\nTo: bob@example.net\r\nSubject: x\r\n" +
+			"MIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\nhello\r\n"), SES: xheaders.Headers{SourceARN: arnExample, FromARN: arnExample}}
+	}
+	if _, err := sender.RawSMTPMail("us-east-1", raw("=?utf-8?q?B=C3=BCro_Billing?=")); err != nil {
+		t.Fatalf("the encoded display name decodes to the allowed one: %v", err)
+	}
+	_, err = sender.RawSMTPMail("us-east-1", raw("Mallory"))
+	var pe *sesapi.PolicyError
+	if !errors.As(err, &pe) || !strings.Contains(err.Error(), `StringEquals ses:FromDisplayName: "Mallory" does not match ["Büro Billing"]`) {
+		t.Fatalf("%v", err)
+	}
+}
