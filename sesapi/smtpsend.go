@@ -159,7 +159,7 @@ func NewSMTPSender(cfg SMTPConfig) (*SMTPSender, error) {
 	}
 	s := &SMTPSender{cfg: cfg, host: host, mode: mode, loopback: isLoopbackHost(host)}
 	if mode == SMTPNoTLS && cfg.Username != "" && !s.loopback {
-		return nil, fmt.Errorf("sesapi: refusing SMTP credentials in plain text to %s (TLS mode none is for loopback test servers): %w", host, ErrNoTLS)
+		return nil, newSendFailure("sesapi: refusing SMTP credentials in plain text to "+host+" (TLS mode none is for loopback test servers)", ErrNoTLS)
 	}
 	if strings.ContainsAny(cfg.LocalName, "\r\n ") {
 		return nil, errors.New("sesapi: SMTP LocalName " + strconv.Quote(cfg.LocalName) + " is not a host name")
@@ -262,9 +262,6 @@ func (s *SMTPSender) Send(ctx context.Context, m *SMTPMail, opts *SendOptions) (
 	attempts := max(s.cfg.MaxAttempts, 1)
 	for n := 1; ; n++ {
 		res, err := s.sendOnce(ctx, m, opts)
-		if errors.Is(err, ErrNoTLS) && !errors.Is(err, ErrNotSent) {
-			err = fmt.Errorf("%w: %w", err, ErrNotSent)
-		}
 		if err == nil || n >= attempts || errors.Is(err, ErrUnknownOutcome) || ctx.Err() != nil {
 			return res, err
 		}
@@ -272,7 +269,7 @@ func (s *SMTPSender) Send(ctx context.Context, m *SMTPMail, opts *SendOptions) (
 			return res, err
 		}
 		if err := sleepContext(ctx, s.backoff(n)); err != nil {
-			return nil, fmt.Errorf("sesapi: SMTP: waiting to retry after %w: %w", err, ctx.Err())
+			return nil, newSendFailure("sesapi: SMTP: waiting to retry after: "+err.Error(), ErrNotSent, ctx.Err())
 		}
 	}
 }
@@ -358,7 +355,7 @@ func checkEnvelopeAddress(field, a string, nullOK bool) error {
 func (s *SMTPSender) sendOnce(ctx context.Context, m *SMTPMail, opts *SendOptions) (*SMTPResult, error) {
 	if s.cfg.Limiter != nil {
 		if err := s.cfg.Limiter.Wait(ctx, len(m.To)); err != nil {
-			return nil, fmt.Errorf("sesapi: SMTP: rate limiter: %w: %w", ErrNotSent, err)
+			return nil, newSendFailure("sesapi: SMTP: rate limiter", ErrNotSent, err)
 		}
 	}
 	conn, unbind, err := s.ready(ctx)
@@ -403,7 +400,7 @@ func (s *SMTPSender) ready(ctx context.Context) (*smtpConn, func(), error) {
 			unbind()
 			s.discard(conn)
 			if cerr := contextErr(ctx); cerr != nil {
-				return nil, nil, fmt.Errorf("sesapi: SMTP RSET: %w: %w", ErrNotSent, cerr)
+				return nil, nil, newSendFailure("sesapi: SMTP RSET", ErrNotSent, cerr)
 			}
 			continue
 		}
@@ -431,7 +428,7 @@ func (s *SMTPSender) get(ctx context.Context) (*smtpConn, error) {
 	case s.slots <- struct{}{}:
 		return nil, nil
 	case <-ctx.Done():
-		return nil, fmt.Errorf("sesapi: SMTP: waiting for a connection: %w: %w", ErrNotSent, ctx.Err())
+		return nil, newSendFailure("sesapi: SMTP: waiting for a connection", ErrNotSent, ctx.Err())
 	}
 }
 
@@ -490,7 +487,7 @@ func (s *SMTPSender) dial(ctx context.Context) (conn *smtpConn, err error) {
 	}
 	raw, err := dial(ctx, "tcp", s.cfg.Addr)
 	if err != nil {
-		return nil, fmt.Errorf("sesapi: SMTP connect %s: %w: %w", s.cfg.Addr, ErrTemporary, err)
+		return nil, newSendFailure("sesapi: SMTP connect "+s.cfg.Addr, ErrTemporary, err)
 	}
 	nc := &ctxConn{Conn: raw}
 	unbind := nc.bind(ctx)
@@ -505,7 +502,7 @@ func (s *SMTPSender) dial(ctx context.Context) (conn *smtpConn, err error) {
 			}
 			if cerr := contextErr(ctx); cerr != nil {
 				// The context ended the setup: nothing of the message was sent.
-				err = fmt.Errorf("sesapi: SMTP %s: connection not ready when the context ended (%v): %w: %w", s.cfg.Addr, err, ErrNotSent, cerr)
+				err = newSendFailure("sesapi: SMTP "+s.cfg.Addr+": connection not ready when the context ended ("+err.Error()+")", ErrNotSent, cerr)
 			}
 		}
 	}()
@@ -517,7 +514,7 @@ func (s *SMTPSender) dial(ctx context.Context) (conn *smtpConn, err error) {
 	case SMTPImplicitTLS:
 		tc := tls.Client(nc, s.tlsCfg)
 		if err := tc.HandshakeContext(ctx); err != nil {
-			return nil, fmt.Errorf("sesapi: SMTP TLS handshake with %s: %w: %w", s.cfg.Addr, ErrNoTLS, err)
+			return nil, newSendFailure("sesapi: SMTP TLS handshake with "+s.cfg.Addr, ErrNoTLS, err)
 		}
 		c = smtp.NewClient(tc)
 		if err := c.Hello(localName); err != nil {
@@ -529,7 +526,7 @@ func (s *SMTPSender) dial(ctx context.Context) (conn *smtpConn, err error) {
 			c = nil // NewClientStartTLS closed it
 			// go-smtp v0.25 reports a server without STARTTLS with this exact error.
 			if err.Error() == "smtp: server doesn't support STARTTLS" {
-				return nil, fmt.Errorf("sesapi: SMTP %s does not offer STARTTLS: %w", s.cfg.Addr, ErrNoTLS)
+				return nil, newSendFailure("sesapi: SMTP "+s.cfg.Addr+" does not offer STARTTLS", ErrNoTLS)
 			}
 			return nil, s.connError("STARTTLS", err)
 		}
@@ -546,11 +543,11 @@ func (s *SMTPSender) dial(ctx context.Context) (conn *smtpConn, err error) {
 	}
 	_, secure := c.TLSConnectionState()
 	if s.mode != SMTPNoTLS && !secure {
-		return nil, fmt.Errorf("sesapi: SMTP %s: no TLS after the handshake: %w", s.cfg.Addr, ErrNoTLS)
+		return nil, newSendFailure("sesapi: SMTP "+s.cfg.Addr+": no TLS after the handshake", ErrNoTLS)
 	}
 	if s.cfg.Username != "" {
 		if !secure && !(s.mode == SMTPNoTLS && s.loopback) {
-			return nil, fmt.Errorf("sesapi: refusing SMTP credentials without TLS to %s: %w", s.host, ErrNoTLS)
+			return nil, newSendFailure("sesapi: refusing SMTP credentials without TLS to "+s.host, ErrNoTLS)
 		}
 		var a sasl.Client
 		switch {
@@ -560,7 +557,7 @@ func (s *SMTPSender) dial(ctx context.Context) (conn *smtpConn, err error) {
 			a = sasl.NewLoginClient(s.cfg.Username, s.cfg.Password)
 		default:
 			_, mechs := c.Extension("AUTH")
-			return nil, fmt.Errorf("sesapi: SMTP %s offers neither AUTH PLAIN nor LOGIN (AUTH %q): %w", s.cfg.Addr, mechs, ErrRejected)
+			return nil, newSendFailure("sesapi: SMTP "+s.cfg.Addr+" offers neither AUTH PLAIN nor LOGIN (AUTH "+strconv.Quote(mechs)+")", ErrRejected)
 		}
 		if err := c.Auth(a); err != nil {
 			return nil, s.connError("AUTH", err)
@@ -579,9 +576,9 @@ func (s *SMTPSender) connError(command string, err error) error {
 	var hostErr x509.HostnameError
 	var authErr x509.UnknownAuthorityError
 	if errors.As(err, &certErr) || errors.As(err, &hostErr) || errors.As(err, &authErr) {
-		return fmt.Errorf("sesapi: SMTP %s %s: TLS: %w: %w", s.cfg.Addr, command, ErrNoTLS, err)
+		return newSendFailure("sesapi: SMTP "+s.cfg.Addr+" "+command+": TLS", ErrNoTLS, err)
 	}
-	return fmt.Errorf("sesapi: SMTP %s %s: %w: %w", s.cfg.Addr, command, ErrTemporary, err)
+	return newSendFailure("sesapi: SMTP "+s.cfg.Addr+" "+command, ErrTemporary, err)
 }
 
 // transact runs MAIL, RCPT and DATA on conn. keep says whether conn can serve another message.
@@ -596,9 +593,9 @@ func (s *SMTPSender) transact(ctx context.Context, conn *smtpConn, m *SMTPMail, 
 		}
 		if cerr := contextErr(ctx); cerr != nil {
 			// Before the final dot: the server cannot have accepted the message.
-			return nil, false, fmt.Errorf("sesapi: SMTP %s %s: %w: %w (%v)", s.cfg.Addr, command, ErrNotSent, cerr, err)
+			return nil, false, newSendFailure("sesapi: SMTP "+s.cfg.Addr+" "+command+" ("+err.Error()+")", ErrNotSent, cerr)
 		}
-		return nil, false, fmt.Errorf("sesapi: SMTP %s %s: %w: %w", s.cfg.Addr, command, ErrTemporary, err)
+		return nil, false, newSendFailure("sesapi: SMTP "+s.cfg.Addr+" "+command, ErrTemporary, err)
 	}
 	if limit, ok := c.MaxMessageSize(); ok && limit > 0 && len(m.Data) > limit {
 		return nil, true, &SMTPError{Command: "SIZE", Code: 552, Message: "message is " + strconv.Itoa(len(m.Data)) + " bytes, over the server's SIZE limit of " + strconv.Itoa(limit) + " (nothing sent)", Kind: ErrMessageTooLong}
@@ -639,7 +636,7 @@ func (s *SMTPSender) transact(ctx context.Context, conn *smtpConn, m *SMTPMail, 
 		// The final dot may have reached the server, and no reply came back: the message may
 		// have been accepted. Never resent automatically.
 		err = withContextErr(ctx, err)
-		return nil, false, fmt.Errorf("sesapi: SMTP %s: connection lost after the end of DATA, before the reply: %w: %w", s.cfg.Addr, ErrUnknownOutcome, err)
+		return nil, false, newSendFailure("sesapi: SMTP "+s.cfg.Addr+": connection lost after the end of DATA, before the reply", ErrUnknownOutcome, err)
 	}
 	return &SMTPResult{MessageID: messageID(resp.StatusText), Reply: resp.StatusText, Refused: refused}, true, nil
 }
@@ -674,6 +671,46 @@ func isEnhancedCode(s string) bool {
 		}
 	}
 	return true
+}
+
+// sendFailure is an error of the SMTP sender that is not a server's reply: what failed, its
+// outcome category (ErrNoTLS also counts as ErrNotSent: nothing was sent) and its causes.
+type sendFailure struct {
+	msg    string
+	kind   error
+	causes []error
+}
+
+func newSendFailure(msg string, kind error, causes ...error) *sendFailure {
+	return &sendFailure{msg: msg, kind: kind, causes: causes}
+}
+
+func (e *sendFailure) Error() string {
+	var b strings.Builder
+	b.WriteString(e.msg)
+	b.WriteString(": ")
+	b.WriteString(strings.TrimPrefix(e.kind.Error(), "sesapi: "))
+	for _, c := range e.causes {
+		if c != nil {
+			b.WriteString(": ")
+			b.WriteString(c.Error())
+		}
+	}
+	return b.String()
+}
+
+// Unwrap returns the category (and ErrNotSent after ErrNoTLS) and the causes.
+func (e *sendFailure) Unwrap() []error {
+	errs := []error{e.kind}
+	if e.kind == ErrNoTLS {
+		errs = append(errs, ErrNotSent)
+	}
+	for _, c := range e.causes {
+		if c != nil {
+			errs = append(errs, c)
+		}
+	}
+	return errs
 }
 
 // contextErr returns ctx.Err(), or context.DeadlineExceeded once ctx's deadline has passed (a
