@@ -189,6 +189,9 @@ func (a *assembly) prepare() error {
 	if err := checkHeaders(m.Headers); err != nil {
 		return err
 	}
+	if err := a.checkThreading(); err != nil {
+		return err
+	}
 	if m.MessageID != "" {
 		if err := checkMessageID(m.MessageID); err != nil {
 			return err
@@ -597,6 +600,7 @@ func (a *assembly) appendHeader(dst []byte) ([]byte, error) {
 	dst = append(dst, "\r\nMessage-ID: <"...)
 	dst = append(dst, a.id...)
 	dst = append(dst, ">\r\nMIME-Version: 1.0\r\n"...)
+	dst = a.appendThreading(dst)
 	for i := range m.Headers {
 		h := &m.Headers[i]
 		if dst, err = multipart.AppendTextField(dst, h.Name, h.Value); err != nil {

@@ -44,6 +44,14 @@ type Message struct {
 	// Date and MessageID are generated when zero/empty (SES replaces both anyway).
 	Date      time.Time
 	MessageID string // without angle brackets
+
+	// InReplyTo and References thread a reply (RFC 5322 section 3.6.4): msg-ids without angle
+	// brackets, validated like MessageID. See thread.go.
+	InReplyTo  []string
+	References []string
+
+	// Unsubscribe, when set, writes a one-click unsubscribe (RFC 8058); see Unsubscribe.
+	Unsubscribe *Unsubscribe
 }
 
 // Delegate sets the common sending-authorization headers for one identity: X-SES-SOURCE-ARN and

@@ -64,10 +64,19 @@ type Spec struct {
 	Headers     []Header     `json:"headers" doc:"custom header fields, in order"`
 	Attachments []Attachment `json:"attachments" doc:"attachments and inline parts"`
 	SES         *SES         `json:"ses" doc:"the SES control values (X-SES-* headers or API parameters)"`
+	InReplyTo   []string     `json:"inReplyTo" doc:"msg-ids (no angle brackets) this message replies to: In-Reply-To"`
+	References  []string     `json:"references" doc:"msg-ids of the thread, oldest first: References"`
+	Unsubscribe *Unsubscribe `json:"unsubscribe" doc:"one-click unsubscribe (RFC 8058): List-Unsubscribe and List-Unsubscribe-Post, DKIM-signed"`
 
 	file  string         // the name errors cite
 	dir   string         // attachment paths are relative to it
 	lines map[string]int // field path -> 1-based line of its value
+}
+
+// Unsubscribe is a one-click unsubscribe (builder.Unsubscribe).
+type Unsubscribe struct {
+	URL    string `json:"url" doc:"https URI that receives the one-click POST (required)"`
+	Mailto string `json:"mailto" doc:"bare address for unsubscribing by mail (optional)"`
 }
 
 // Header is a custom header field.
@@ -247,6 +256,11 @@ func (s *Spec) Message() (*builder.Message, error) {
 		Subject:    s.Subject,
 		Text:       s.Text,
 		HTML:       s.HTML,
+		InReplyTo:  s.InReplyTo,
+		References: s.References,
+	}
+	if s.Unsubscribe != nil {
+		m.Unsubscribe = &builder.Unsubscribe{URL: s.Unsubscribe.URL, Mailto: s.Unsubscribe.Mailto}
 	}
 	if s.From != "" {
 		a, err := s.address("from", s.From)
@@ -439,6 +453,7 @@ var goNames = map[string]string{
 	"Headers": "headers", "Name": "name", "Value": "value",
 	"Attachments": "attachments", "Filename": "filename", "ContentType": "contentType",
 	"ContentID": "contentId", "Path": "path", "Data": "contentBase64", "Inline": "inline",
+	"InReplyTo": "inReplyTo", "References": "references", "Unsubscribe": "unsubscribe", "URL": "url", "Mailto": "mailto",
 }
 
 // flagNames maps builder fields that come from command-line flags, not from the spec.
