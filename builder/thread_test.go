@@ -32,8 +32,12 @@ func TestThreadingErrors(t *testing.T) {
 		}, "Headers[0].Name", builder.ErrReservedHeader},
 		{"http", func(m *builder.Message) { m.Unsubscribe = &builder.Unsubscribe{URL: "http://example.com/u"} }, "Unsubscribe.URL", builder.ErrInvalidUnsubscribe},
 		{"no url", func(m *builder.Message) { m.Unsubscribe = &builder.Unsubscribe{Mailto: "u@example.com"} }, "Unsubscribe.URL", builder.ErrInvalidUnsubscribe},
-		{"url injection", func(m *builder.Message) { m.Unsubscribe = &builder.Unsubscribe{URL: "https://e.example/u>\r\nBcc: x@y"} }, "Unsubscribe.URL", builder.ErrInvalidUnsubscribe},
-		{"url comma", func(m *builder.Message) { m.Unsubscribe = &builder.Unsubscribe{URL: "https://e.example/u,<mailto:evil@x>"} }, "Unsubscribe.URL", builder.ErrInvalidUnsubscribe},
+		{"url injection", func(m *builder.Message) {
+			m.Unsubscribe = &builder.Unsubscribe{URL: "https://e.example/u>\r\nBcc: x@y"}
+		}, "Unsubscribe.URL", builder.ErrInvalidUnsubscribe},
+		{"url comma", func(m *builder.Message) {
+			m.Unsubscribe = &builder.Unsubscribe{URL: "https://e.example/u,<mailto:evil@x>"}
+		}, "Unsubscribe.URL", builder.ErrInvalidUnsubscribe},
 		{"bad mailto", func(m *builder.Message) {
 			m.Unsubscribe = &builder.Unsubscribe{URL: "https://e.example/u", Mailto: "Unsub <u@example.com>"}
 		}, "Unsubscribe.Mailto", builder.ErrInvalidUnsubscribe},
