@@ -73,6 +73,7 @@ func scan(data []byte, crlf bool) dataScan {
 				i += 8
 				continue
 			}
+			stop = min(i+8, len(data))
 			if col <= qpLineMax-1-8 {
 				k := qpPlainPrefix(v)
 				col += k
@@ -80,7 +81,6 @@ func scan(data []byte, crlf bool) dataScan {
 				out += int64(k)
 				i += k
 			}
-			stop = min(i+8, len(data))
 		}
 		for i < stop {
 			c := data[i]

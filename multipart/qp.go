@@ -138,6 +138,7 @@ func (q *qpEncoder) encode(dst, p []byte, atEOF bool) ([]byte, int) {
 				i += 8
 				continue
 			}
+			stop = min(i+8, end) // the rest of the word, one octet at a time
 			if col <= qpLineMax-1-8 {
 				binary.LittleEndian.PutUint64(d[o:], v)
 				k := qpPlainPrefix(v)
@@ -145,7 +146,6 @@ func (q *qpEncoder) encode(dst, p []byte, atEOF bool) ([]byte, int) {
 				col += k
 				i += k
 			}
-			stop = min(i+8, end) // the rest of the word, one octet at a time
 		}
 		for i < stop {
 			e := qpTab[p[i]]
