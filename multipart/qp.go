@@ -91,7 +91,7 @@ type qpEncoder struct {
 
 // qpMaxOut bounds the encoding of k input octets: three octets each, plus a soft break (3 octets)
 // at most every 24 input octets (75 columns hold 25 escapes), plus slack for whole-word stores.
-func qpMaxOut(k int) int { return 3*k + 3*(k/24) + 16 }
+func qpMaxOut(k int) int { return 3*k + 3*(k/24) + 32 }
 
 // encode appends the encoding of a prefix of p to dst and returns how much of p it consumed. Unless
 // atEOF, it stops short of the last two octets, which it needs as lookahead.
@@ -125,13 +125,20 @@ func (q *qpEncoder) encode(dst, p []byte, atEOF bool) ([]byte, int) {
 				if w == 8 {
 					binary.LittleEndian.PutUint64(d[o:], v)
 				} else {
-					o1 := o
-					for range 8 {
-						e := qpTab[uint8(v)]
-						binary.LittleEndian.PutUint32(d[o1:], e)
-						o1 += int(e >> 24)
-						v >>= 8
-					}
+					// Where each octet's encoding starts: its index plus two per escape
+					// before it (prefix sums of the 8-bit octets, one per byte lane), so
+					// the eight stores do not wait on one another.
+					m := v >> 7 & lsb8
+					pos := (m*lsb8-m)*2 + 0x0706050403020100
+					dd := d[o : o+32]
+					binary.LittleEndian.PutUint32(dd[uint8(pos):], qpTab[uint8(v)])
+					binary.LittleEndian.PutUint32(dd[uint8(pos>>8):], qpTab[uint8(v>>8)])
+					binary.LittleEndian.PutUint32(dd[uint8(pos>>16):], qpTab[uint8(v>>16)])
+					binary.LittleEndian.PutUint32(dd[uint8(pos>>24):], qpTab[uint8(v>>24)])
+					binary.LittleEndian.PutUint32(dd[uint8(pos>>32):], qpTab[uint8(v>>32)])
+					binary.LittleEndian.PutUint32(dd[uint8(pos>>40):], qpTab[uint8(v>>40)])
+					binary.LittleEndian.PutUint32(dd[uint8(pos>>48):], qpTab[uint8(v>>48)])
+					binary.LittleEndian.PutUint32(dd[uint8(pos>>56):], qpTab[uint8(v>>56)])
 				}
 				o += w
 				col += w
