@@ -78,6 +78,14 @@ type RawMessage struct {
 	// headers added at the top of the message with ByHeaders and over SMTP (a message that already
 	// carries one of them is an ErrConflict).
 	SES xheaders.Headers
+	// Envelope, when not nil, is the envelope to send to (v1 Source and Destinations, v2
+	// Destination, SMTP MAIL FROM and RCPT TO) in place of the one read from the header fields
+	// (Bcc is then ignored): for a message whose Bcc recipients are kept outside it, as
+	// builder.Envelope gives them.
+	Envelope *builder.Envelope
+	// IgnorePreflight sends the message even when preflight.Check finds errors in it (the other
+	// checks still apply). SES may refuse it.
+	IgnorePreflight bool
 }
 
 // rawPrep is a checked raw message.
@@ -122,6 +130,18 @@ func (s *Sender) prepareRaw(op string, t builder.Target, method Method, region s
 	if err := rawCheckSize(op, t, data); err != nil {
 		return nil, err
 	}
+	// preflight first: it names every problem of the message as given, with its line.
+	pt := map[builder.Target]preflight.Target{builder.TargetV1: preflight.TargetV1, builder.TargetV2: preflight.TargetV2, builder.TargetSMTP: preflight.TargetSMTP}[t]
+	var errs []preflight.Finding
+	for _, f := range preflight.Check(data, &preflight.Options{Target: pt, Region: region}) {
+		if f.Severity == preflight.Error {
+			errs = append(errs, f)
+		}
+	}
+	if len(errs) > 0 && !r.IgnorePreflight {
+		pe := &PreflightError{Op: op, Findings: errs}
+		return nil, &CheckError{Op: op, Field: "RawMessage", Reason: strings.TrimPrefix(pe.Error(), "sesapi: "+op+": "), Err: pe}
+	}
 	if err := r.SES.Validate(); err != nil {
 		return nil, messageErr(op, err)
 	}
@@ -156,6 +176,13 @@ func (s *Sender) prepareRaw(op string, t builder.Target, method Method, region s
 	if err := p.envelope(op, r.Bcc); err != nil {
 		return nil, err
 	}
+	if e := r.Envelope; e != nil {
+		if e.From == "" || len(e.To) == 0 {
+			return nil, &CheckError{Op: op, Field: "Envelope", Reason: "the envelope has no sender or no recipients", Err: ErrUnsupported}
+		}
+		p.a.env = builder.Envelope{From: e.From, To: e.To}
+		p.to, p.cc, p.bcc = e.To, nil, nil
+	}
 	if err := rawCheckRecipients(op, &p.a); err != nil {
 		return nil, err
 	}
@@ -187,17 +214,6 @@ func (s *Sender) prepareRaw(op string, t builder.Target, method Method, region s
 	}
 	if err := s.checkPolicy(op, &p.h, &p.a, "", p.data); err != nil {
 		return nil, err
-	}
-	pt := map[builder.Target]preflight.Target{builder.TargetV1: preflight.TargetV1, builder.TargetV2: preflight.TargetV2, builder.TargetSMTP: preflight.TargetSMTP}[t]
-	var errs []preflight.Finding
-	for _, f := range preflight.Check(p.data, &preflight.Options{Target: pt, Region: region}) {
-		if f.Severity == preflight.Error {
-			errs = append(errs, f)
-		}
-	}
-	if len(errs) > 0 {
-		pe := &PreflightError{Op: op, Findings: errs}
-		return nil, &CheckError{Op: op, Field: "RawMessage", Reason: strings.TrimPrefix(pe.Error(), "sesapi: "+op+": "), Err: pe}
 	}
 	return p, nil
 }

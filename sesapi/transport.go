@@ -166,3 +166,41 @@ func (t V2) Prepare(s *Sender, it *Item) (*Prepared, error) {
 		return &Result{MessageID: aws.ToString(out.MessageId), RequestID: requestID(out.ResultMetadata), Output: out}, nil
 	}}, nil
 }
+
+// SMTP sends through an SMTPSender: built messages as SMTPMail builds them, raw messages as
+// RawSMTPMail checks them (both with the header method, SMTP's only one). Leave the SMTPSender's
+// Limiter nil and its MaxAttempts at 1 when a Batch paces and retries.
+type SMTP struct {
+	Sender *SMTPSender
+	// Region is the Region of the SMTP endpoint (email-smtp.REGION.amazonaws.com), for the
+	// identity ARN checks; "" skips them.
+	Region string
+}
+
+// Prepare checks and builds it for SMTP.
+func (t SMTP) Prepare(s *Sender, it *Item) (*Prepared, error) {
+	var m *SMTPMail
+	var err error
+	switch {
+	case it.Template != nil:
+		return nil, &CheckError{Op: opSMTP, Field: "Template", Reason: "SMTP has no templates", Err: ErrUnsupported}
+	case it.Raw != nil && it.Message != nil:
+		return nil, &CheckError{Op: opSMTP, Field: "Item", Reason: "both Message and Raw are set", Err: ErrConflict}
+	case it.Raw != nil:
+		m, err = s.RawSMTPMail(t.Region, it.Raw)
+	case it.Message != nil:
+		m, err = s.SMTPMail(t.Region, it.Message)
+	default:
+		return nil, &CheckError{Op: opSMTP, Field: "Item", Reason: "neither Message nor Raw is set", Err: ErrUnsupported}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &Prepared{Recipients: len(m.To), Send: func(ctx context.Context) (*Result, error) {
+		res, err := t.Sender.Send(ctx, m, nil)
+		if err != nil {
+			return nil, err
+		}
+		return &Result{MessageID: res.MessageID, Output: res}, nil
+	}}, nil
+}

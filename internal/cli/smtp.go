@@ -1,10 +1,8 @@
 package cli
 
 import (
-	"context"
 	"crypto/x509"
 	"encoding/pem"
-	"errors"
 	"os"
 
 	"github.com/sesraw/sesraw/sesapi"
@@ -23,12 +21,13 @@ const (
 // smtpSenderFor makes the library's SMTP sender for send --api smtp: TLS mode, extra CA,
 // credentials from $SESRAW_SMTP_USERNAME/$SESRAW_SMTP_PASSWORD or derived from the AWS access key
 // in the environment for region. Its errors are usage (2) or input (2) errors: nothing was sent.
-func smtpSenderFor(o *sendOpts, region, addr string) (*sesapi.SMTPSender, error) {
+// conns is the number of connections the sender may open at once.
+func smtpSenderFor(o *sendOpts, region, addr string, conns int) (*sesapi.SMTPSender, error) {
 	mode, err := sesapi.ParseSMTPTLS(o.smtpTLS)
 	if err != nil {
 		return nil, usageErr("--smtp-tls " + quote(o.smtpTLS) + ": want auto, starttls, tls or none")
 	}
-	cfg := sesapi.SMTPConfig{Addr: addr, TLS: mode, MaxConns: 1}
+	cfg := sesapi.SMTPConfig{Addr: addr, TLS: mode, MaxConns: conns}
 	if o.smtpCA != "" {
 		if cfg.RootCAs, err = readCertificates(o.smtpCA); err != nil {
 			return nil, err
@@ -97,25 +96,4 @@ func readCertificates(file string) ([]*x509.Certificate, error) {
 		return nil, inputErr("--smtp-ca "+displayName(file)+": no PEM CERTIFICATE block", nil)
 	}
 	return certs, nil
-}
-
-// smtpSend sends m with ss and returns SES's message id (the reply to DATA without "Ok ").
-func smtpSend(ctx context.Context, ss *sesapi.SMTPSender, m *sesapi.SMTPMail) (string, error) {
-	res, err := ss.Send(ctx, m, nil)
-	if err != nil {
-		return "", err
-	}
-	return res.MessageID, nil
-}
-
-// smtpFailure maps an error of the SMTP sender to an exit status: a failed pre-send check, a
-// refusal or a failure before the final dot 1 ("nothing was sent" where that is known), a
-// connection lost after it 3 (the outcome is unknown).
-// The library's errors name the server.
-func smtpFailure(err error) error {
-	var ce *sesapi.CheckError
-	if errors.As(err, &ce) || errors.Is(err, sesapi.ErrNotSent) {
-		return failure(err.Error()+" (nothing was sent)", err)
-	}
-	return sendFailure(err.Error(), err)
 }
