@@ -446,7 +446,7 @@ func (e *env) sendErr(bs *buildSetup, name string, err error) error {
 	case errors.As(err, &pe):
 		e.printFindings(name, pe.Findings)
 		return failure(displayName(name)+": lint finds errors; nothing was sent (--force sends anyway)", err)
-	case errors.As(err, &ce):
+	case errors.As(err, &ce) || (errors.Is(err, sesapi.ErrNotSent) && !errors.Is(err, sesapi.ErrUnknownOutcome)):
 		return failure(err.Error()+" (nothing was sent)", err)
 	case errors.Is(err, sesapi.ErrUnknownOutcome):
 		return &exitError{code: ExitUnknown, msg: err.Error() + " (the message may have been sent: check before retrying)", err: err}
@@ -562,12 +562,4 @@ func smtpTarget(o *sendOpts) (region, addr string, err error) {
 		return "", "", usageErr("--smtp-tls " + quote(o.smtpTLS) + ": want auto, starttls, tls or none")
 	}
 	return region, addr, nil
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
