@@ -1,12 +1,13 @@
 package rawheader
 
-// Default limits. They are far above any header block seen in real mail (the largest of 591
-// messages from nine public projects has 73 fields and 12 KiB) and low enough that a reader's work
-// stays small.
+// Default limits. They are well above every header block of the project's reference corpus (591
+// real messages from nine public projects: at most 48 fields, a 205 KiB header block and a field
+// of 3,302 lines, the last two in a deliberately long test message) and low enough that a
+// reader's work stays small; reading is linear in any case.
 const (
 	DefaultMaxBytes      = 1 << 20 // bytes of the header block, mbox From line and separator included
 	DefaultMaxFields     = 10_000  // header fields
-	DefaultMaxFieldLines = 1_000   // lines of one field: its first line and its continuation lines
+	DefaultMaxFieldLines = 16_384  // lines of one field: its first line and its continuation lines
 )
 
 // Limits bounds what a Scanner or ReadBlock accepts. A zero field means its default; a negative
