@@ -232,7 +232,9 @@ func checkCorpusMessage(t *testing.T, s *dkim.Signer, name string, msg []byte) (
 	// inspect --json: the same X-SES names and first values.
 	out.Reset()
 	if code := cli.Main([]string{"inspect", "--json", "-"}, bytes.NewReader(msg), &out, &errOut); code == 0 {
-		var rep struct{ SES []struct{ Name, Value string } }
+		var rep struct {
+			SES []struct{ Name, Value string }
+		}
 		if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
 			t.Errorf("%s: inspect --json: %v", name, err)
 		}
