@@ -344,6 +344,7 @@ func (c *checker) endHeader(hb []byte) {
 			" recipients; SES accepts at most " + strconv.Itoa(sesrules.MaxRecipients) + " per message")
 	}
 	c.checkXSES(top, &xFirst, &xCount, &xIgnored, dkimCount > 0)
+	c.checkPolicy(hb)
 
 	c.entity(&ent)
 }

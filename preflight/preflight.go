@@ -216,6 +216,10 @@ type Options struct {
 	// an identity ARN of another region is an arn-region error.
 	Region string
 
+	// Policy, when not nil, also judges the message's delegated send against the identity owner's
+	// sending authorization policies (rule policy-denied; see PolicyCheck).
+	Policy *PolicyCheck
+
 	// MaxBytes bounds how many bytes CheckReader reads: 0 means DefaultMaxBytes (64 MiB), a negative
 	// value means no bound. Input beyond it is not read; an input-truncated finding says so. Check
 	// examines all of its input, which the caller already holds.

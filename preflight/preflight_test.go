@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/sesraw/sesraw/preflight"
+	"github.com/sesraw/sesraw/sespolicy"
 )
 
 const (
@@ -193,6 +194,23 @@ var ruleTests = []ruleTest{
 		msg("--b1\r\n\r\nx\r\n", hFrom, hTo, hMIME, "Content-Type: multipart/mixed; boundary=b1"),
 		msg("--b1\r\n\r\nx\r\n--b1--  \r\n", hFrom, hTo, hMIME, "Content-Type: multipart/mixed; boundary=b1")},
 	{preflight.RuleMIMELimit, nil, nested(preflight.MaxMIMEDepth), nested(preflight.MaxMIMEDepth - 1)},
+	{preflight.RulePolicyDenied, &preflight.Options{Policy: policyCheck()},
+		msg("x\r\n", with(xsesSource, "Cc: Carol <carol@example.com>")...), msg("x\r\n", with(xsesSource)...)},
+}
+
+// xsesSource delegates to example.com, owned by 123456789012.
+const xsesSource = "X-SES-SOURCE-ARN: arn:aws:ses:us-east-1:123456789012:identity/example.com"
+
+// policyCheck: the owner lets account 210987654321 send to example.org recipients only.
+func policyCheck() *preflight.PolicyCheck {
+	p, err := sespolicy.Parse([]byte(`{"Version":"2012-10-17","Statement":[{"Sid":"OrgOnly","Effect":"Allow",
+	  "Principal":{"AWS":"210987654321"},"Action":"ses:SendRawEmail","Resource":"arn:aws:ses:us-east-1:123456789012:identity/example.com",
+	  "Condition":{"ForAllValues:StringLike":{"ses:Recipients":"*@example.org"},"Null":{"ses:Recipients":"false"}}}]}`))
+	if err != nil {
+		panic(err)
+	}
+	return &preflight.PolicyCheck{Caller: "210987654321", Owner: []sespolicy.IdentityPolicies{
+		{ARN: "arn:aws:ses:us-east-1:123456789012:identity/example.com", Policies: []*sespolicy.Policy{p}}}}
 }
 
 func rulesOf(fs []preflight.Finding) map[string]int {

@@ -47,6 +47,7 @@ const (
 	RuleMIMEParams              = "mime-params"
 	RuleMIMEUnterminated        = "mime-unterminated"
 	RuleMIMELimit               = "mime-limit"
+	RulePolicyDenied            = "policy-denied"
 )
 
 // Indexes into catalogue; the order is the catalogue's order.
@@ -87,6 +88,7 @@ const (
 	rMIMEParams
 	rMIMEUnterminated
 	rMIMELimit
+	rPolicyDenied
 	numRules
 )
 
@@ -168,6 +170,9 @@ var catalogue = [numRules]Rule{
 	rMIMEUnterminated: {RuleMIMEUnterminated, Warning, "A multipart has no closing boundary delimiter."},
 	rMIMELimit: {RuleMIMELimit, Warning, "The MIME tree exceeds preflight's bounds (nesting, part count, " +
 		"part header size); the rest was not walked."},
+	rPolicyDenied: {RulePolicyDenied, Error, "With Options.Policy: the identity owner's sending authorization " +
+		"policy would refuse this delegated send (\"is not authorized to perform ses:SendRawEmail\"), judged " +
+		"offline by package sespolicy."},
 }
 
 // Rules returns the catalogue of rules, in a fixed order. The caller may modify the returned slice.
