@@ -15,7 +15,7 @@ echo "== machine"
 lscpu | grep -E '^(Model name|CPU\(s\)|Thread|Core)' || true
 go version
 echo "== go test -run='^\$' -bench=. -count=$count"
-go test -run='^$' -bench=. -count="$count" | tee "$out"
+go test -run='^$' -bench=. -count="$count" -timeout=2h | tee "$out"
 echo "== benchstat"
 go run "$benchstat" "$out"
 echo "== ratios and targets"
