@@ -130,7 +130,10 @@ func (s *Sender) prepareRaw(op string, t builder.Target, method Method, region s
 	if err := rawCheckSize(op, t, data); err != nil {
 		return nil, err
 	}
-	// preflight first: it names every problem of the message as given, with its line.
+	// preflight first: it names every problem of the message as given, with its line. Its errors
+	// are returned after the checks with a sentinel of their own (Region, coverage, recipients),
+	// and in place of errors of reading the message (malformed X-SES values or addresses), which
+	// preflight explains better.
 	pt := map[builder.Target]preflight.Target{builder.TargetV1: preflight.TargetV1, builder.TargetV2: preflight.TargetV2, builder.TargetSMTP: preflight.TargetSMTP}[t]
 	var errs []preflight.Finding
 	for _, f := range preflight.Check(data, &preflight.Options{Target: pt, Region: region}) {
@@ -138,20 +141,27 @@ func (s *Sender) prepareRaw(op string, t builder.Target, method Method, region s
 			errs = append(errs, f)
 		}
 	}
+	var pfErr error
 	if len(errs) > 0 && !r.IgnorePreflight {
 		pe := &PreflightError{Op: op, Findings: errs}
-		return nil, &CheckError{Op: op, Field: "RawMessage", Reason: strings.TrimPrefix(pe.Error(), "sesapi: "+op+": "), Err: pe}
+		pfErr = &CheckError{Op: op, Field: "RawMessage", Reason: strings.TrimPrefix(pe.Error(), "sesapi: "+op+": "), Err: pe}
+	}
+	readErr := func(err error) error {
+		if pfErr != nil {
+			return pfErr
+		}
+		return err
 	}
 	if err := r.SES.Validate(); err != nil {
 		return nil, messageErr(op, err)
 	}
 	eff, err := xheaders.Read(data)
 	if err != nil {
-		return nil, messageErr(op, err)
+		return nil, readErr(messageErr(op, err))
 	}
 	inMsg, err := eff.Headers()
 	if err != nil {
-		return nil, messageErr(op, err)
+		return nil, readErr(messageErr(op, err))
 	}
 	p := &rawPrep{data: data}
 	if err := mergeSES(op, method, &r.SES, &inMsg, &p.h); err != nil {
@@ -174,7 +184,7 @@ func (s *Sender) prepareRaw(op string, t builder.Target, method Method, region s
 		}
 	}
 	if err := p.envelope(op, r.Bcc); err != nil {
-		return nil, err
+		return nil, readErr(err)
 	}
 	if e := r.Envelope; e != nil {
 		if e.From == "" || len(e.To) == 0 {
@@ -214,6 +224,9 @@ func (s *Sender) prepareRaw(op string, t builder.Target, method Method, region s
 	}
 	if err := s.checkPolicy(op, &p.h, &p.a, "", p.data); err != nil {
 		return nil, err
+	}
+	if pfErr != nil {
+		return nil, pfErr
 	}
 	return p, nil
 }
