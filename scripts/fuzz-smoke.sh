@@ -40,7 +40,7 @@ run_one() {
   return 1
 }
 
-fail=0 passed=0 failed=0 flaky=0
+fail=0 passed=0 failed=0 flaky=0 flaky_list=()
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 for t in "${targets[@]}"; do
@@ -60,7 +60,7 @@ for t in "${targets[@]}"; do
     passed=$((passed + 1)) ;;
   2)
     printf 'FLAKY %-18s %-22s %3ds  %s execs (deadline race twice, no failing input)\n' "$pkg" "$name" $((SECONDS - start)) "${execs:-?}"
-    flaky=$((flaky + 1)) ;;
+    flaky=$((flaky + 1)) flaky_list+=("${pkg} ${name}") ;;
   *)
     printf 'FAIL  %-18s %-22s %3ds\n' "$pkg" "$name" $((SECONDS - start))
     sed 's/^/      /' "$log" | tail -40
@@ -68,4 +68,8 @@ for t in "${targets[@]}"; do
   esac
 done
 echo "fuzz-smoke: ${passed} passed, ${failed} failed, ${flaky} skipped"
+if [ "$flaky" -gt 0 ]; then
+  echo "fuzz-smoke: FLAKY (the coordinator's deadline race twice, no failing input; not fuzzed this run):"
+  printf '  %s\n' "${flaky_list[@]}"
+fi
 exit "$fail"
