@@ -1,6 +1,7 @@
 package sesapitest
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"encoding/base64"
@@ -19,7 +20,22 @@ import (
 // ServeHTTP answers one SES API request: v1 Query (POST / with Action=...) or v2 REST/JSON
 // (/v2/email/...). Request bodies over 64 MiB are refused.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		e := &Error{Code: "InvalidParameterValue", Message: "Could not read the request: " + err.Error(), V2Code: "BadRequestException"}
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			e.Message, e.Status, e.V2Status = "Request body too large.", 413, 413
+		}
+		if strings.HasPrefix(r.URL.Path, "/v2/") {
+			s.v2Error(w, e)
+		} else {
+			s.v1Error(w, e)
+		}
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	r = r.WithContext(context.WithValue(r.Context(), bodyKey{}, body))
 	if r.URL.Path == "/" || r.URL.Path == "" {
 		s.serveV1(w, r)
 		return
@@ -34,8 +50,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // callerOf reads the caller from the request's SigV4 Authorization header:
 // "AWS4-HMAC-SHA256 Credential=AKID/20250301/us-east-1/ses/aws4_request, SignedHeaders=..., Signature=...".
 // A SigV4a request (a v2 send with an EndpointId, for a global endpoint) names no Region in its
-// scope but a region set ("*"); the server then acts as Options.Region. The signature itself is
-// not verified.
+// scope but a region set ("*"); the server then acts as Options.Region. A SigV4 signature is
+// verified when Options.Secrets has the access key's secret; a SigV4a signature is not.
 func (s *Server) callerOf(r *http.Request) (caller, *Error) {
 	c := caller{tls: r.TLS != nil}
 	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
@@ -61,6 +77,12 @@ func (s *Server) callerOf(r *http.Request) (caller, *Error) {
 		}
 	default:
 		return c, errNoAuth()
+	}
+	if secret, ok := s.opts.Secrets[c.accessKey]; ok && s.on(CheckSignature) && strings.HasPrefix(auth, "AWS4-HMAC-SHA256 ") {
+		body, _ := r.Context().Value(bodyKey{}).([]byte)
+		if !verifySigV4(r, body, secret) {
+			return c, errSignature()
+		}
 	}
 	if s.opts.AccessKeys == nil {
 		c.account = DefaultAccount
@@ -94,6 +116,9 @@ func (s *Server) fault(ctx context.Context, op Operation) (Fault, *Error) {
 	}
 	return f, nil
 }
+
+// bodyKey is the context key of the request body as read by ServeHTTP.
+type bodyKey struct{}
 
 // drop closes the client's connection without an answer.
 func drop(w http.ResponseWriter) {
@@ -390,16 +415,7 @@ func (s *Server) serveV2(w http.ResponseWriter, r *http.Request) {
 		s.v2Error(w, e)
 		return
 	}
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			s.v2Error(w, &Error{Code: "BadRequestException", Message: "Request body too large.", V2Status: 413})
-			return
-		}
-		s.v2Error(w, errInvalid("Could not read the request: "+err.Error()))
-		return
-	}
+	body, _ := r.Context().Value(bodyKey{}).([]byte)
 	switch op {
 	case V2GetAccount:
 		max24, rate, sent := s.Quota()

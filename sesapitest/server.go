@@ -67,6 +67,10 @@ const (
 	// v2 From and feedback addresses, SMTP MAIL FROM and RCPT TO) SES would refuse: no "@domain",
 	// control characters or white space, non-ASCII (SES does not support SMTPUTF8).
 	CheckAddresses
+	// CheckSignature refuses a request whose SigV4 signature does not match the secret access
+	// key Options.Secrets gives for its access key (SignatureDoesNotMatch; v2
+	// InvalidSignatureException). Keys without a secret there are not verified.
+	CheckSignature
 	// CheckTags refuses a message tag (parameter or X-SES-MESSAGE-TAGS) whose name or value is
 	// not 1-256 ASCII letters, digits, '_' or '-'.
 	CheckTags
@@ -117,6 +121,9 @@ type Options struct {
 	// AccessKeys maps access key IDs to account IDs. Nil puts every key in DefaultAccount; a key a
 	// non-nil map does not list is refused (InvalidClientTokenId) unless CheckCredentials is off.
 	AccessKeys map[string]string
+	// Secrets maps access key IDs to their secret access keys; the signature of a request made
+	// with a key listed here is verified (CheckSignature).
+	Secrets map[string]string
 	// Region is the Region of the SMTP listener and of SigV4a requests to a global endpoint (the
 	// HTTP endpoints otherwise take it from each request's signature); "" means DefaultRegion.
 	Region string
@@ -237,6 +244,7 @@ func NewServer(o Options) (*Server, error) {
 		templates:  map[string]Template{},
 	}
 	s.opts.AccessKeys = copyMap(o.AccessKeys)
+	s.opts.Secrets = copyMap(o.Secrets)
 	for _, id := range o.Identities {
 		s.identities[normIdentity(id)] = true
 	}
