@@ -21,7 +21,8 @@
 // endpoint's, the maximum sending rate (a token bucket in recipients per second) and the daily
 // quota, and an authorization hook ([Options.Authorize]) for sending authorization policies.
 // Each check can be switched off ([Options.Disable]). The caller's Region and access key come from
-// each request's SigV4 credential scope; [Options.AccessKeys] maps access keys to accounts.
+// each request's SigV4 credential scope; [Options.AccessKeys] maps access keys to accounts, and
+// [Options.Secrets] makes the server verify the signatures as well.
 // A clock the test controls ([Options.Now], [Clock]) drives the rate, the quota and the records.
 //
 // Throttling: v1 answers HTTP 400 Throttling "Maximum sending rate exceeded." or "Daily message
