@@ -382,7 +382,7 @@ func (s *Server) Record(messageID string) (Record, bool) {
 	return Record{}, false
 }
 
-// Reset forgets every record and the sends counted by the rate and the quota; identities,
+// Reset forgets every record, the sends counted by the rate and the quota, and the queued faults; identities,
 // templates and options stay.
 func (s *Server) Reset() {
 	s.mu.Lock()
