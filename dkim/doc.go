@@ -16,16 +16,20 @@
 //
 //   - X-SES-* (any name with that prefix): SES removes all of them before delivery
 //     ("Do not include these X-headers in the DKIM signature, because they are removed by Amazon SES
-//     before sending the email", ses-facts.md §1.1, §4).
-//   - Message-ID and Date: SES overrides them, and adds a Message-ID when there is none (ses-facts.md
-//     §3.3; §6 records a DKIM breakage from signing an absent Message-ID).
+//     before sending the email",
+//     https://docs.aws.amazon.com/ses/latest/dg/sending-authorization-delegate-sender-tasks-email.html).
+//   - Message-ID and Date: SES overrides them, and adds a Message-ID when there is none
+//     (https://docs.aws.amazon.com/ses/latest/dg/header-fields.html; signing an absent Message-ID
+//     broke DKIM in https://github.com/Mnexa-AI/e2a/pull/746).
 //   - Return-Path and Bounces-To: SES rewrites Return-Path; the SES manual-DKIM page says not to sign
-//     Message-ID, Date, Return-Path or Bounces-To (ses-facts.md §4).
-//   - DKIM-Signature: SES rejects a message with two (ses-facts.md §3.3, §4), so a message that
+//     Message-ID, Date, Return-Path or Bounces-To
+//     (https://docs.aws.amazon.com/ses/latest/dg/send-email-authentication-dkim-manual.html).
+//   - DKIM-Signature: SES rejects a message with two ("Duplicate header 'DKIM-Signature'"), so a message that
 //     already has one is refused with [ErrAlreadySigned].
 //
 // When the message carries X-SES-LIST-MANAGEMENT-OPTIONS, List-Unsubscribe and List-Unsubscribe-Post
-// are left out as well: with subscription management SES overrides them (ses-facts.md §1.3).
+// are left out as well: with subscription management SES overrides them
+// (https://docs.aws.amazon.com/ses/latest/dg/sending-email-subscription-management.html).
 //
 // # Oversigning
 //
@@ -37,14 +41,18 @@
 //
 // # Input
 //
-// [Signer.Sign] takes a raw message with CRLF line endings, as SES and SMTP require. A bare LF or CR
-// anywhere, a header line that is not a field, whitespace before a field's colon (obsolete syntax
-// that verifiers disagree on) or a missing empty line after the header block is an error wrapping
-// [ErrMalformedMessage]: the message is never altered, so convert line endings first. [Verify] is
+// [Signer.Sign] takes a raw message with CRLF line endings, as SES and SMTP require. It reads the
+// header block with the one header grammar (package rawheader) and refuses, naming the problem,
+// what that grammar reads as malformed (a line that is not a field, a bare CR) and what a signature
+// cannot survive: a leading mbox From line, bare LF line endings, whitespace before a field's colon
+// (obsolete syntax that verifiers disagree on), a missing empty line after the header block, a bare
+// CR or LF in the body. Each is an error wrapping [ErrMalformedMessage]: the message is never
+// altered, so convert line endings first. [Verify] is
 // lenient and also reads LF-only messages, as go-msgauth does.
 //
 // Keep the body 7-bit (quoted-printable or base64 for anything else): SES does not preserve 8-bit
-// content when open or click tracking is on (ses-facts.md §3.2, §6), and a body SES changes can no
+// content when open or click tracking is on
+// (https://docs.aws.amazon.com/ses/latest/APIReference/API_SendRawEmail.html), and a body SES changes can no
 // longer match bh=.
 //
 // For streaming, hash the body with [Signer.NewBodyHasher] while it is written (the state carries

@@ -339,7 +339,8 @@ func (s *Signer) appendSignatureState(st *signState, dst, header, bh []byte, sig
 		sh := &s.headers[k]
 		if sh.listUnsub && listMgmt {
 			// SES overrides List-Unsubscribe(-Post) when it manages the subscription
-			// (ses-facts §1.3); signing them would break the signature.
+			// (https://docs.aws.amazon.com/ses/latest/dg/sending-email-subscription-management.html);
+			// signing them would break the signature.
 			continue
 		}
 		n := 0

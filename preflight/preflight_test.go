@@ -579,7 +579,8 @@ func TestTextAndJSON(t *testing.T) {
 	}
 }
 
-// TestSESTables checks the transcribed tables against the lists in ses-facts.md section 3.3/3.4.
+// TestSESTables checks preflight against the lists of https://docs.aws.amazon.com/ses/latest/dg/header-fields.html
+// and https://docs.aws.amazon.com/ses/latest/dg/mime-types.html.
 func TestSESTables(t *testing.T) {
 	const exts = `.ade .adp .app .asp .bas .bat .cer .chm .cmd .com .cpl .crt .csh .der .exe .fxp .gadget .hlp
 .hta .inf .ins .isp .its .js .jse .ksh .lib .lnk .mad .maf .mag .mam .maq .mar .mas .mat

@@ -9,7 +9,15 @@ func arnError(header, value, reason string) error {
 	return &HeaderError{Header: header, Value: truncValue(value), Reason: reason, Err: ErrInvalidARN}
 }
 
-func parseARN(s string) (ARN, error) {
+// ParseARN parses and validates an SES identity ARN. Errors are *HeaderError values (Header empty)
+// wrapping ErrInvalidARN.
+//
+// Accepted: a known partition; service "ses"; a region of the usual shape (letters-letters-digits,
+// e.g. us-east-1, us-gov-west-1, eusc-de-east-1) that belongs to the partition, or "*"; a 12-digit
+// account; and "identity/" followed by an ASCII domain of at least two labels (IDNs in punycode) or
+// an email address with an ASCII dot-atom local part. Fields are kept as written, so
+// ParseARN(s).String() == s for every valid s.
+func ParseARN(s string) (ARN, error) {
 	rest, ok := strings.CutPrefix(s, "arn:")
 	if !ok {
 		return ARN{}, arnError("", s, `does not start with "arn:"`)
@@ -240,7 +248,23 @@ func (a ARN) appendTo(dst []byte) []byte {
 	return append(dst, a.Identity...)
 }
 
-func (a ARN) covers(addr string) bool {
+// Covers reports whether the identity authorizes sending from addr (a bare addr-spec, local@domain,
+// with an ASCII domain): an email identity covers exactly that address; a domain identity covers
+// every address at that domain and at its subdomains. Domains are compared ASCII-case-insensitively.
+//
+// The local part is compared exactly (case-sensitively), as RFC 5321 section 2.4 requires of
+// mailbox local parts; whether SES folds the case of local parts is UNCONFIRMED (no AWS text found),
+// so Covers may answer false for a case variant that SES would accept.
+//
+// Subdomains: "when you verify a domain identity, you can send email from any subdomain or email
+// address of the verified domain without having to verify each one individually. For example, if
+// you create and verify a domain identity called example.com, you don't need to create separate
+// subdomain identities for a.example.com, a.b.example.com" (SES Developer Guide, "Creating and
+// verifying identities", https://docs.aws.amazon.com/ses/latest/dg/creating-identities.html). A
+// subdomain verified separately in the same account has its own identity and settings, and the same
+// page says an address that only inherits verification cannot itself carry delegate-sending
+// policies; Covers cannot see either and stays lenient (true) for addresses under a domain identity.
+func (a ARN) Covers(addr string) bool {
 	if a.Identity == "" {
 		return false
 	}
@@ -261,4 +285,42 @@ func (a ARN) covers(addr string) bool {
 	}
 	n := len(dom) - len(d)
 	return n > 1 && dom[n-1] == '.' && equalFoldASCII(dom[n:], d)
+}
+
+// ARN is a parsed SES identity ARN: arn:PARTITION:ses:REGION:ACCOUNT:identity/IDENTITY.
+// The zero ARN means "not set".
+type ARN struct {
+	Partition string // aws, aws-us-gov, aws-cn, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f, aws-eusc
+	Region    string // e.g. us-east-1, or "*" for identities replicated for global endpoints
+	Account   string // 12 decimal digits
+	Identity  string // a domain (example.com) or an email address (user@example.com)
+}
+
+// MustParseARN is ParseARN for constants in tests and examples; it panics on error.
+func MustParseARN(s string) ARN {
+	a, err := ParseARN(s)
+	if err != nil {
+		panic(err)
+	}
+	return a
+}
+
+// String formats the ARN; the zero ARN formats as "".
+func (a ARN) String() string {
+	if a.IsZero() {
+		return ""
+	}
+	return string(a.appendTo(make([]byte, 0, 32+len(a.Partition)+len(a.Region)+len(a.Identity))))
+}
+
+// IsZero reports whether a is the zero ARN (not set).
+func (a ARN) IsZero() bool { return a == ARN{} }
+
+// IsEmail reports whether the identity is an email address rather than a domain.
+func (a ARN) IsEmail() bool { return strings.IndexByte(a.Identity, '@') >= 0 }
+
+// InRegion reports whether the identity may be used through an SES endpoint in region:
+// equal regions, or an ARN region of "*". The zero ARN and an empty region are in no region.
+func (a ARN) InRegion(region string) bool {
+	return a.Region != "" && region != "" && (a.Region == "*" || a.Region == region)
 }

@@ -33,16 +33,23 @@
 // of the seven known names. Ordinary X-* headers are kept. Which fields SES removes exactly is
 // UNCONFIRMED.
 //
-// # Syntax decisions (UNCONFIRMED how SES parses these)
+// # Syntax: the one header grammar
 //
-//   - Line endings: CRLF or bare LF; a bare CR is an ordinary byte.
-//   - The header block ends at the first empty line, or at the end of the input for a header-only
-//     message, or at the first line that is not a header field or continuation line (reported as a
-//     *SyntaxError wrapping ErrMalformedHeader; that line and everything after it are body).
-//   - Obsolete syntax "X-SES-FROM-ARN : value" (blanks before the colon, RFC 5322 section 4.5) is
-//     the header X-SES-FROM-ARN: it is read and removed like the usual form.
-//   - A folded value is unfolded by deleting each line break before a continuation line; leading and
-//     trailing blanks are trimmed.
+// Every reader here reads the header block with package rawheader, the grammar every sesraw
+// package and command shares; its documentation ("How sesraw reads a header block") decides each
+// hard case once, with its reason. In short: the header block ends at the first empty line (CRLF or
+// bare LF); a line that is not a field and a bare CR are a *SyntaxError wrapping ErrMalformedHeader
+// (and the grammar's rawheader.ErrNotAField or rawheader.ErrBareCR), and the header block ends at
+// that line for every reader (Read, Scanner, Remove and the streaming functions never touch a
+// byte from there on); a leading mbox From line is skipped; blanks before the colon ("X-SES-FROM-ARN
+// : value", RFC 5322 section 4.5) are read as the field; folded values are unfolded. Apply and
+// ApplyTo refuse a malformed header block and a leading mbox From line, with or without Replace:
+// an X-SES field after the bad line would stay in the message for a reader that skips that line.
+// The header block is bounded by rawheader's limits (MaxHeaderBytes bytes); a block over one is an
+// error wrapping ErrHeaderTooLarge.
+//
+// # Other decisions
+//
 //   - The message-tag count has no documented maximum; Append folds long tag lists after a comma to
 //     keep lines within 998 octets. Whether SES unfolds folded X-SES values is UNCONFIRMED, so
 //     Append folds only when a line would otherwise be too long.

@@ -3,10 +3,11 @@ package xheaders
 import (
 	"bytes"
 	"errors"
-	"github.com/sesraw/sesraw/rawheader"
-	"github.com/sesraw/sesraw/sesrules"
 	"strconv"
 	"strings"
+
+	"github.com/sesraw/sesraw/rawheader"
+	"github.com/sesraw/sesraw/sesrules"
 )
 
 // knownNames lists the seven headers in Append order; Effective indexes by position.
@@ -124,9 +125,8 @@ func wrapErr(err error) error {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-// next advances to the next X-SES-* field: the grammar reads every field (a malformed line ends the
-// header block whatever the names around it), and only X-SES-* names become a Field.
-func (s *Scanner) next() bool {
+// Next advances to the next X-SES-* field; it returns false at the end of the header block or on error.
+func (s *Scanner) Next() bool {
 	for s.raw.NextPrefix(sesrules.SESPrefix) {
 		rf := s.raw.Field()
 		s.field = Field{Name: rf.Name, Value: rf.Value, Offset: rf.Start, End: rf.End}
@@ -142,7 +142,9 @@ func (s *Scanner) next() bool {
 // AppendUnfolded appends Unfolded's result to dst; it allocates only if dst must grow.
 func (f Field) AppendUnfolded(dst []byte) []byte { return rawheader.AppendUnfolded(dst, f.Value) }
 
-func (f Field) unfolded() string {
+// Unfolded returns the value with folding line breaks removed and surrounding whitespace trimmed,
+// as SES reads it.
+func (f Field) Unfolded() string {
 	v := f.Value
 	if bytes.IndexByte(v, '\n') < 0 {
 		return string(rawheader.TrimBlanks(v))
@@ -150,7 +152,10 @@ func (f Field) unfolded() string {
 	return string(rawheader.AppendUnfolded(make([]byte, 0, len(v)), v))
 }
 
-func read(raw []byte) (Effective, error) {
+// Read scans raw's header block as SES does: header names case-insensitive, the first instance of each
+// header wins, folded values unfolded. It does not allocate. On a malformed header block it returns
+// what it found before the malformed line together with the *SyntaxError.
+func Read(raw []byte) (Effective, error) {
 	var e Effective
 	err := readInto(&e, raw)
 	return e, err
@@ -164,7 +169,7 @@ func readInto(e *Effective, raw []byte) error {
 	e.other = 0
 	var s Scanner
 	s.Reset(raw)
-	for s.next() {
+	for s.Next() {
 		i := knownTail(s.field.Name[6:]) // next yields X-SES-* names only
 		if i < 0 {
 			e.other++
@@ -210,7 +215,8 @@ func (e *Effective) Total() int {
 	return n
 }
 
-func (e *Effective) headers() (Headers, error) {
+// Headers parses the effective values into a Headers value; invalid values are reported as errors.
+func (e *Effective) Headers() (Headers, error) {
 	var h Headers
 	var errs [numKnown]error
 	n := 0
@@ -218,12 +224,12 @@ func (e *Effective) headers() (Headers, error) {
 		if e.count[i] == 0 {
 			continue
 		}
-		v := e.first[i].unfolded()
+		v := e.first[i].Unfolded()
 		var err error
 		switch i {
 		case 0, 1, 2:
 			var a ARN
-			a, err = parseARN(v)
+			a, err = ParseARN(v)
 			if err != nil {
 				err.(*HeaderError).Header = knownNames[i]
 			}
@@ -265,11 +271,14 @@ func (e *Effective) headers() (Headers, error) {
 	return h, errors.Join(errs[:n]...)
 }
 
-func remove(dst, raw []byte) []byte {
+// Remove appends raw to dst with every X-SES-* field of the header block removed (every instance,
+// continuation lines and line break included); every other byte, body included, is kept as it was.
+// It allocates only if dst must grow.
+func Remove(dst, raw []byte) []byte {
 	var s Scanner
 	s.Reset(raw)
 	last := 0
-	for s.next() {
+	for s.Next() {
 		dst = append(dst, raw[last:s.field.Offset]...)
 		last = s.field.End
 	}
@@ -286,7 +295,7 @@ func RemoveInPlace(raw []byte) []byte {
 	var s Scanner
 	s.Reset(raw)
 	w, last := 0, 0
-	for s.next() {
+	for s.Next() {
 		// Gather the kept bytes at the front. Writes land below the current field's offset, and the
 		// scanner only reads from its end on, so it never sees a moved byte.
 		w += copy(raw[w:], raw[last:s.field.Offset])
@@ -295,4 +304,86 @@ func RemoveInPlace(raw []byte) []byte {
 	k := last - w
 	copy(raw[k:last], raw[:w])
 	return raw[k:]
+}
+
+// Canonical header names, in the order Append writes them.
+const (
+	SourceARN        = sesrules.HeaderSourceARN
+	FromARN          = sesrules.HeaderFromARN
+	ReturnPathARN    = sesrules.HeaderReturnPathARN
+	ConfigurationSet = sesrules.HeaderConfigurationSet
+	MessageTags      = sesrules.HeaderMessageTags
+	ListManagement   = sesrules.HeaderListManagement
+	Tenant           = sesrules.HeaderTenant
+)
+
+// IsSESName reports whether a header field name starts with "X-SES-" (ASCII case-insensitive).
+// Such fields are removed by SES before delivery and must never be DKIM-signed.
+func IsSESName(name []byte) bool { return sesrules.IsSESName(name) }
+
+// Field is one X-SES-* header field instance found in a raw header block. Byte slices alias the
+// input and are valid only as long as it is.
+type Field struct {
+	Name   []byte // name as written (blanks between the name and the colon, obsolete syntax, excluded)
+	Value  []byte // raw value after the colon, continuation lines included, final line break excluded
+	Offset int    // offset of the field's first byte in the input
+	End    int    // offset just past the field's final line break
+}
+
+// Scanner walks the header block of a raw message and yields every X-SES-* field instance, in order,
+// with its offsets, without allocating. It accepts CRLF or bare LF line endings (a bare CR is an
+// ordinary byte) and stops at the first empty line (end of header block).
+//
+// A line that is neither a field ("name:" or, obsolete syntax, "name :"), nor a continuation line
+// (starting with SP or HTAB) after a field, ends the header block: Next returns false, Err returns
+// a *SyntaxError wrapping ErrMalformedHeader and BodyOffset is the offset of that line. Remove and
+// the streaming functions use the same rule and never touch bytes from that line on.
+// The zero Scanner is ready after Reset.
+type Scanner struct {
+	raw   rawheader.Scanner
+	field Field
+	err   error
+}
+
+// Reset makes s scan raw from the beginning.
+func (s *Scanner) Reset(raw []byte) {
+	s.raw.Reset(raw)
+	s.field, s.err = Field{}, nil
+}
+
+// Field returns the current field.
+func (s *Scanner) Field() Field { return s.field }
+
+// Err returns the first error (wrapping ErrMalformedHeader), if any.
+func (s *Scanner) Err() error { return s.err }
+
+// BodyOffset returns the offset of the first body byte once Next has returned false (len(raw) if the
+// message has no body separator; the offset of the malformed line if Err is not nil).
+func (s *Scanner) BodyOffset() int { return s.raw.BodyOffset() }
+
+// Effective holds what SES reads from a raw message: the first instance of each known X-SES header,
+// and how many instances of each it saw.
+type Effective struct {
+	first [numKnown]Field
+	count [numKnown]int
+	other int
+}
+
+const numKnown = 7
+
+// Get returns the effective (unfolded) value of the named header (any case) and whether it was present.
+func (e *Effective) Get(name string) (string, bool) {
+	f, ok := e.First(name)
+	if !ok {
+		return "", false
+	}
+	return f.Unfolded(), true
+}
+
+// Count returns how many instances of the named header were present.
+func (e *Effective) Count(name string) int {
+	if i := knownIndexString(name); i >= 0 {
+		return e.count[i]
+	}
+	return 0
 }

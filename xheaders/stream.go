@@ -3,9 +3,10 @@ package xheaders
 import (
 	"bytes"
 	"errors"
+	"io"
+
 	"github.com/sesraw/sesraw/rawheader"
 	"github.com/sesraw/sesraw/sesrules"
-	"io"
 )
 
 // readHeader reads from r until the header block is complete (rawheader.ReadBlock). It returns
@@ -53,7 +54,7 @@ func (c *countWriter) writeRemoved(hdr []byte) {
 	var s Scanner
 	s.Reset(hdr)
 	last := 0
-	for s.next() {
+	for s.Next() {
 		c.write(hdr[last:s.field.Offset])
 		last = s.field.End
 	}
@@ -71,7 +72,9 @@ func (c *countWriter) copyRest(body []byte, r io.Reader) (int64, error) {
 	return c.n, err
 }
 
-func removeTo(w io.Writer, r io.Reader) (int64, error) {
+// RemoveTo copies the message from r to w with every X-SES-* field removed, buffering only the header
+// block (at most MaxHeaderBytes, else ErrHeaderTooLarge); the body is copied, not held.
+func RemoveTo(w io.Writer, r io.Reader) (int64, error) {
 	buf, end, err := readHeader(r)
 	if err != nil {
 		return 0, err
@@ -97,7 +100,7 @@ func lineEnding(raw []byte) string {
 // for a reader that skips the line. So is a leading mbox From line, which the added fields would
 // put below them as a line that is not a field.
 func checkApply(h *Headers, hdr []byte, opts ApplyOptions) error {
-	if err := h.validate(); err != nil {
+	if err := h.Validate(); err != nil {
 		return err
 	}
 	var s rawheader.Scanner
@@ -124,19 +127,28 @@ func checkApply(h *Headers, hdr []byte, opts ApplyOptions) error {
 	return nil
 }
 
-func apply(dst []byte, h *Headers, raw []byte, opts ApplyOptions) ([]byte, error) {
+// Apply appends to dst the message raw with h's header block put at the top of its header.
+// h is validated first. The block uses the line ending of raw's first line: CRLF, or a bare LF
+// when raw's first line ends in a bare LF (so the message stays consistent for a later LF-to-CRLF
+// conversion; SES wants CRLF). A message whose first byte is SP or HTAB is refused with a
+// *SyntaxError, because the added block would turn that line into a continuation line.
+// On error dst is returned unchanged.
+func Apply(dst []byte, h *Headers, raw []byte, opts ApplyOptions) ([]byte, error) {
 	if err := checkApply(h, raw, opts); err != nil {
 		return dst, err
 	}
 	dst = h.appendBlock(dst, lineEnding(raw))
 	if opts.Replace {
-		return remove(dst, raw), nil
+		return Remove(dst, raw), nil
 	}
 	return append(dst, raw...), nil
 }
 
-func applyTo(w io.Writer, h *Headers, r io.Reader, opts ApplyOptions) (int64, error) {
-	if err := h.validate(); err != nil {
+// ApplyTo is the streaming form of Apply: it buffers the header block (at most MaxHeaderBytes, else
+// ErrHeaderTooLarge) and copies the body. It writes nothing when it returns a validation error,
+// ErrAlreadyPresent or ErrHeaderTooLarge.
+func ApplyTo(w io.Writer, h *Headers, r io.Reader, opts ApplyOptions) (int64, error) {
+	if err := h.Validate(); err != nil {
 		return 0, err
 	}
 	buf, end, err := readHeader(r)
@@ -159,4 +171,14 @@ func applyTo(w io.Writer, h *Headers, r io.Reader, opts ApplyOptions) (int64, er
 		c.write(hdr)
 	}
 	return c.copyRest(buf[end:], r)
+}
+
+// MaxHeaderBytes bounds the header block the streaming functions buffer.
+const MaxHeaderBytes = 1 << 20
+
+// ApplyOptions controls Apply and ApplyTo.
+type ApplyOptions struct {
+	// Replace removes every X-SES-* field already in the message. Without it, a message that
+	// already carries one is an error wrapping ErrAlreadyPresent.
+	Replace bool
 }

@@ -199,7 +199,9 @@ func (l ListOptions) String() string {
 	return l.ContactList + "; topic=" + l.Topic
 }
 
-func (h *Headers) validate() error {
+// Validate checks every value; the error is a *HeaderError (several are joined with errors.Join).
+// It does not allocate when h is valid.
+func (h *Headers) Validate() error {
 	var errs [numKnown]error
 	n := 0
 	for i, a := range [3]ARN{h.SourceARN, h.FromARN, h.ReturnPathARN} {
@@ -305,4 +307,49 @@ func (h *Headers) appendBlock(dst []byte, eol string) []byte {
 		dst = appendField(dst, Tenant, h.Tenant, eol)
 	}
 	return dst
+}
+
+// Tag is one SES message tag. Name is 1..256 characters and Value 0..256 characters of
+// [A-Za-z0-9_-] (SES API reference, MessageTag: "Contain only ASCII letters (a-z, A-Z), numbers
+// (0-9), underscores (_), or dashes (-). Contain 256 characters or fewer."). No minimum length is
+// stated for the value, so an empty value is accepted (UNCONFIRMED). Tag names must be unique within
+// a message (compared exactly). No maximum tag count is documented (UNCONFIRMED); none is enforced.
+type Tag struct{ Name, Value string }
+
+// ListOptions is the value of X-SES-LIST-MANAGEMENT-OPTIONS: "ContactList; topic=Topic".
+// Topic is optional (UNCONFIRMED for the header form; the API's TopicName is optional). Both names
+// are 1..64 characters of [A-Za-z0-9_-] (the CloudFormation AWS::SES::ContactList patterns).
+type ListOptions struct{ ContactList, Topic string }
+
+// Headers is the set of SES control headers of one message. The zero value has none.
+// A zero ARN, empty string or empty slice means "absent".
+//
+// ConfigurationSet is 1..64 characters of [A-Za-z0-9_-] (SES quotas page). Tenant is 1..64
+// characters of [A-Za-z0-9_-], the API's TenantName rule; that X-SES-TENANT takes the tenant name
+// in this form is UNCONFIRMED.
+type Headers struct {
+	SourceARN        ARN
+	FromARN          ARN
+	ReturnPathARN    ARN
+	ConfigurationSet string
+	Tags             []Tag
+	ListManagement   *ListOptions
+	Tenant           string
+}
+
+// IsZero reports whether no header is set.
+func (h *Headers) IsZero() bool {
+	return h.SourceARN.IsZero() && h.FromARN.IsZero() && h.ReturnPathARN.IsZero() &&
+		h.ConfigurationSet == "" && len(h.Tags) == 0 && h.ListManagement == nil && h.Tenant == ""
+}
+
+// Append validates h and appends its header fields to dst in canonical spelling and fixed order
+// (the order of the constants above), each at most once, each line CRLF-terminated and at most 998
+// octets (message tags fold after a comma only when the line would otherwise exceed 998 octets;
+// unfolding restores ", "). On error dst is returned unchanged.
+func (h *Headers) Append(dst []byte) ([]byte, error) {
+	if err := h.Validate(); err != nil {
+		return dst, err
+	}
+	return h.appendBlock(dst, "\r\n"), nil
 }
