@@ -113,7 +113,7 @@ func BenchmarkBodyHash(b *testing.B) {
 func BenchmarkAppendSignature(b *testing.B) {
 	header := []byte(dkim.Header15)
 	for _, k := range testKeys {
-		s := newSigner(b, k, dkim.Relaxed, "X-Campaign")
+		s := NewSigner(b, k, dkim.Relaxed, "X-Campaign")
 		bh := sha256.Sum256(nil)
 		dst := make([]byte, 0, 1024)
 		b.Run(k.name, func(b *testing.B) {
@@ -133,7 +133,7 @@ func BenchmarkAppendSignature(b *testing.B) {
 func BenchmarkSign(b *testing.B) {
 	for _, k := range testKeys {
 		key := k.key(b)
-		s := newSigner(b, k, dkim.Relaxed, "X-Campaign")
+		s := NewSigner(b, k, dkim.Relaxed, "X-Campaign")
 		dst := make([]byte, 0, len(benchMessage)+1024)
 		signed, err := s.Sign(nil, benchMessage)
 		if err != nil {

@@ -46,7 +46,7 @@ func FuzzSign(f *testing.F) {
 	f.Add([]byte("From: a\r\n\r\n\r\n\r\n"))
 	k := testKeys[1]
 	dns := testDNS(f)
-	signers := []*dkim.Signer{newSigner(f, k, dkim.Relaxed, "X-Campaign"), newSigner(f, k, dkim.Simple, "X-Campaign")}
+	signers := []*dkim.Signer{NewSigner(f, k, dkim.Relaxed, "X-Campaign"), NewSigner(f, k, dkim.Simple, "X-Campaign")}
 	sentinels := []error{dkim.ErrMalformedMessage, dkim.ErrNoFrom, dkim.ErrAlreadySigned}
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		for _, s := range signers {

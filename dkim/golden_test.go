@@ -40,7 +40,7 @@ func TestGoldenMessages(t *testing.T) {
 		for _, k := range testKeys {
 			for _, c := range []dkim.Canonicalization{dkim.Relaxed, dkim.Simple} {
 				cname := name + "/" + k.name + "/" + string(c)
-				out, err := newSigner(t, k, c).Sign(nil, raw)
+				out, err := NewSigner(t, k, c).Sign(nil, raw)
 				if err != nil {
 					t.Errorf("%s: %v", cname, err)
 					continue

@@ -9,12 +9,15 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
-	"github.com/sesraw/sesraw/rawheader"
 	"hash"
+	"io"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
+
+	"github.com/sesraw/sesraw/rawheader"
 )
 
 // maxLineLen is the column the DKIM-Signature field is folded at (RFC 5322 §2.1.1 SHOULD).
@@ -74,8 +77,8 @@ func (e *wrapError) Unwrap() []error {
 	return []error{e.err, e.cause}
 }
 
-// newSigner validates opts and fills s.
-func newSigner(opts Options) (*Signer, error) {
+// NewSigner validates opts and returns a Signer.
+func NewSigner(opts Options) (*Signer, error) {
 	s := &Signer{opts: opts}
 	if err := validName("Domain", opts.Domain); err != nil {
 		return nil, err
@@ -230,8 +233,11 @@ func appendToken(dst []byte, col int, a string, b []byte, c string) ([]byte, int
 	return dst, col + n
 }
 
-// appendSignature implements Signer.AppendSignature.
-func (s *Signer) appendSignature(dst, header, bh []byte) ([]byte, error) {
+// AppendSignature signs the header block header (the message's header fields, CRLF-terminated, without
+// the blank line) with the body hash bh from a BodyHasher, and appends the complete folded
+// "DKIM-Signature: ...\r\n" field to dst. The field must then be placed at the top of the header block.
+// header may alias dst[:len(dst)] (the bytes already in dst); on error dst is returned unchanged.
+func (s *Signer) AppendSignature(dst, header, bh []byte) ([]byte, error) {
 	if len(bh) != sha256.Size {
 		return dst, fmt.Errorf("%w: body hash of %d bytes (want %d from a BodyHasher)", ErrInvalidOptions, len(bh), sha256.Size)
 	}
@@ -481,8 +487,13 @@ func checkCRLF(b []byte, where string) error {
 	}
 }
 
-// sign implements Signer.Sign.
-func (s *Signer) sign(dst, raw []byte) ([]byte, error) {
+// Sign appends to dst the raw message raw with a DKIM-Signature field prepended. raw must use CRLF
+// line endings and have the empty line after its header block (see the package doc); it is copied
+// unchanged. raw and dst must not overlap. On error dst is returned unchanged. A header block with
+// a NUL or 8-bit byte or with two From fields is refused (ErrMalformedMessage), and one with more
+// than MaxSignedInstances instances of a field to sign, or more than MaxHeaderKeys h= entries, with
+// a *LimitError; AppendSignature refuses the same.
+func (s *Signer) Sign(dst, raw []byte) ([]byte, error) {
 	header, body, err := splitMessage(raw)
 	if err != nil {
 		return dst, err
@@ -503,3 +514,59 @@ func (s *Signer) sign(dst, raw []byte) ([]byte, error) {
 	}
 	return append(out, raw...), nil
 }
+
+// Canonicalization is a DKIM canonicalization algorithm.
+type Canonicalization string
+
+// Canonicalization algorithms.
+const (
+	Relaxed Canonicalization = "relaxed"
+	Simple  Canonicalization = "simple"
+)
+
+// Options configure a Signer. Domain, Selector and Key are mandatory.
+type Options struct {
+	Domain   string        // d=
+	Selector string        // s=
+	Key      crypto.Signer // *rsa.PrivateKey (1024..4096 bits) or ed25519.PrivateKey
+	// HeaderCanonicalization and BodyCanonicalization default to Relaxed.
+	HeaderCanonicalization Canonicalization
+	BodyCanonicalization   Canonicalization
+	// Headers names extra headers to sign beyond the SES-safe profile (e.g. custom X-Campaign).
+	// Naming a forbidden header is an error wrapping ErrForbiddenHeader; at most 100 names.
+	// Names are matched case-insensitively and written to h= as given here.
+	Headers []string
+	// Identifier is the i= tag (AUID), optional.
+	Identifier string
+	// Expiration, when non-zero, sets x= to t= + Expiration.
+	Expiration time.Duration
+	// Now supplies t=; nil means time.Now.
+	Now func() time.Time
+}
+
+// Signer signs messages; it is immutable after NewSigner and safe for concurrent use.
+type Signer struct {
+	opts          Options
+	algo          string      // a= value
+	hashOpt       crypto.Hash // crypto.SHA256 for RSA, 0 for Ed25519 (RFC 8463 signs the SHA-256 digest)
+	headerRelaxed bool
+	bodyRelaxed   bool
+	headers       []signedHeader   // profile + Options.Headers, in h= order
+	prefix        []byte           // "DKIM-Signature: v=1; a=...; c=...; d=...; s=...;[ i=...;]" folded
+	prefixCol     int              // column after prefix
+	now           func() time.Time // clock for t=
+	pool          sync.Pool        // *signState
+	sigBytes      int              // length of a signature (b= before base64)
+}
+
+// BodyHasher canonicalizes and hashes a message body as it is written (one pass). It carries
+// canonicalization state across Writes, so any chunking gives the same hash.
+type BodyHasher interface {
+	io.Writer
+	// Sum returns the body hash (the bh= value, raw bytes) of everything written so far, finishing
+	// canonicalization (trailing empty lines). Call it once, after the last Write.
+	Sum() []byte
+}
+
+// NewBodyHasher returns a BodyHasher for s's body canonicalization.
+func (s *Signer) NewBodyHasher() BodyHasher { return newBodyHasher(s.bodyRelaxed) }

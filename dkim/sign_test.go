@@ -63,7 +63,7 @@ var fullMessage = msg("Hello,\r\n\r\nthis is the  body.  \r\n\r\n\r\n",
 	"X-Campaign: second",
 )
 
-func newSigner(t testing.TB, k testKey, c dkim.Canonicalization, extra ...string) *dkim.Signer {
+func NewSigner(t testing.TB, k testKey, c dkim.Canonicalization, extra ...string) *dkim.Signer {
 	t.Helper()
 	s, err := dkim.NewSigner(dkim.Options{
 		Domain: "example.com", Selector: k.selector, Key: k.key(t),
@@ -123,7 +123,7 @@ func TestProfile(t *testing.T) {
 		for _, c := range []dkim.Canonicalization{dkim.Relaxed, dkim.Simple} {
 			for _, tt := range tests {
 				name := k.name + "/" + string(c) + "/" + tt.name
-				s := newSigner(t, k, c, tt.extra...)
+				s := NewSigner(t, k, c, tt.extra...)
 				out, err := s.Sign(nil, tt.raw)
 				if err != nil {
 					t.Fatalf("%s: %v", name, err)
@@ -234,7 +234,7 @@ func TestSignatureField(t *testing.T) {
 // without touching what is there, and pairs with NewBodyHasher.
 func TestAppendSignature(t *testing.T) {
 	for _, k := range testKeys {
-		s := newSigner(t, k, dkim.Relaxed)
+		s := NewSigner(t, k, dkim.Relaxed)
 		raw := fullMessage
 		i := bytes.Index(raw, []byte("\r\n\r\n"))
 		header, body := raw[:i+2], raw[i+4:]
@@ -274,7 +274,7 @@ func readTestdata(name string) ([]byte, error) { return os.ReadFile(filepath.Joi
 // what a lone call gives.
 func TestConcurrentSigning(t *testing.T) {
 	for _, k := range testKeys {
-		s := newSigner(t, k, dkim.Relaxed, "X-Campaign")
+		s := NewSigner(t, k, dkim.Relaxed, "X-Campaign")
 		msgs := make([][]byte, 8)
 		want := make([][]byte, len(msgs))
 		for i := range msgs {
@@ -406,7 +406,7 @@ func TestNewSignerErrors(t *testing.T) {
 
 // TestSignErrors: messages the signer refuses, each with its sentinel.
 func TestSignErrors(t *testing.T) {
-	s := newSigner(t, testKeys[1], dkim.Relaxed)
+	s := NewSigner(t, testKeys[1], dkim.Relaxed)
 	tests := []struct {
 		name string
 		raw  string

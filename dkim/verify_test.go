@@ -46,7 +46,7 @@ func TestNaiveMsgauthBreaksAfterStrip(t *testing.T) {
 			t.Errorf("%s: VerifyAfterSESStrip(naive) = %v, %+v; want ErrVerifyFailed", k.name, err, res)
 		}
 
-		ours, err := newSigner(t, k, dkim.Relaxed).Sign(nil, fullMessage)
+		ours, err := NewSigner(t, k, dkim.Relaxed).Sign(nil, fullMessage)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -68,7 +68,7 @@ func TestNaiveMsgauthBreaksAfterStrip(t *testing.T) {
 func TestVerifyErrors(t *testing.T) {
 	k := testKeys[1]
 	dns := testDNS(t)
-	signed, err := newSigner(t, k, dkim.Relaxed).Sign(nil, fullMessage)
+	signed, err := NewSigner(t, k, dkim.Relaxed).Sign(nil, fullMessage)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +155,7 @@ func TestVerifyErrors(t *testing.T) {
 // tool can still be checked.
 func TestVerifyBareLF(t *testing.T) {
 	dns := testDNS(t)
-	signed, err := newSigner(t, testKeys[1], dkim.Relaxed).Sign(nil, fullMessage)
+	signed, err := NewSigner(t, testKeys[1], dkim.Relaxed).Sign(nil, fullMessage)
 	if err != nil {
 		t.Fatal(err)
 	}

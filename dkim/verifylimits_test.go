@@ -51,7 +51,7 @@ func foldedMessage(n int) []byte {
 // from 1,000 to 8,000 lines) verifies, with work linear in n.
 func TestVerifyLinearFolding(t *testing.T) {
 	dns := testDNS(t)
-	s := newSigner(t, testKeys[1], dkim.Relaxed)
+	s := NewSigner(t, testKeys[1], dkim.Relaxed)
 	opts := &dkim.VerifyOptions{LookupTXT: dns.LookupTXT}
 	var work [2]uint64
 	for i, n := range []int{2000, 16000} {
@@ -77,7 +77,7 @@ func manyToMessage(t testing.TB, n int) []byte {
 		h.WriteString("To: r" + strconv.Itoa(i) + "@example.org\r\n")
 	}
 	h.WriteString("From: a@example.com\r\nSubject: s\r\n\r\nbody\r\n")
-	signed, err := newSigner(t, testKeys[1], dkim.Relaxed).Sign(nil, []byte("From: a@example.com\r\n\r\nbody\r\n"))
+	signed, err := NewSigner(t, testKeys[1], dkim.Relaxed).Sign(nil, []byte("From: a@example.com\r\n\r\nbody\r\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,8 +113,8 @@ func TestVerifyLinearManyFields(t *testing.T) {
 func TestVerifyLimits(t *testing.T) {
 	dns := testDNS(t)
 	opts := &dkim.VerifyOptions{LookupTXT: dns.LookupTXT}
-	simple := newSigner(t, testKeys[1], dkim.Simple)
-	relaxed := newSigner(t, testKeys[1], dkim.Relaxed)
+	simple := NewSigner(t, testKeys[1], dkim.Simple)
+	relaxed := NewSigner(t, testKeys[1], dkim.Relaxed)
 	sign := func(s *dkim.Signer, m []byte) []byte {
 		t.Helper()
 		out, err := s.Sign(nil, m)
@@ -158,7 +158,7 @@ func FuzzVerifyMatchesMsgauth(f *testing.F) {
 	dns := testDNS(f)
 	for _, c := range []dkim.Canonicalization{dkim.Relaxed, dkim.Simple} {
 		for _, k := range testKeys {
-			s := newSigner(f, k, c)
+			s := NewSigner(f, k, c)
 			for _, m := range [][]byte{fullMessage, foldedMessage(3),
 				[]byte("To: x@example.org\r\nFrom: a@example.com\r\nTo: y@example.org\r\nSubject: a\r\n b\r\n\r\nx\r\n")} {
 				signed, err := s.Sign(nil, m)
@@ -220,7 +220,7 @@ func FuzzVerifyMatchesMsgauth(f *testing.F) {
 // TestSignRefusals: Sign refuses what it cannot sign safely, each with a typed error, and a
 // message with 80,000 To fields (a 660 KB h= before this limit) is refused at once.
 func TestSignRefusals(t *testing.T) {
-	s := newSigner(t, testKeys[1], dkim.Relaxed)
+	s := NewSigner(t, testKeys[1], dkim.Relaxed)
 	base := "From: a@example.com\r\nTo: b@example.org\r\nSubject: s\r\n"
 	for _, c := range []struct {
 		name  string
