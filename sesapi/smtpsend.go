@@ -119,6 +119,10 @@ type SMTPConfig struct {
 // server offered no TLS; ErrTemporary for a network failure before the final dot (nothing was
 // accepted); ErrUnknownOutcome when the connection was lost after the final dot and before the
 // reply (the server may have accepted the message; it is not sent again).
+//
+// The server's replies are untrusted input: go-smtp reads them with lines of at most 2,000 bytes,
+// and a server that never finishes a reply is stopped by the context's deadline, or by go-smtp's
+// command timeout (5 minutes; 12 after the final dot) when the context has none.
 type SMTPSender struct {
 	cfg      SMTPConfig
 	host     string
