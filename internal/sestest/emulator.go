@@ -47,7 +47,9 @@ var ErrEmulatorMissing = errors.New("sestest: SES emulator not installed")
 //
 // It does not keep the raw message: /store holds what mailparser read from it (From, To, Cc,
 // Bcc headers, Subject, text, HTML and attachments). It ignores the request parameters Source,
-// Destinations, the ARNs, tags and configuration set; use a [Recorder] to see those as sent.
+// Destinations, the ARNs, tags and configuration set; use a [Recorder] to see those as sent, or
+// the in-process SES of package sesapitest, which records them with the raw bytes and answers
+// with SES's checks (its TestConformance compares the two).
 // For v1 SendEmail it stores the parameters, but only the first member of each address list
 // (its request schema declares only "...member.1" keys and drops the rest).
 type Emulator struct {
