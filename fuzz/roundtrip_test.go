@@ -6,6 +6,7 @@ import (
 	"github.com/sesraw/sesraw/sesrules"
 	"mime"
 	"net/mail"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -240,7 +241,30 @@ func (in *rtInput) expectedErrors(m *builder.Message) (want []error) {
 //     header value, text, HTML (in canonical CRLF form), attachment bytes and file names;
 //
 // and preflight.Check finds no error in it other than those the input asked for.
+//
+// FuzzBuildRoundTrip checks, on every execution, the predicted errors, invariants 1, 2, 3 and 5 on
+// the bytes, and lint; it builds each message once, so that it explores fast. The checks that
+// build the message again or parse it with other readers (6, 4, 7 and 8) are
+// FuzzBuildRoundTripDeep's, on the same inputs.
 func FuzzBuildRoundTrip(f *testing.F) {
+	addRoundTripSeeds(f)
+	f.Fuzz(func(t *testing.T, subject, name, text, html string, att1 []byte, file1, file2, hvalue, cfg, tag, arn string, flags uint16) {
+		roundTrip(t, false, subject, name, text, html, att1, file1, file2, hvalue, cfg, tag, arn, flags)
+	})
+}
+
+// FuzzBuildRoundTripDeep is FuzzBuildRoundTrip with every check of every invariant: determinism,
+// WriteTo, Size and Envelope (each building the message again), DKIM verification with
+// go-msgauth, and the MIME leaves read back by the standard library and go-message.
+func FuzzBuildRoundTripDeep(f *testing.F) {
+	addRoundTripSeeds(f)
+	f.Fuzz(func(t *testing.T, subject, name, text, html string, att1 []byte, file1, file2, hvalue, cfg, tag, arn string, flags uint16) {
+		roundTrip(t, true, subject, name, text, html, att1, file1, file2, hvalue, cfg, tag, arn, flags)
+	})
+}
+
+// addRoundTripSeeds adds the seeds both round-trip targets share.
+func addRoundTripSeeds(f *testing.F) {
 	f.Add("Quarterly report", "Ada Lovelace", "Hello,\r\nsee attached.\r\n", "<p>Hello</p>", []byte("%PDF-1.4 fake"), "report.pdf", "logo.png", "campaign-7", "my-config", "spring", "arn:aws:ses:us-east-1:123456789012:identity/example.com", uint16(0))
 	f.Add("Grüße aus Köln — “quotes”", "Jürgen Müller", "Zeile 1\nZeile 2\rcr\n", "<b>ä</b>\n", []byte{0, 1, 2, 0xff, '\r', '\n'}, "Übersicht 2024.pdf", "bild.png", "wert ä", "cfg_1", "t1", "arn:aws:ses:eu-west-1:123456789012:identity/user@example.com", uint16(fReader1|fSize1|fInline2|fSign|fReturnPath))
 	f.Add("a\r\nBcc: x@evil.example", "n\r\nTo: y@evil.example", "--=_0_\r\n", "", []byte("--=_1_x"), "evil.exe", "a\r\n.pdf", "v\r\nX-SES-FROM-ARN: x", "bad cfg", "bad tag!", "arn:aws:ses:us-east-1:1:identity/x", uint16(fTwoHeaders))
@@ -249,45 +273,59 @@ func FuzzBuildRoundTrip(f *testing.F) {
 	f.Add("", "", "", "", []byte(nil), "", "", "", "", "", "", uint16(fNoAtt))
 	f.Add("\t tab\tsubject ", "\x01ctl\x7f", "trailing spaces   \r\n\r\n\r\n", "\r\n", []byte("=_ boundary prefix"), "a.b.c.d", "noext", "", "a", "b", "arn:aws-cn:ses:cn-north-1:123456789012:identity/example.cn", uint16(fSign|fHdrShift<<1|fReader1))
 	f.Add("\xff\xfe", "\xc3", "\xed\xa0\x80", "ok", []byte("x"), "\x80.pdf", "y.pdf", "\xe2\x82", "", "", "", uint16(0))
-	f.Fuzz(func(t *testing.T, subject, name, text, html string, att1 []byte, file1, file2, hvalue, cfg, tag, arn string, flags uint16) {
-		in := &rtInput{subject, name, text, html, att1, file1, file2, hvalue, cfg, tag, arn, flags}
-		newB := func() *builder.Builder {
-			b := newBuilder(builder.TargetNone, byte(flags>>8))
-			b.AllowUnsupportedAttachments = flags&fAllowExt != 0
-			if flags&fSign != 0 {
-				b.Signer = signer(t, signerKey{0, int(flags>>12) & 1, int(flags>>13) & 1})
-			}
-			return b
-		}
-		m := in.message()
-		want := in.expectedErrors(m)
-		raw, err := newB().Bytes(in.message())
-		verr := newB().Validate(in.message())
-		if (err == nil) != (verr == nil) {
-			t.Fatalf("Bytes: %v; Validate: %v", err, verr)
-		}
-		if err != nil {
-			if !isTypedBuildError(err) {
-				t.Fatalf("untyped error %v (%T)", err, err)
-			}
-			ok := false
-			for _, w := range want {
-				ok = ok || errors.Is(err, w)
-			}
-			if !ok {
-				t.Fatalf("error %v is none of the predicted %v", err, want)
-			}
-			return
-		}
-		if len(want) > 0 {
-			t.Fatalf("built although the documented rules predict %v", want)
-		}
+}
 
-		// 1.
-		checkLines(t, raw)
-		fields, _ := headerBlock(t, raw)
+// sameHeaders reports whether two xheaders.Headers hold the same values (cmp.Equal, cheaply).
+func sameHeaders(a, b *xheaders.Headers) bool {
+	if a.SourceARN != b.SourceARN || a.FromARN != b.FromARN || a.ReturnPathARN != b.ReturnPathARN ||
+		a.ConfigurationSet != b.ConfigurationSet || a.Tenant != b.Tenant || !slices.Equal(a.Tags, b.Tags) ||
+		(a.ListManagement == nil) != (b.ListManagement == nil) {
+		return false
+	}
+	return a.ListManagement == nil || *a.ListManagement == *b.ListManagement
+}
 
-		// 6. Determinism, WriteTo == Bytes, Size.
+// roundTrip is the body of the round-trip targets; deep adds the expensive checks.
+func roundTrip(t *testing.T, deep bool, subject, name, text, html string, att1 []byte, file1, file2, hvalue, cfg, tag, arn string, flags uint16) {
+	in := &rtInput{subject, name, text, html, att1, file1, file2, hvalue, cfg, tag, arn, flags}
+	newB := func() *builder.Builder {
+		b := newBuilder(builder.TargetNone, byte(flags>>8))
+		b.AllowUnsupportedAttachments = flags&fAllowExt != 0
+		if flags&fSign != 0 {
+			b.Signer = signer(t, signerKey{0, int(flags>>12) & 1, int(flags>>13) & 1})
+		}
+		return b
+	}
+	m := in.message()
+	want := in.expectedErrors(m)
+	raw, err := newB().Bytes(in.message())
+	verr := newB().Validate(in.message())
+	if (err == nil) != (verr == nil) {
+		t.Fatalf("Bytes: %v; Validate: %v", err, verr)
+	}
+	if err != nil {
+		if !isTypedBuildError(err) {
+			t.Fatalf("untyped error %v (%T)", err, err)
+		}
+		ok := false
+		for _, w := range want {
+			ok = ok || errors.Is(err, w)
+		}
+		if !ok {
+			t.Fatalf("error %v is none of the predicted %v", err, want)
+		}
+		return
+	}
+	if len(want) > 0 {
+		t.Fatalf("built although the documented rules predict %v", want)
+	}
+
+	// 1.
+	checkLines(t, raw)
+	fields, _ := headerBlock(t, raw)
+
+	// 6. Determinism, WriteTo == Bytes, Size (deep: each builds the message again).
+	if deep {
 		raw2, err := newB().Bytes(in.message())
 		if err != nil || !bytes.Equal(raw, raw2) {
 			t.Fatalf("second build differs (err %v)", err)
@@ -307,91 +345,97 @@ func FuzzBuildRoundTrip(f *testing.F) {
 		if known && size != int64(len(raw)) {
 			t.Fatalf("Size %d, built %d bytes", size, len(raw))
 		}
+	}
 
-		// 2, 3. Exactly the header fields asked for, in the documented order.
-		var names []string
-		for _, f := range fields {
-			names = append(names, f.name)
+	// 2, 3. Exactly the header fields asked for, in the documented order.
+	var names []string
+	for _, f := range fields {
+		names = append(names, f.name)
+	}
+	var wantNames []string
+	var h xheaders.Headers = m.SES
+	if !h.SourceARN.IsZero() {
+		wantNames = append(wantNames, xheaders.SourceARN)
+	}
+	if !h.FromARN.IsZero() {
+		wantNames = append(wantNames, xheaders.FromARN)
+	}
+	if !h.ReturnPathARN.IsZero() {
+		wantNames = append(wantNames, xheaders.ReturnPathARN)
+	}
+	if h.ConfigurationSet != "" {
+		wantNames = append(wantNames, xheaders.ConfigurationSet)
+	}
+	if len(h.Tags) > 0 {
+		wantNames = append(wantNames, xheaders.MessageTags)
+	}
+	if h.ListManagement != nil {
+		wantNames = append(wantNames, xheaders.ListManagement)
+	}
+	if h.Tenant != "" {
+		wantNames = append(wantNames, xheaders.Tenant)
+	}
+	if flags&fSign != 0 {
+		// Below the X-SES block, so that it is the first field once SES strips that block.
+		wantNames = append(wantNames, "DKIM-Signature")
+	}
+	if m.ReturnPath != "" {
+		wantNames = append(wantNames, "Return-Path")
+	}
+	wantNames = append(wantNames, "From")
+	if len(m.ReplyTo) > 0 {
+		wantNames = append(wantNames, "Reply-To")
+	}
+	wantNames = append(wantNames, "To", "Cc")
+	if subject != "" {
+		wantNames = append(wantNames, "Subject")
+	}
+	wantNames = append(wantNames, "Date", "Message-ID", "MIME-Version")
+	for _, ch := range m.Headers {
+		wantNames = append(wantNames, ch.Name)
+	}
+	wantNames = append(wantNames, "Content-Type")
+	if len(names) == len(wantNames)+1 && names[len(names)-1] == "Content-Transfer-Encoding" {
+		wantNames = append(wantNames, "Content-Transfer-Encoding")
+	}
+	if !slices.Equal(wantNames, names) { // cmp.Diff only to report: it costs more than building
+		diff := cmp.Diff(wantNames, names)
+		t.Fatalf("header fields (-want +got):\n%s", diff)
+	}
+	eff, err := xheaders.Read(raw)
+	if err != nil {
+		t.Fatalf("xheaders.Read: %v", err)
+	}
+	for _, name := range []string{xheaders.SourceARN, xheaders.FromARN, xheaders.ReturnPathARN, xheaders.ConfigurationSet, xheaders.MessageTags, xheaders.ListManagement, xheaders.Tenant} {
+		if eff.Count(name) > 1 {
+			t.Fatalf("%s %d times", name, eff.Count(name))
 		}
-		var wantNames []string
-		var h xheaders.Headers = m.SES
-		if !h.SourceARN.IsZero() {
-			wantNames = append(wantNames, xheaders.SourceARN)
-		}
-		if !h.FromARN.IsZero() {
-			wantNames = append(wantNames, xheaders.FromARN)
-		}
-		if !h.ReturnPathARN.IsZero() {
-			wantNames = append(wantNames, xheaders.ReturnPathARN)
-		}
-		if h.ConfigurationSet != "" {
-			wantNames = append(wantNames, xheaders.ConfigurationSet)
-		}
-		if len(h.Tags) > 0 {
-			wantNames = append(wantNames, xheaders.MessageTags)
-		}
-		if h.ListManagement != nil {
-			wantNames = append(wantNames, xheaders.ListManagement)
-		}
-		if h.Tenant != "" {
-			wantNames = append(wantNames, xheaders.Tenant)
-		}
-		if flags&fSign != 0 {
-			// Below the X-SES block, so that it is the first field once SES strips that block.
-			wantNames = append(wantNames, "DKIM-Signature")
-		}
-		if m.ReturnPath != "" {
-			wantNames = append(wantNames, "Return-Path")
-		}
-		wantNames = append(wantNames, "From")
-		if len(m.ReplyTo) > 0 {
-			wantNames = append(wantNames, "Reply-To")
-		}
-		wantNames = append(wantNames, "To", "Cc")
-		if subject != "" {
-			wantNames = append(wantNames, "Subject")
-		}
-		wantNames = append(wantNames, "Date", "Message-ID", "MIME-Version")
-		for _, ch := range m.Headers {
-			wantNames = append(wantNames, ch.Name)
-		}
-		wantNames = append(wantNames, "Content-Type")
-		if len(names) == len(wantNames)+1 && names[len(names)-1] == "Content-Transfer-Encoding" {
-			wantNames = append(wantNames, "Content-Transfer-Encoding")
-		}
-		if diff := cmp.Diff(wantNames, names); diff != "" {
-			t.Fatalf("header fields (-want +got):\n%s", diff)
-		}
-		eff, err := xheaders.Read(raw)
-		if err != nil {
-			t.Fatalf("xheaders.Read: %v", err)
-		}
-		for _, name := range []string{xheaders.SourceARN, xheaders.FromARN, xheaders.ReturnPathARN, xheaders.ConfigurationSet, xheaders.MessageTags, xheaders.ListManagement, xheaders.Tenant} {
-			if eff.Count(name) > 1 {
-				t.Fatalf("%s %d times", name, eff.Count(name))
-			}
-		}
-		got, err := eff.Headers()
-		if err != nil {
-			t.Fatalf("Effective.Headers: %v", err)
-		}
-		if diff := cmp.Diff(h, got); diff != "" {
-			t.Fatalf("X-SES values read back (-want +got):\n%s", diff)
-		}
+	}
+	got, err := eff.Headers()
+	if err != nil {
+		t.Fatalf("Effective.Headers: %v", err)
+	}
+	if !sameHeaders(&h, &got) {
+		diff := cmp.Diff(h, got)
+		t.Fatalf("X-SES values read back (-want +got):\n%s", diff)
+	}
 
-		// 4.
+	// 4 (deep: verification by go-msgauth).
+	if deep {
 		if flags&fSign != 0 {
 			verifyAll(t, raw)
 		} else if res, err := dkim.Verify(raw, verifyOpts()); !errors.Is(err, dkim.ErrNoSignature) {
 			t.Fatalf("unsigned message: Verify = %v, %v", res, err)
 		}
+	}
 
-		// 5. Bcc.
-		for _, f := range fields {
-			if strings.Contains(strings.ToLower(f.value), "hidden@example.net") {
-				t.Fatalf("the Bcc address appears in %s", f.name)
-			}
+	// 5. Bcc.
+	for _, f := range fields {
+		if strings.Contains(strings.ToLower(f.value), "hidden@example.net") {
+			t.Fatalf("the Bcc address appears in %s", f.name)
 		}
+	}
+	if deep {
 		env, err := newB().Envelope(in.message())
 		if err != nil {
 			t.Fatalf("Envelope: %v", err)
@@ -403,129 +447,133 @@ func FuzzBuildRoundTrip(f *testing.F) {
 		if diff := cmp.Diff(wantEnv, env); diff != "" {
 			t.Fatalf("envelope (-want +got):\n%s", diff)
 		}
+	}
 
-		// preflight (another package's reading of SES's rules) finds no error in what the builder
-		// made (invariant 13), except the one the input asked for: an extension SES refuses,
-		// allowed by Builder.AllowUnsupportedAttachments for other transports.
-		for _, fd := range preflight.Check(raw, &preflight.Options{Target: preflight.TargetV2}) {
-			if fd.Severity < preflight.Error {
-				continue
-			}
-			if fd.Rule != preflight.RuleAttachmentExtension || flags&fAllowExt == 0 {
-				t.Fatalf("preflight finds an error in the built message: %v", fd)
-			}
+	// preflight (another package's reading of SES's rules) finds no error in what the builder
+	// made (invariant 13), except the one the input asked for: an extension SES refuses,
+	// allowed by Builder.AllowUnsupportedAttachments for other transports.
+	for _, fd := range preflight.Check(raw, &preflight.Options{Target: preflight.TargetV2}) {
+		if fd.Severity < preflight.Error {
+			continue
 		}
+		if fd.Rule != preflight.RuleAttachmentExtension || flags&fAllowExt == 0 {
+			t.Fatalf("preflight finds an error in the built message: %v", fd)
+		}
+	}
 
-		// 7 and the leaves, counted, with the standard library.
-		leaves := walkMIME(t, raw)
-		type wantLeaf struct {
-			mediaType, filename string
-			data                []byte
-			attachment, reader  bool
+	if !deep {
+		return
+	}
+
+	// 7 and the leaves, counted, with the standard library.
+	leaves := walkMIME(t, raw)
+	type wantLeaf struct {
+		mediaType, filename string
+		data                []byte
+		attachment, reader  bool
+	}
+	var wl []wantLeaf
+	if text != "" || html == "" {
+		wl = append(wl, wantLeaf{"text/plain", "", canonText([]byte(text)), false, false})
+	}
+	if html != "" {
+		wl = append(wl, wantLeaf{"text/html", "", canonText([]byte(html)), false, false})
+	}
+	if flags&fInline2 != 0 && len(m.Attachments) > 0 {
+		wl = append(wl, wantLeaf{"", file2, []byte(text + subject), false, false})
+	}
+	if len(m.Attachments) > 0 {
+		wl = append(wl, wantLeaf{"", file1, att1, true, flags&fReader1 != 0})
+		if flags&fInline2 == 0 {
+			wl = append(wl, wantLeaf{"", file2, []byte(text + subject), true, false})
 		}
-		var wl []wantLeaf
-		if text != "" || html == "" {
-			wl = append(wl, wantLeaf{"text/plain", "", canonText([]byte(text)), false, false})
+	}
+	if len(leaves) != len(wl) {
+		t.Fatalf("%d MIME leaves, want %d", len(leaves), len(wl))
+	}
+	for i, w := range wl {
+		lf := leaves[i]
+		mt, _, err := mime.ParseMediaType(lf.header.Get("Content-Type"))
+		if err != nil {
+			t.Fatalf("leaf %d: %v", i, err)
 		}
-		if html != "" {
-			wl = append(wl, wantLeaf{"text/html", "", canonText([]byte(html)), false, false})
+		if w.mediaType != "" && mt != w.mediaType {
+			t.Fatalf("leaf %d is %s, want %s", i, mt, w.mediaType)
 		}
-		if flags&fInline2 != 0 && len(m.Attachments) > 0 {
-			wl = append(wl, wantLeaf{"", file2, []byte(text + subject), false, false})
+		data := w.data
+		if w.mediaType == "" && strings.HasPrefix(mt, "text/") && !w.reader {
+			// In-memory text/* attachments are put in canonical CRLF form (multipart docs);
+			// Reader bodies are written byte for byte.
+			data = canonText(data)
 		}
-		if len(m.Attachments) > 0 {
-			wl = append(wl, wantLeaf{"", file1, att1, true, flags&fReader1 != 0})
-			if flags&fInline2 == 0 {
-				wl = append(wl, wantLeaf{"", file2, []byte(text + subject), true, false})
-			}
+		if len(wl) == 1 && len(data) > 0 && !bytes.HasSuffix(data, []byte("\r\n")) &&
+			!strings.EqualFold(lf.header.Get("Content-Transfer-Encoding"), "base64") {
+			// A lone leaf is the whole message body, which ends in CRLF (invariant 1): multipart
+			// documents that it then adds a final line break to 7bit/8bit/QP content.
+			data = append(bytes.Clone(data), '\r', '\n')
 		}
-		if len(leaves) != len(wl) {
-			t.Fatalf("%d MIME leaves, want %d", len(leaves), len(wl))
+		if !bytes.Equal(lf.body, data) {
+			t.Fatalf("leaf %d (%s) body differs:\n got %q\nwant %q", i, mt, clip(lf.body, 200), clip(data, 200))
 		}
-		for i, w := range wl {
-			lf := leaves[i]
-			mt, _, err := mime.ParseMediaType(lf.header.Get("Content-Type"))
+		if w.mediaType == "" {
+			_, dp, err := mime.ParseMediaType(lf.header.Get("Content-Disposition"))
 			if err != nil {
-				t.Fatalf("leaf %d: %v", i, err)
+				t.Fatalf("leaf %d Content-Disposition %q: %v", i, lf.header.Get("Content-Disposition"), err)
 			}
-			if w.mediaType != "" && mt != w.mediaType {
-				t.Fatalf("leaf %d is %s, want %s", i, mt, w.mediaType)
-			}
-			data := w.data
-			if w.mediaType == "" && strings.HasPrefix(mt, "text/") && !w.reader {
-				// In-memory text/* attachments are put in canonical CRLF form (multipart docs);
-				// Reader bodies are written byte for byte.
-				data = canonText(data)
-			}
-			if len(wl) == 1 && len(data) > 0 && !bytes.HasSuffix(data, []byte("\r\n")) &&
-				!strings.EqualFold(lf.header.Get("Content-Transfer-Encoding"), "base64") {
-				// A lone leaf is the whole message body, which ends in CRLF (invariant 1): multipart
-				// documents that it then adds a final line break to 7bit/8bit/QP content.
-				data = append(bytes.Clone(data), '\r', '\n')
-			}
-			if !bytes.Equal(lf.body, data) {
-				t.Fatalf("leaf %d (%s) body differs:\n got %q\nwant %q", i, mt, clip(lf.body, 200), clip(data, 200))
-			}
-			if w.mediaType == "" {
-				_, dp, err := mime.ParseMediaType(lf.header.Get("Content-Disposition"))
-				if err != nil {
-					t.Fatalf("leaf %d Content-Disposition %q: %v", i, lf.header.Get("Content-Disposition"), err)
-				}
-				if dp["filename"] != w.filename {
-					t.Fatalf("leaf %d file name %q, want %q", i, dp["filename"], w.filename)
-				}
+			if dp["filename"] != w.filename {
+				t.Fatalf("leaf %d file name %q, want %q", i, dp["filename"], w.filename)
 			}
 		}
+	}
 
-		// 8. go-message sees the same.
-		gh, parts := readGoMessage(t, raw)
-		if len(parts) != len(wl) {
-			t.Fatalf("go-message reads %d parts, want %d", len(parts), len(wl))
+	// 8. go-message sees the same.
+	gh, parts := readGoMessage(t, raw)
+	if len(parts) != len(wl) {
+		t.Fatalf("go-message reads %d parts, want %d", len(parts), len(wl))
+	}
+	for i, p := range parts {
+		if !bytes.Equal(p.data, leaves[i].body) {
+			t.Fatalf("go-message part %d body differs from the standard library's", i)
 		}
-		for i, p := range parts {
-			if !bytes.Equal(p.data, leaves[i].body) {
-				t.Fatalf("go-message part %d body differs from the standard library's", i)
-			}
-			if p.attachment != wl[i].attachment {
-				t.Fatalf("go-message part %d attachment = %v", i, p.attachment)
-			}
-			if p.attachment && p.filename != wl[i].filename && !strings.Contains(wl[i].filename, "=?") {
-				// go-message also decodes encoded words inside an RFC 2231 name (a reader quirk).
-				t.Fatalf("go-message part %d file name %q, want %q", i, p.filename, wl[i].filename)
-			}
+		if p.attachment != wl[i].attachment {
+			t.Fatalf("go-message part %d attachment = %v", i, p.attachment)
 		}
-		for _, f := range fields {
-			switch f.name {
-			case "Subject":
-				if got := unfoldDecode(t, f.value); got != subject {
-					t.Fatalf("Subject reads back as %q, want %q", got, subject)
-				}
-			case m.Headers[0].Name:
-				if got := unfoldDecode(t, f.value); got != hvalue && got != subject {
-					t.Fatalf("%s reads back as %q, want %q", f.name, got, hvalue)
-				}
-			}
+		if p.attachment && p.filename != wl[i].filename && !strings.Contains(wl[i].filename, "=?") {
+			// go-message also decodes encoded words inside an RFC 2231 name (a reader quirk).
+			t.Fatalf("go-message part %d file name %q, want %q", i, p.filename, wl[i].filename)
 		}
-		if s, err := gh.Subject(); err != nil || strings.Join(strings.Fields(s), " ") != strings.Join(strings.Fields(subject), " ") {
-			t.Fatalf("go-message Subject %q (%v), want %q", s, err, subject)
-		}
-		for _, key := range []string{"From", "To", "Cc", "Reply-To"} {
-			list, err := gh.AddressList(key)
-			if err != nil {
-				t.Fatalf("go-message %s: %v", key, err)
+	}
+	for _, f := range fields {
+		switch f.name {
+		case "Subject":
+			if got := unfoldDecode(t, f.value); got != subject {
+				t.Fatalf("Subject reads back as %q, want %q", got, subject)
 			}
-			for _, a := range list {
-				want := name
-				switch a.Address {
-				case "second@example.org":
-					want = ""
-				case "cc@example.net":
-					want = "Copy " + name
-				}
-				if a.Name != want {
-					t.Fatalf("%s %s: display name %q, want %q", key, a.Address, a.Name, want)
-				}
+		case m.Headers[0].Name:
+			if got := unfoldDecode(t, f.value); got != hvalue && got != subject {
+				t.Fatalf("%s reads back as %q, want %q", f.name, got, hvalue)
 			}
 		}
-	})
+	}
+	if s, err := gh.Subject(); err != nil || strings.Join(strings.Fields(s), " ") != strings.Join(strings.Fields(subject), " ") {
+		t.Fatalf("go-message Subject %q (%v), want %q", s, err, subject)
+	}
+	for _, key := range []string{"From", "To", "Cc", "Reply-To"} {
+		list, err := gh.AddressList(key)
+		if err != nil {
+			t.Fatalf("go-message %s: %v", key, err)
+		}
+		for _, a := range list {
+			want := name
+			switch a.Address {
+			case "second@example.org":
+				want = ""
+			case "cc@example.net":
+				want = "Copy " + name
+			}
+			if a.Name != want {
+				t.Fatalf("%s %s: display name %q, want %q", key, a.Address, a.Name, want)
+			}
+		}
+	}
 }
