@@ -235,6 +235,32 @@ func TestSMTPVerifiesCertificate(t *testing.T) {
 	}
 }
 
+// AUTH LOGIN when the server offers only that (nodemailer's smtp-server), still after STARTTLS;
+// AUTH PLAIN whenever it is offered.
+func TestSMTPAuthMechanisms(t *testing.T) {
+	cert := testCert(t)
+	for _, c := range []struct {
+		offered []string
+		want    string
+	}{{[]string{"LOGIN"}, "LOGIN"}, {[]string{"LOGIN", "PLAIN"}, "PLAIN"}} {
+		s, err := sestest.StartNodeSMTP(sestest.NodeSMTPOptions{TLS: "starttls", Certificate: cert, User: smtpUser, Password: smtpPass, AuthMethods: c.offered})
+		sestest.Need(t, "nodemailer smtp-server (testdata/smtpserver)", err)
+		ss, err := sesapi.NewSMTPSender(sesapi.SMTPConfig{Addr: s.Addr, RootCAs: []*x509.Certificate{cert.Leaf}, Username: smtpUser, Password: smtpPass})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, sms := smtpMessages(t, 1)
+		if _, err := ss.Send(smtpContext(t), sms[0], nil); err != nil {
+			t.Errorf("offered %v: %v", c.offered, err)
+		}
+		ss.Close()
+		s.Close()
+		if a := s.Auths(); len(a) != 1 || a[0].Mechanism != c.want || !a[0].TLS || !a[0].OK {
+			t.Errorf("offered %v: AUTH %+v, want one %s over TLS, accepted", c.offered, a, c.want)
+		}
+	}
+}
+
 // Wrong credentials: 535, ErrBadCredentials, on both servers.
 func TestSMTPBadCredentials(t *testing.T) {
 	for _, kind := range []string{"go", "node"} {

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -33,6 +34,8 @@ type NodeSMTPOptions struct {
 	User, Password string
 	// Size is the SIZE limit the server announces and enforces; 0 means 64 MiB.
 	Size int
+	// AuthMethods are the AUTH mechanisms offered; nil means PLAIN and LOGIN.
+	AuthMethods []string
 }
 
 // NodeSMTPServer is nodemailer's smtp-server (testdata/smtpserver/server.js) running in a node
@@ -75,6 +78,9 @@ func StartNodeSMTP(o NodeSMTPOptions) (*NodeSMTPServer, error) {
 	env := append(os.Environ(), "SMTP_TLS="+o.TLS, "SMTP_USER="+o.User, "SMTP_PASS="+o.Password)
 	if o.Size > 0 {
 		env = append(env, "SMTP_SIZE="+strconv.Itoa(o.Size))
+	}
+	if len(o.AuthMethods) > 0 {
+		env = append(env, "SMTP_AUTH_METHODS="+strings.Join(o.AuthMethods, ","))
 	}
 	var tmp string
 	if o.TLS != "none" {
@@ -134,14 +140,15 @@ func StartNodeSMTP(o NodeSMTPOptions) (*NodeSMTPServer, error) {
 // event records one line of server.js's output.
 func (s *NodeSMTPServer) event(line []byte, listening chan<- int) {
 	var ev struct {
-		Event string   `json:"event"`
-		Port  int      `json:"port"`
-		User  string   `json:"user"`
-		TLS   bool     `json:"tls"`
-		OK    bool     `json:"ok"`
-		From  string   `json:"from"`
-		To    []string `json:"to"`
-		Data  string   `json:"data"`
+		Event  string   `json:"event"`
+		Method string   `json:"method"`
+		Port   int      `json:"port"`
+		User   string   `json:"user"`
+		TLS    bool     `json:"tls"`
+		OK     bool     `json:"ok"`
+		From   string   `json:"from"`
+		To     []string `json:"to"`
+		Data   string   `json:"data"`
 	}
 	if err := json.Unmarshal(line, &ev); err != nil {
 		return
@@ -152,7 +159,7 @@ func (s *NodeSMTPServer) event(line []byte, listening chan<- int) {
 	case "listening":
 		listening <- ev.Port
 	case "auth":
-		s.auths = append(s.auths, SMTPAuth{Username: ev.User, TLS: ev.TLS, OK: ev.OK})
+		s.auths = append(s.auths, SMTPAuth{Mechanism: ev.Method, Username: ev.User, TLS: ev.TLS, OK: ev.OK})
 	case "message":
 		data, _ := base64.StdEncoding.DecodeString(ev.Data)
 		s.msgs = append(s.msgs, SMTPMessage{Username: ev.User, From: ev.From, To: ev.To, Data: data, TLS: ev.TLS})

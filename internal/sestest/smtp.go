@@ -25,9 +25,10 @@ type SMTPMessage struct {
 
 // SMTPAuth is one AUTH exchange an [SMTPServer] saw.
 type SMTPAuth struct {
-	Username string
-	TLS      bool // the connection was TLS at the time
-	OK       bool // the credentials were accepted
+	Mechanism string // "PLAIN" or "LOGIN"
+	Username  string
+	TLS       bool // the connection was TLS at the time
+	OK        bool // the credentials were accepted
 }
 
 // SMTPOptions configures [StartSMTPWith].
@@ -192,7 +193,7 @@ func (s *smtpSession) Auth(mech string) (sasl.Server, error) {
 		_, isTLS := s.conn.TLSConnectionState()
 		ok := s.srv.opts.Users == nil || (s.srv.opts.Users[username] == password && password != "")
 		s.srv.mu.Lock()
-		s.srv.auths = append(s.srv.auths, SMTPAuth{Username: username, TLS: isTLS, OK: ok})
+		s.srv.auths = append(s.srv.auths, SMTPAuth{Mechanism: sasl.Plain, Username: username, TLS: isTLS, OK: ok})
 		s.srv.mu.Unlock()
 		if !ok {
 			return &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8}, Message: "Authentication Credentials Invalid"}

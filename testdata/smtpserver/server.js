@@ -8,6 +8,7 @@
 //   SMTP_KEY, SMTP_CERT  PEM files of the server's key and certificate (starttls, implicit)
 //   SMTP_USER, SMTP_PASS the only credentials accepted
 //   SMTP_SIZE  the SIZE limit announced and enforced (bytes)
+//   SMTP_AUTH_METHODS  the AUTH mechanisms offered, comma-separated (default PLAIN,LOGIN)
 // It prints one JSON object per line on stdout: {"event":"listening","port":N} once, then
 // {"event":"auth",...} for each AUTH and {"event":"message",...} for each message accepted, with
 // DATA in base64 exactly as received (dot-unstuffed).
@@ -19,7 +20,7 @@ const emit = obj => process.stdout.write(JSON.stringify(obj) + '\n');
 
 const options = {
     secure: mode === 'implicit',
-    authMethods: ['PLAIN', 'LOGIN'],
+    authMethods: (process.env.SMTP_AUTH_METHODS || 'PLAIN,LOGIN').split(','),
     authOptional: false, // MAIL before AUTH: 530
     allowInsecureAuth: mode === 'none',
     disabledCommands: mode === 'none' ? ['STARTTLS'] : [],
