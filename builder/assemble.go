@@ -56,6 +56,7 @@ type assembly struct {
 
 	text, html, alt, related, mixed multipart.Part
 	altKids                         [2]*multipart.Part
+	feat                            featureParts // AMP and calendar (parts.go)
 	relKids, mixKids                []*multipart.Part
 	relParams                       [1]multipart.Param
 	atts                            []multipart.Part
@@ -118,6 +119,7 @@ func (a *assembly) release() {
 	clear(a.mixKids[:cap(a.mixKids)])
 	a.text, a.html, a.alt, a.related, a.mixed = multipart.Part{}, multipart.Part{}, multipart.Part{}, multipart.Part{}, multipart.Part{}
 	a.altKids = [2]*multipart.Part{}
+	a.feat = featureParts{}
 	a.from[0] = multipart.Address{}
 	a.returnPath = ""
 	a.b, a.m, a.tree = nil, nil, nil
@@ -532,6 +534,7 @@ func (a *assembly) buildTree() *multipart.Part {
 		a.text = multipart.Part{ContentType: "text/plain", Data: strBytes(m.Text)}
 		body = &a.text
 	}
+	body = a.featureBody(body)
 	a.relKids, a.mixKids = a.relKids[:0], a.mixKids[:0]
 	for i := range a.atts {
 		if m.Attachments[i].Inline {
@@ -554,6 +557,7 @@ func (a *assembly) buildTree() *multipart.Part {
 			a.mixKids = append(a.mixKids, &a.atts[i])
 		}
 	}
+	a.mixKids = a.appendICS(a.mixKids, body)
 	if len(a.mixKids) > 0 {
 		a.mixed = multipart.Part{ContentType: "multipart/mixed", Parts: a.mixKids}
 		body = &a.mixed

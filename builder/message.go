@@ -52,6 +52,13 @@ type Message struct {
 
 	// Unsubscribe, when set, writes a one-click unsubscribe (RFC 8058); see Unsubscribe.
 	Unsubscribe *Unsubscribe
+
+	// AMP is an AMP for Email document, written as a text/x-amp-html part before the text/html
+	// part of multipart/alternative; it needs HTML (clients without AMP show that). Whether SES
+	// delivers AMP parts unchanged is UNCONFIRMED.
+	AMP string
+	// Calendar is an iCalendar invitation, reply or cancellation; see Calendar.
+	Calendar *Calendar
 }
 
 // Delegate sets the common sending-authorization headers for one identity: X-SES-SOURCE-ARN and

@@ -68,6 +68,9 @@ func (a *assembly) checkThreading() error {
 			return fieldErr(fldAt("Headers", i, ".Name"), name+" is written from the typed field; do not repeat it as a custom header", ErrReservedHeader)
 		}
 	}
+	if err := a.checkParts(); err != nil {
+		return err
+	}
 	u := m.Unsubscribe
 	if u == nil {
 		return nil

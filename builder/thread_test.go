@@ -85,3 +85,54 @@ func TestThreadingHeaders(t *testing.T) {
 		}
 	}
 }
+
+func TestCalendarAndAMPErrors(t *testing.T) {
+	ics := func(method string) string {
+		return "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" + method + "BEGIN:VEVENT\r\nUID:1\r\nMETHOD:CANCEL\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+	}
+	for _, tc := range []struct {
+		name  string
+		edit  func(m *builder.Message)
+		field string
+		err   error
+	}{
+		{"bad method", func(m *builder.Message) {
+			m.Calendar = &builder.Calendar{Method: "PUBLISH", Text: ics("METHOD:PUBLISH\r\n")}
+		}, "Calendar.Method", builder.ErrInvalidCalendar},
+		{"mismatch", func(m *builder.Message) {
+			m.Calendar = &builder.Calendar{Method: "REQUEST", Text: ics("METHOD:REPLY\r\n")}
+		}, "Calendar.Method", builder.ErrInvalidCalendar},
+		{"METHOD only inside VEVENT", func(m *builder.Message) { m.Calendar = &builder.Calendar{Method: "CANCEL", Text: ics("")} }, "Calendar.Text", builder.ErrInvalidCalendar},
+		{"not iCalendar", func(m *builder.Message) {
+			m.Calendar = &builder.Calendar{Method: "REQUEST", Data: []byte("METHOD:REQUEST\r\n")}
+		}, "Calendar.Data", builder.ErrInvalidCalendar},
+		{"filename injection", func(m *builder.Message) {
+			m.Calendar = &builder.Calendar{Method: "REQUEST", Text: ics("METHOD:REQUEST\r\n"), Filename: "a.ics\r\nBcc: x@y"}
+		}, "Calendar.Filename", builder.ErrHeaderInjection},
+		{"AMP without HTML", func(m *builder.Message) { m.AMP = "<html ⚡4email></html>" }, "AMP", builder.ErrInvalidAMP},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := threadMsg()
+			tc.edit(m)
+			err := (&builder.Builder{}).Validate(m)
+			var fe *builder.FieldError
+			if !errors.Is(err, tc.err) || !errors.As(err, &fe) || fe.Field != tc.field {
+				t.Errorf("got %v; want a %s FieldError wrapping %v", err, tc.field, tc.err)
+			}
+		})
+	}
+	// A valid invitation: the size Validate/Size computes is the size written.
+	m := threadMsg()
+	m.HTML = "<p>hi</p>"
+	m.AMP = "<html ⚡4email><body>hi</body></html>"
+	m.Calendar = &builder.Calendar{Method: "REQUEST", Text: ics("METHOD:REQUEST\r\n")}
+	b := &builder.Builder{}
+	size, known, err := b.Size(m)
+	if err != nil || !known {
+		t.Fatal(err)
+	}
+	raw, err := b.Bytes(m)
+	if err != nil || int64(len(raw)) != size {
+		t.Errorf("Size %d, written %d, %v", size, len(raw), err)
+	}
+}

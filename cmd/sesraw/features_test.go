@@ -3,6 +3,7 @@ package main_test
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -124,5 +125,84 @@ func TestOneClickUnsubscribe(t *testing.T) {
 	writeFile(t, f, raw)
 	if out := ok(t, "verify", "--pubkey", "dkim-test.pub", f); !bytes.Contains(out, []byte("as given:        pass\n  after SES strip: pass\n")) {
 		t.Errorf("sesraw verify:\n%s", out)
+	}
+}
+
+// goMessageParts walks raw with go-message and returns each leaf's media type (with the method
+// parameter of a calendar part) and its decoded body.
+func goMessageParts(t *testing.T, raw []byte) ([]string, map[string][]byte) {
+	t.Helper()
+	e, err := message.Read(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatalf("go-message: %v", err)
+	}
+	var types []string
+	bodies := map[string][]byte{}
+	err = e.Walk(func(path []int, part *message.Entity, err error) error {
+		if err != nil {
+			return err
+		}
+		mt, params, _ := part.Header.ContentType()
+		if strings.HasPrefix(mt, "multipart/") {
+			types = append(types, mt)
+			return nil
+		}
+		if m := params["method"]; m != "" {
+			mt += ";method=" + m
+		}
+		types = append(types, mt)
+		b, err := io.ReadAll(part.Body)
+		bodies[mt] = b
+		return err
+	})
+	if err != nil {
+		t.Fatalf("go-message walk: %v", err)
+	}
+	return types, bodies
+}
+
+// TestInvitation: the calendar part sits in multipart/alternative after text and HTML with
+// method=REQUEST, and the same content is an .ics attachment.
+func TestInvitation(t *testing.T) {
+	raw := ok(t, append(append([]string{"build"}, det...), "specs/invitation.json")...)
+	golden(t, "invitation.eml", raw)
+	checkLines(t, raw)
+	var spec struct{ Calendar struct{ Content string } }
+	if err := json.Unmarshal(testdata(t, "specs/invitation.json"), &spec); err != nil {
+		t.Fatal(err)
+	}
+	types, bodies := goMessageParts(t, raw)
+	want := []string{"multipart/mixed", "multipart/alternative", "text/plain", "text/html", "text/calendar;method=REQUEST", "application/ics"}
+	if !slices.Equal(types, want) {
+		t.Errorf("go-message parts %q, want %q", types, want)
+	}
+	if string(bodies["text/calendar;method=REQUEST"]) != spec.Calendar.Content || string(bodies["application/ics"]) != spec.Calendar.Content {
+		t.Errorf("calendar content does not read back:\n%q", bodies["text/calendar;method=REQUEST"])
+	}
+	_, parts := pythonHeaders(t, raw)
+	if !slices.Equal(parts, []string{"multipart/mixed", "multipart/alternative", "text/plain", "text/html", "text/calendar", "application/ics"}) {
+		t.Errorf("Python email parts %q", parts)
+	}
+}
+
+// TestAMP: the AMP part comes before text/html inside multipart/alternative.
+func TestAMP(t *testing.T) {
+	raw := ok(t, append(append([]string{"build"}, det...), "specs/amp.json")...)
+	golden(t, "amp.eml", raw)
+	checkLines(t, raw)
+	var spec struct{ AMP string }
+	if err := json.Unmarshal(testdata(t, "specs/amp.json"), &spec); err != nil {
+		t.Fatal(err)
+	}
+	types, bodies := goMessageParts(t, raw)
+	if want := []string{"multipart/alternative", "text/plain", "text/x-amp-html", "text/html"}; !slices.Equal(types, want) {
+		t.Errorf("go-message parts %q, want %q", types, want)
+	}
+	if string(bodies["text/x-amp-html"]) != spec.AMP {
+		t.Errorf("AMP content does not read back: %q", bodies["text/x-amp-html"])
+	}
+	_, parts := pythonHeaders(t, raw)
+	if !slices.Equal(parts, []string{"multipart/alternative", "text/plain", "text/x-amp-html", "text/html"}) {
+		t.Errorf("Python email parts %q", parts)
 	}
 }

@@ -565,6 +565,8 @@ func TestErrors(t *testing.T) {
 		{"unsubscribe with SES list management", []string{"build", "errors/unsubscribe-with-list-management.json"}, 2},
 		{"unsubscribe over http", []string{"build", "errors/unsubscribe-http.json"}, 2},
 		{"in-reply-to with angle brackets", []string{"build", "errors/in-reply-to-brackets.json"}, 2},
+		{"calendar method differs from METHOD", []string{"build", "errors/calendar-method-mismatch.json"}, 2},
+		{"AMP without HTML", []string{"build", "errors/amp-without-html.json"}, 2},
 		{"spec with arguments", []string{"spec", "specs/minimal.json"}, 2},
 		{"spec bad flag", []string{"spec", "--schema=maybe"}, 2},
 		{"build envelope onto the message", []string{"build", "-o", "x.eml", "--envelope", "x.eml", "specs/minimal.json"}, 2},

@@ -67,6 +67,8 @@ type Spec struct {
 	InReplyTo   []string     `json:"inReplyTo" doc:"msg-ids (no angle brackets) this message replies to: In-Reply-To"`
 	References  []string     `json:"references" doc:"msg-ids of the thread, oldest first: References"`
 	Unsubscribe *Unsubscribe `json:"unsubscribe" doc:"one-click unsubscribe (RFC 8058): List-Unsubscribe and List-Unsubscribe-Post, DKIM-signed"`
+	AMP         string       `json:"amp" doc:"AMP for Email document: a text/x-amp-html part before the HTML (needs html)"`
+	Calendar    *Calendar    `json:"calendar" doc:"iCalendar invitation: a text/calendar part and an .ics attachment"`
 
 	file  string         // the name errors cite
 	dir   string         // attachment paths are relative to it
@@ -77,6 +79,13 @@ type Spec struct {
 type Unsubscribe struct {
 	URL    string `json:"url" doc:"https URI that receives the one-click POST (required)"`
 	Mailto string `json:"mailto" doc:"bare address for unsubscribing by mail (optional)"`
+}
+
+// Calendar is an iCalendar invitation (builder.Calendar).
+type Calendar struct {
+	Method   string `json:"method" doc:"REQUEST, CANCEL or REPLY; must equal METHOD in content"`
+	Content  string `json:"content" doc:"the iCalendar object, BEGIN:VCALENDAR ... END:VCALENDAR"`
+	Filename string `json:"filename" doc:"name of the .ics attachment (default invite.ics)"`
 }
 
 // Header is a custom header field.
@@ -258,6 +267,10 @@ func (s *Spec) Message() (*builder.Message, error) {
 		HTML:       s.HTML,
 		InReplyTo:  s.InReplyTo,
 		References: s.References,
+	}
+	m.AMP = s.AMP
+	if s.Calendar != nil {
+		m.Calendar = &builder.Calendar{Method: s.Calendar.Method, Text: s.Calendar.Content, Filename: s.Calendar.Filename}
 	}
 	if s.Unsubscribe != nil {
 		m.Unsubscribe = &builder.Unsubscribe{URL: s.Unsubscribe.URL, Mailto: s.Unsubscribe.Mailto}
@@ -453,6 +466,7 @@ var goNames = map[string]string{
 	"Headers": "headers", "Name": "name", "Value": "value",
 	"Attachments": "attachments", "Filename": "filename", "ContentType": "contentType",
 	"ContentID": "contentId", "Path": "path", "Data": "contentBase64", "Inline": "inline",
+	"AMP": "amp", "Calendar": "calendar", "Method": "method",
 	"InReplyTo": "inReplyTo", "References": "references", "Unsubscribe": "unsubscribe", "URL": "url", "Mailto": "mailto",
 }
 
@@ -511,7 +525,11 @@ func specPath(segs []string) string {
 		}
 		segs[i] = name + index
 	}
-	return strings.Join(segs, ".")
+	path := strings.Join(segs, ".")
+	if path == "calendar.text" { // builder.Calendar.Text is the spec's calendar.content
+		path = "calendar.content"
+	}
+	return path
 }
 
 // Warning formats a builder.Finding about the spec's message for the command line:

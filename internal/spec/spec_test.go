@@ -292,5 +292,5 @@ func ExampleParse() {
 		fmt.Println(e.Message())
 	}
 	// Output:
-	// message.json:3:3: attachment: unknown field (known: from, to, cc, bcc, replyTo, returnPath, subject, text, html, headers, attachments, ses, inReplyTo, references, unsubscribe)
+	// message.json:3:3: attachment: unknown field (known: from, to, cc, bcc, replyTo, returnPath, subject, text, html, headers, attachments, ses, inReplyTo, references, unsubscribe, amp, calendar)
 }
