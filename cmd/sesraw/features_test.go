@@ -206,3 +206,17 @@ func TestAMP(t *testing.T) {
 		t.Errorf("Python email parts %q", parts)
 	}
 }
+
+// TestOneClickLintNote: lint says that Easy DKIM's coverage of the list headers is UNCONFIRMED
+// when the message has no signature of its own, and says nothing when it has one.
+func TestOneClickLintNote(t *testing.T) {
+	unsigned := ok(t, append(append([]string{"build"}, det...), "specs/list-oneclick.json")...)
+	r := run(t, bytes.NewReader(unsigned), nil, "lint", "-")
+	if r.code != 0 || !bytes.Contains(r.stdout, []byte("info [list-unsubscribe-easy-dkim]")) || !bytes.Contains(r.stdout, []byte("UNCONFIRMED")) {
+		t.Errorf("lint of an unsigned one-click message: exit %d\n%s", r.code, r.stdout)
+	}
+	golden(t, "lint-oneclick-unsigned.txt", r.stdout)
+	if out := ok(t, "lint", "golden/list-oneclick.eml"); bytes.Contains(out, []byte("list-unsubscribe-easy-dkim")) {
+		t.Errorf("lint of the signed one-click message still has the note:\n%s", out)
+	}
+}

@@ -41,8 +41,13 @@ func CheckMessage(r io.Reader) ([]Problem, error) {
 	if err != nil {
 		return nil, err
 	}
+	return CheckEntity(textproto.MIMEHeader(msg.Header), msg.Body)
+}
+
+// CheckEntity is CheckMessage for a message whose header block has been read already.
+func CheckEntity(h textproto.MIMEHeader, body io.Reader) ([]Problem, error) {
 	w := &walker{}
-	err = w.entity(textproto.MIMEHeader(msg.Header), msg.Body, "", 0)
+	err := w.entity(h, body, "", 0)
 	var out []Problem
 	for _, ref := range w.refs {
 		if !w.has(ref) {

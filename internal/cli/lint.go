@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"flag"
 	"io"
+	"net/mail"
+	"net/textproto"
 	"strconv"
 
 	"github.com/sesraw/sesraw/crlf"
@@ -78,7 +80,11 @@ func runLint(e *env, opts any, args []string) error {
 	pr, pw := io.Pipe()
 	refs := make(chan []cidref.Problem, 1)
 	go func() {
-		probs, _ := cidref.CheckMessage(pr) // an unreadable structure is preflight's to report
+		var probs []cidref.Problem
+		if msg, err := mail.ReadMessage(bufio.NewReader(pr)); err == nil { // an unreadable message is preflight's to report
+			probs, _ = cidref.CheckEntity(textproto.MIMEHeader(msg.Header), msg.Body)
+			probs = append(probs, listUnsubscribeNote(msg.Header)...)
+		}
 		io.Copy(io.Discard, pr)
 		refs <- probs
 	}()
@@ -89,7 +95,11 @@ func runLint(e *env, opts any, args []string) error {
 		return inputErr(name+": "+fileReason(err), err)
 	}
 	for _, p := range probs {
-		findings = append(findings, preflight.Finding{Rule: p.Rule, Severity: preflight.Warning, Message: p.Message})
+		sev := preflight.Warning
+		if p.Rule == ruleListUnsubscribeEasyDKIM {
+			sev = preflight.Info
+		}
+		findings = append(findings, preflight.Finding{Rule: p.Rule, Severity: sev, Message: p.Message})
 	}
 	w := bufio.NewWriter(e.stdout)
 	if o.json {
@@ -124,6 +134,22 @@ func runLint(e *env, opts any, args []string) error {
 		writeString(e.stdout, lintSummary(name, findings)+"\n")
 	}
 	return nil
+}
+
+// ruleListUnsubscribeEasyDKIM is lint's note on a one-click list message without a DKIM
+// signature of its own.
+const ruleListUnsubscribeEasyDKIM = "list-unsubscribe-easy-dkim"
+
+// listUnsubscribeNote says, for a message with List-Unsubscribe or List-Unsubscribe-Post and no
+// DKIM-Signature, that RFC 8058 needs a signature over both and that whether SES's Easy DKIM
+// signature covers them is UNCONFIRMED (AWS does not list the fields Easy DKIM signs).
+func listUnsubscribeNote(h mail.Header) []cidref.Problem {
+	if h.Get("List-Unsubscribe") == "" && h.Get("List-Unsubscribe-Post") == "" || len(h["Dkim-Signature"]) > 0 {
+		return nil
+	}
+	return []cidref.Problem{{Rule: ruleListUnsubscribeEasyDKIM, Message: "List-Unsubscribe without a DKIM-Signature: one-click (RFC 8058) " +
+		"needs a signature covering List-Unsubscribe and List-Unsubscribe-Post; whether SES's Easy DKIM signature covers them is " +
+		"UNCONFIRMED (sign with --dkim-* or 'sesraw sign' to be sure)"}}
 }
 
 // lintSummary is lint's last line: "NAME: 0 errors, 1 warning, 2 infos". It goes to stdout when
