@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sesraw/sesraw/rawheader"
 	"github.com/sesraw/sesraw/xheaders"
 )
 
@@ -108,6 +109,42 @@ func TestApplyMatchesRemoveOnCorpus(t *testing.T) {
 		back, err := e.Headers()
 		if err != nil || back.Tenant != h.Tenant || e.Count(xheaders.Tenant) != 1 {
 			t.Errorf("%s: read back %+v, %v", name, back, err)
+		}
+	}
+}
+
+// TestApplyRefusesMalformed: the one verdict on a malformed header block (issue 17's cases): Apply
+// and ApplyTo refuse, with or without Replace, instead of keeping the X-SES fields after the bad
+// line; the error names the grammar's reason.
+func TestApplyRefusesMalformed(t *testing.T) {
+	const arn = "X-SES-SOURCE-ARN: arn:aws:ses:us-east-1:123456789012:identity/example.com\r\n"
+	for name, c := range map[string]struct {
+		msg  string
+		kind error
+	}{
+		"garbage line":       {"From: a@example.com\r\ngarbage line\r\n" + arn + "\r\nbody", rawheader.ErrNotAField},
+		"leading BOM":        {"\xEF\xBB\xBFFrom: a@example.com\r\n" + arn + "\r\nbody", rawheader.ErrNotAField},
+		"NUL before colon":   {"From: a@example.com\r\nX-SES-SOURCE-ARN\x00: x\r\n" + arn + "\r\n", rawheader.ErrNotAField},
+		"non-ASCII name":     {"From: a@example.com\r\nX-S\xc3\xa9S: x\r\n" + arn + "\r\n", rawheader.ErrNotAField},
+		"VT before colon":    {"From: a@example.com\r\nX-SES-TENANT\v: t\r\n" + arn + "\r\n", rawheader.ErrNotAField},
+		"bare CR in value":   {"From: a@example.com\r\nX-Foo: a\r" + arn + "\r\nbody", rawheader.ErrBareCR},
+		"mbox From line":     {"From a@example.com Mon Jan  1 00:00:00 2026\r\n" + arn + "\r\n", nil},
+		"continuation first": {" folded\r\n" + arn + "\r\n", rawheader.ErrNotAField},
+	} {
+		for _, replace := range []bool{false, true} {
+			h := xheaders.Headers{Tenant: "t"}
+			opts := xheaders.ApplyOptions{Replace: replace}
+			got, err := xheaders.Apply([]byte("P"), &h, []byte(c.msg), opts)
+			var buf bytes.Buffer
+			n, err2 := xheaders.ApplyTo(&buf, &h, strings.NewReader(c.msg), opts)
+			for _, e := range []error{err, err2} {
+				if !errors.Is(e, xheaders.ErrMalformedHeader) || (c.kind != nil && !errors.Is(e, c.kind)) {
+					t.Errorf("%s (Replace %v): error %v, want ErrMalformedHeader and %v", name, replace, e, c.kind)
+				}
+			}
+			if string(got) != "P" || n != 0 || buf.Len() != 0 {
+				t.Errorf("%s (Replace %v): wrote output on error", name, replace)
+			}
 		}
 	}
 }
