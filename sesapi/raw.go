@@ -155,12 +155,14 @@ func (s *Sender) prepareRaw(op string, t builder.Target, method Method, region s
 	if err := r.SES.Validate(); err != nil {
 		return nil, messageErr(op, err)
 	}
+	// With IgnorePreflight (the CLI's --force) a message whose X-SES values cannot be read is
+	// sent anyway, checked with the values that could be read: SES decides about the rest.
 	eff, err := xheaders.Read(data)
-	if err != nil {
+	if err != nil && !r.IgnorePreflight {
 		return nil, readErr(messageErr(op, err))
 	}
 	inMsg, err := eff.Headers()
-	if err != nil {
+	if err != nil && !r.IgnorePreflight {
 		return nil, readErr(messageErr(op, err))
 	}
 	p := &rawPrep{data: data}
