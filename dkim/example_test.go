@@ -109,3 +109,15 @@ func ExampleSigner_AppendSignature() {
 	fmt.Println(err, bytes.HasPrefix(sig, []byte("DKIM-Signature: v=1; a=ed25519-sha256;")), bytes.HasSuffix(sig, []byte("\r\n")))
 	// Output: <nil> true true
 }
+
+func ExampleParseSignature() {
+	sig, err := dkim.ParseSignature([]byte(" v=1; a=rsa-sha256; c=relaxed/relaxed; d=example.com; s=sel;\r\n" +
+		" h=From:To:Subject; bh=2jUSOH9NhtVGCQWNr9BrIAPreKQjO6Sn7XIkfJVOzv8=; b=AuUo\r\n FEfD"))
+	fmt.Println(sig.Domain, sig.Selector, sig.Headers, sig.Signature, err)
+
+	_, err = dkim.ParseSignature([]byte("v=1; a=rsa-sha256; d=example.com; s=sel; h=To; b=AA"))
+	fmt.Println(err)
+	// Output:
+	// example.com sel [From To Subject] AuUoFEfD <nil>
+	// dkim: malformed DKIM-Signature: missing tag bh=; h= does not include From
+}

@@ -2,46 +2,12 @@ package preflight
 
 import (
 	"bytes"
+	"errors"
+	"strings"
+
+	"github.com/sesraw/sesraw/dkim"
 	"github.com/sesraw/sesraw/sesrules"
 )
-
-// DKIM tags whose presence is required (RFC 6376 section 3.5).
-const (
-	tagV = 1 << iota
-	tagA
-	tagB
-	tagBH
-	tagD
-	tagH
-	tagS
-	tagsRequired = tagV | tagA | tagB | tagBH | tagD | tagH | tagS
-)
-
-var requiredTagNames = [...]string{"v", "a", "b", "bh", "d", "h", "s"}
-
-func dkimTagBit(name []byte) int {
-	for i, n := range requiredTagNames {
-		if string(name) == n {
-			return 1 << i
-		}
-	}
-	return 0
-}
-
-// validTagName reports whether b is a DKIM tag-name: ALPHA *ALNUMPUNC.
-func validTagName(b []byte) bool {
-	if len(b) == 0 || !isAlpha(b[0]) {
-		return false
-	}
-	for _, x := range b[1:] {
-		if !isAlpha(x) && !('0' <= x && x <= '9') && x != '_' {
-			return false
-		}
-	}
-	return true
-}
-
-func isAlpha(b byte) bool { return 'a' <= b|0x20 && b|0x20 <= 'z' }
 
 // nameList collects distinct header names (ASCII case-insensitive) for a finding message.
 type nameList struct {
@@ -78,104 +44,28 @@ func (l *nameList) String() string {
 	return s
 }
 
-// checkDKIM checks one DKIM-Signature field: its tag list, and the headers its h= names.
+// checkDKIM checks one DKIM-Signature field: its tag list (read by dkim.ParseSignature), and the
+// headers its h= names.
 func (c *checker) checkDKIM(f *field) {
-	var (
-		seen     int
-		problems string
-		nprob    int
-		hval     []byte
-	)
-	problem := func(p string) {
-		if nprob < 3 {
-			if nprob > 0 {
-				problems += "; "
-			}
-			problems += p
+	sig, err := dkim.ParseSignature(f.value)
+	var se *dkim.SignatureError
+	if errors.As(err, &se) && c.want(rDKIMSyntax, Warning, f.line) {
+		// At most three problems in the finding, as before the parser moved to dkim.
+		n := min(len(se.Problems), 3)
+		problems := strings.Join(se.Problems[:n], "; ")
+		if len(se.Problems) > n || se.Truncated {
+			problems += "; ..."
 		}
-		nprob++
-	}
-	for v := f.value; len(v) > 0; {
-		var tag []byte
-		if i := bytes.IndexByte(v, ';'); i >= 0 {
-			tag, v = v[:i], v[i+1:]
-		} else {
-			tag, v = v, nil
-		}
-		tag = trimFWS(tag)
-		if len(tag) == 0 {
-			continue
-		}
-		eq := bytes.IndexByte(tag, '=')
-		if eq < 0 {
-			problem("tag " + quote(tag) + " has no '='")
-			continue
-		}
-		name, val := trimFWS(tag[:eq]), trimFWS(tag[eq+1:])
-		if !validTagName(name) {
-			problem("invalid tag name " + quote(name))
-			continue
-		}
-		if bit := dkimTagBit(name); bit != 0 {
-			if seen&bit != 0 {
-				problem("tag " + string(name) + "= appears twice")
-			}
-			seen |= bit
-		}
-		switch string(name) {
-		case "v":
-			if string(val) != "1" {
-				problem("v= is " + quote(val) + ", not 1")
-			}
-		case "h":
-			if hval == nil {
-				hval = val
-			}
-		}
-	}
-	if missing := tagsRequired &^ seen; missing != 0 {
-		s := "missing tag"
-		first := true
-		for i, n := range requiredTagNames {
-			if missing&(1<<i) != 0 {
-				if !first {
-					s += ","
-				}
-				s += " " + n + "="
-				first = false
-			}
-		}
-		problem(s)
+		c.say("DKIM-Signature is malformed: " + problems)
 	}
 
 	var stripped, rewritten nameList
-	signsFrom := false
-	for h := hval; len(h) > 0; {
-		var name []byte
-		if i := bytes.IndexByte(h, ':'); i >= 0 {
-			name, h = h[:i], h[i+1:]
-		} else {
-			name, h = h, nil
-		}
-		name = trimFWS(name)
+	for _, name := range sig.Headers {
 		switch {
 		case sesrules.IsSESName(name):
-			stripped.add(name)
-		case sesrules.NeverSign(name) != "" && !equalFold(name, "dkim-signature"):
-			rewritten.add(name)
-		case equalFold(name, "from"):
-			signsFrom = true
-		}
-	}
-	if seen&tagH != 0 && !signsFrom {
-		problem("h= does not include From")
-	}
-	if nprob > 0 {
-		if nprob > 3 {
-			problems += "; ..."
-		}
-		if c.want(rDKIMSyntax, Warning, f.line) {
-			c.say("DKIM-Signature is malformed: " + problems)
+			stripped.add([]byte(name))
+		case sesrules.NeverSign(name) != "" && !strings.EqualFold(name, "dkim-signature"):
+			rewritten.add([]byte(name))
 		}
 	}
 	if stripped.n > 0 {

@@ -628,3 +628,5 @@ func decodeWords(s string) string {
 }
 
 func passCharset(_ string, r io.Reader) (io.Reader, error) { return r, nil }
+
+func isAlpha(b byte) bool { return 'a' <= b|0x20 && b|0x20 <= 'z' }
