@@ -1,6 +1,10 @@
 package rawheader
 
-import "bytes"
+import (
+	"bytes"
+	"encoding/binary"
+	"math/bits"
+)
 
 // Flags records what a Scanner saw that is not an error but that a tool may have to report or
 // refuse: see the package documentation for what each tool does with each.
@@ -90,19 +94,24 @@ func TrimBlanks(b []byte) []byte {
 // every sesraw package and command reads it (see the package documentation). It does not allocate
 // except for the error it reports. The zero Scanner is ready after Reset.
 type Scanner struct {
-	src   []byte
-	lim   Limits
-	pos   int
-	line  int
-	nf    int
-	start int
-	end   int
-	body  int
-	flags Flags
-	done  bool
-	begun bool
-	cur   span // the current field, as offsets (no pointers to write on the hot path)
-	err   error
+	src     []byte
+	lim     Limits
+	pos     int
+	line    int
+	nf      int
+	start   int
+	end     int
+	body    int
+	flags   Flags
+	done    bool
+	begun   bool
+	fast    bool // begun, not done, and read by nextFast
+	slow    bool // nextFast gave up on this input: nextExact reads the rest
+	rewound bool // NextPrefixBatch gave up and started over
+	vfrom   int  // nextFast: offset from which bytes are not yet checked for a bare CR
+	vcrlf   int  // nextFast: lines ending in CRLF from vfrom on
+	cur     span // the current field, as offsets (no pointers to write on the hot path)
+	err     error
 }
 
 // span is a field as offsets into src.
@@ -117,23 +126,176 @@ func (s *Scanner) ResetLimits(src []byte, lim Limits) {
 }
 
 // Next advances to the next field; it returns false at the end of the header block or on error.
-func (s *Scanner) Next() bool { return s.next("") }
+func (s *Scanner) Next() bool { return s.next("", false) }
 
 // NextPrefix advances to the next field whose name starts with prefix (ASCII case-insensitive;
 // prefix must be ASCII), reading the fields in between as Next does. It is Next for a caller that
 // wants only some fields (xheaders wants "X-SES-"), without the cost of returning every field.
-func (s *Scanner) NextPrefix(prefix string) bool { return s.next(prefix) }
+func (s *Scanner) NextPrefix(prefix string) bool { return s.next(prefix, false) }
 
-func (s *Scanner) next(prefix string) bool {
+// NextPrefixBatch is NextPrefix for a caller that reads the whole header block and can start over:
+// it checks the fields it returns for a bare CR all at once when the block ends, not one by one,
+// which saves work on every field it returns. When the block turns out to need the exact,
+// line-by-line reading (a bare CR, a line that is not a field, a limit: anything Err would report),
+// NextPrefixBatch returns false with Rewound reporting true and s reset to the start of the input:
+// the caller must then forget every field NextPrefixBatch returned and read the block again with
+// NextPrefix, which gives the fields before the offending line and the error. Otherwise it returns
+// exactly what NextPrefix would.
+func (s *Scanner) NextPrefixBatch(prefix string) bool { return s.next(prefix, true) }
+
+// Rewound reports whether NextPrefixBatch gave up and reset s to the start of the input.
+func (s *Scanner) Rewound() bool { return s.rewound }
+
+func (s *Scanner) next(prefix string, batch bool) bool {
+	if s.fast {
+		switch s.nextFast(prefix, batch) {
+		case fastField:
+			return true
+		case fastEnd:
+			return false
+		}
+		if s.vfrom < s.pos { // fields were returned unchecked (NextPrefixBatch): start over
+			src, lim := s.src, s.lim
+			*s = Scanner{src: src, lim: lim, line: 1, rewound: true, slow: true}
+			return false
+		}
+		// The fast path saw something it does not decide (a bare CR, an error, a limit); it left
+		// s as it was, and the exact reading below decides.
+		s.fast, s.slow = false, true
+	}
 	if s.done {
 		return false
 	}
 	if !s.begun {
 		s.begin()
+		if s.fast {
+			return s.next(prefix, batch)
+		}
 		if s.done {
 			return false
 		}
 	}
+	return s.nextExact(prefix)
+}
+
+// Results of nextFast.
+const (
+	fastField = iota // a field was found and is current
+	fastEnd          // the header block ended normally (empty line or end of input)
+	fastRetry        // nothing changed: read again with nextExact
+)
+
+// nextFast is nextExact for the common case, with the same result whenever it does not return
+// fastRetry. Instead of looking for a CR in every line, it counts the lines that end in CRLF and
+// compares that with the number of CRs in the bytes it read (one bytes.Count, only before it
+// reports something, or in batch mode only at the end of the block): a CR not followed by LF makes
+// the two differ. On any difference, error or limit it leaves s as it was and returns fastRetry,
+// so that nextExact reads the same bytes again and gives the exact verdict (which field, which
+// line, which error comes first).
+func (s *Scanner) nextFast(prefix string, batch bool) int {
+	src := s.src
+	from := s.vfrom // bytes from here on are not yet known to be free of bare CR
+	p := s.pos
+	line, nf, flags := s.line, s.nf, s.flags
+	crlf := s.vcrlf // lines ending in CRLF from "from" on
+	for {
+		if p >= len(src) {
+			if bytes.Count(src[from:p], crByte) != crlf {
+				return fastRetry
+			}
+			s.line, s.nf, s.flags = line, nf, flags|FlagNoSeparator
+			s.finish(len(src), len(src))
+			return fastEnd
+		}
+		switch src[p] {
+		case '\n':
+			if bytes.Count(src[from:p], crByte) != crlf {
+				return fastRetry
+			}
+			s.line, s.nf, s.flags = line, nf, flags|FlagBareLF
+			s.finish(p, p+1)
+			return fastEnd
+		case '\r':
+			if p+1 >= len(src) || src[p+1] != '\n' || bytes.Count(src[from:p], crByte) != crlf {
+				return fastRetry
+			}
+			s.line, s.nf, s.flags = line, nf, flags
+			s.finish(p, p+2)
+			return fastEnd
+		}
+		q := ftextEnd(src, p)
+		nameEnd := q
+		if q == p {
+			return fastRetry
+		}
+		for q < len(src) && isWSP(src[q]) {
+			q++
+		}
+		if q == len(src) || src[q] != ':' {
+			return fastRetry
+		}
+		if q != nameEnd {
+			flags |= FlagObsColon
+		}
+		colon := q
+		e := colon + 1
+		lines := 1
+		for {
+			i := bytes.IndexByte(src[e:], '\n')
+			if i < 0 {
+				e = len(src)
+				break
+			}
+			k := e + i
+			if src[k-1] == '\r' { // k-1 >= colon: the byte before the LF is in this field
+				crlf++
+			} else {
+				flags |= FlagBareLF
+			}
+			e = k + 1
+			if e < len(src) && isWSP(src[e]) {
+				lines++
+				continue
+			}
+			break
+		}
+		if lines > s.lim.MaxFieldLines || e-s.start > s.lim.MaxBytes {
+			return fastRetry
+		}
+		if nf++; nf > s.lim.MaxFields {
+			return fastRetry
+		}
+		if len(prefix) > 0 && !hasPrefixFold(src[p:nameEnd], prefix) {
+			line += lines
+			p = e
+			continue
+		}
+		if batch {
+			s.vcrlf = crlf
+		} else {
+			if bytes.Count(src[from:e], crByte) != crlf {
+				return fastRetry
+			}
+			s.vfrom, s.vcrlf = e, 0
+		}
+		ve := e
+		if ve > colon+1 && src[ve-1] == '\n' {
+			ve--
+			if ve > colon+1 && src[ve-1] == '\r' {
+				ve--
+			}
+		}
+		s.cur = span{start: p, nameEnd: nameEnd, colon: colon, ve: ve, end: e, line: line, lines: lines}
+		s.line, s.nf, s.flags = line+lines, nf, flags
+		s.pos = e
+		return fastField
+	}
+}
+
+var crByte = []byte{'\r'}
+
+// nextExact reads the next field checking each line as it goes; see the package documentation.
+func (s *Scanner) nextExact(prefix string) bool {
 	src := s.src
 	p := s.pos
 again:
@@ -249,6 +411,9 @@ func (s *Scanner) begin() {
 		s.flags |= FlagMboxFrom
 		s.start, s.pos, s.line = e, e, 2
 	}
+	if !s.slow {
+		s.fast, s.vfrom = true, s.pos
+	}
 }
 
 // isMboxFrom reports whether src starts with an mbox From line: "From" and a space, not followed
@@ -265,7 +430,7 @@ func isMboxFrom(src []byte) bool {
 }
 
 func (s *Scanner) finish(end, body int) {
-	s.done = true
+	s.done, s.fast = true, false
 	s.end, s.body, s.pos = end, body, body
 	s.cur = span{}
 }
@@ -295,6 +460,13 @@ func (s *Scanner) Field() Field {
 
 // Name returns the current field's name (Field().Name, without building the Field).
 func (s *Scanner) Name() []byte { return s.src[s.cur.start:s.cur.nameEnd:s.cur.nameEnd] }
+
+// Value returns the current field's value (Field().Value, without building the Field).
+func (s *Scanner) Value() []byte { return s.src[s.cur.colon+1 : s.cur.ve : s.cur.ve] }
+
+// Span returns the offsets of the current field's first byte and just past its final line break
+// (Field().Start and Field().End, without building the Field).
+func (s *Scanner) Span() (start, end int) { return s.cur.start, s.cur.end }
 
 // Err returns the error that ended the header block: a *SyntaxError or a *LimitError, or nil.
 func (s *Scanner) Err() error { return s.err }
@@ -348,3 +520,27 @@ var ftext = func() (t [256]bool) {
 	}
 	return t
 }()
+
+// ftextEnd returns the offset of the first byte at or after p that is not ftext (or len(src)),
+// eight bytes at a time.
+func ftextEnd(src []byte, p int) int {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	for p+8 <= len(src) {
+		w := binary.LittleEndian.Uint64(src[p:])
+		// In each test a byte's high bit is set where the byte is not ftext; a borrow or carry can
+		// set it wrongly only in a byte above one where it is set rightly, so the lowest set bit
+		// is exact.
+		below := (w - 0x21*lo) &^ w   // < 0x21 (control characters, SP)
+		above := w | (w + lo)         // >= 0x7F (DEL, 8-bit bytes)
+		colon := w ^ (':' * lo)       // zero where ':'
+		colon = (colon - lo) &^ colon // high bit where ':'
+		if m := (below | above | colon) & hi; m != 0 {
+			return p + bits.TrailingZeros64(m)>>3
+		}
+		p += 8
+	}
+	for p < len(src) && ftext[src[p]] {
+		p++
+	}
+	return p
+}
