@@ -2,6 +2,7 @@ package xheaders
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"strconv"
 	"strings"
@@ -35,20 +36,38 @@ func knownTail(rest []byte) int {
 	default:
 		return -1
 	}
-	want := knownNames[i][6:]
-	for j := 0; j < len(rest); j++ {
-		// want is upper-case letters and '-'; name bytes are ftext, so folding bit 0x20 on letters
-		// only is exact.
-		c := rest[j]
-		if 'a' <= c && c <= 'z' {
-			c -= 'a' - 'A'
+	// want is lower-case letters and '-'. Name bytes are ftext (printable ASCII but colon), so
+	// c|0x20 == want[j] is exact: for a letter it folds case, and the only other byte giving '-'
+	// is CR, which no name holds. Eight bytes are compared at a time; the last word overlaps.
+	want := knownTails[i]
+	n := len(rest)
+	if n < 8 { // TENANT
+		for j := 0; j < n; j++ {
+			if rest[j]|0x20 != want[j] {
+				return -1
+			}
 		}
-		if c != want[j] {
+		return i
+	}
+	const fold = 0x2020202020202020
+	for j := 0; j+8 <= n; j += 8 {
+		if binary.LittleEndian.Uint64(rest[j:])|fold != binary.LittleEndian.Uint64(want[j:]) {
 			return -1
 		}
 	}
+	if n%8 != 0 && binary.LittleEndian.Uint64(rest[n-8:])|fold != binary.LittleEndian.Uint64(want[n-8:]) {
+		return -1
+	}
 	return i
 }
+
+// knownTails holds knownNames after "X-SES-", lower case, as bytes.
+var knownTails = func() (t [numKnown][]byte) {
+	for i, k := range knownNames {
+		t[i] = []byte(strings.ToLower(k[6:]))
+	}
+	return t
+}()
 
 // knownIndexString is knownIndex for a string in any case. The seven names have seven different
 // lengths, so the length picks the only candidate; the canonical spelling (the constants) is
@@ -127,9 +146,9 @@ func itoa(n int) string { return strconv.Itoa(n) }
 
 // Next advances to the next X-SES-* field; it returns false at the end of the header block or on error.
 func (s *Scanner) Next() bool {
-	for s.raw.NextPrefix(sesrules.SESPrefix) {
-		rf := s.raw.Field()
-		s.field = Field{Name: rf.Name, Value: rf.Value, Offset: rf.Start, End: rf.End}
+	if s.raw.NextPrefix(sesrules.SESPrefix) {
+		start, end := s.raw.Span()
+		s.field = Field{Name: s.raw.Name(), Value: s.raw.Value(), Offset: start, End: end}
 		return true
 	}
 	s.field = Field{}
@@ -167,25 +186,39 @@ func Read(raw []byte) (Effective, error) {
 func readInto(e *Effective, raw []byte) error {
 	e.count = [numKnown]int{}
 	e.other = 0
-	var s Scanner
+	var s rawheader.Scanner
 	s.Reset(raw)
-	for s.Next() {
-		i := knownTail(s.field.Name[6:]) // next yields X-SES-* names only
-		if i < 0 {
-			e.other++
-			continue
+	for s.NextPrefixBatch(sesrules.SESPrefix) {
+		e.add(&s)
+	}
+	if s.Rewound() { // the block needs the exact reading: start over with it
+		e.count = [numKnown]int{}
+		e.other = 0
+		for s.NextPrefix(sesrules.SESPrefix) {
+			e.add(&s)
 		}
-		if e.count[i] == 0 {
-			e.first[i] = s.field
-		}
-		e.count[i]++
 	}
 	for i, c := range e.count {
 		if c == 0 {
 			e.first[i] = Field{}
 		}
 	}
-	return s.err
+	return wrapErr(s.Err())
+}
+
+// add records the scanner's current field, an X-SES-* field.
+func (e *Effective) add(s *rawheader.Scanner) {
+	name := s.Name()
+	i := knownTail(name[6:]) // the scanner yields X-SES-* names only
+	if i < 0 {
+		e.other++
+		return
+	}
+	if e.count[i] == 0 {
+		start, end := s.Span()
+		e.first[i] = Field{Name: name, Value: s.Value(), Offset: start, End: end}
+	}
+	e.count[i]++
 }
 
 // ReadInto is Read filling a caller-owned Effective, which saves copying the value out; e is
@@ -275,12 +308,21 @@ func (e *Effective) Headers() (Headers, error) {
 // continuation lines and line break included); every other byte, body included, is kept as it was.
 // It allocates only if dst must grow.
 func Remove(dst, raw []byte) []byte {
-	var s Scanner
+	var s rawheader.Scanner
 	s.Reset(raw)
-	last := 0
-	for s.Next() {
-		dst = append(dst, raw[last:s.field.Offset]...)
-		last = s.field.End
+	n, last := len(dst), 0
+	for s.NextPrefixBatch(sesrules.SESPrefix) {
+		start, end := s.Span()
+		dst = append(dst, raw[last:start]...)
+		last = end
+	}
+	if s.Rewound() { // the block needs the exact reading: start over with it
+		dst, last = dst[:n], 0
+		for s.NextPrefix(sesrules.SESPrefix) {
+			start, end := s.Span()
+			dst = append(dst, raw[last:start]...)
+			last = end
+		}
 	}
 	return append(dst, raw[last:]...)
 }
@@ -292,14 +334,15 @@ func Remove(dst, raw []byte) []byte {
 // builder put them); the body is never moved or copied. raw[:k] is left with unspecified content.
 // It does not allocate.
 func RemoveInPlace(raw []byte) []byte {
-	var s Scanner
+	var s rawheader.Scanner
 	s.Reset(raw)
 	w, last := 0, 0
-	for s.Next() {
+	for s.NextPrefix(sesrules.SESPrefix) {
 		// Gather the kept bytes at the front. Writes land below the current field's offset, and the
 		// scanner only reads from its end on, so it never sees a moved byte.
-		w += copy(raw[w:], raw[last:s.field.Offset])
-		last = s.field.End
+		start, end := s.Span()
+		w += copy(raw[w:], raw[last:start])
+		last = end
 	}
 	k := last - w
 	copy(raw[k:last], raw[:w])
@@ -331,8 +374,9 @@ type Field struct {
 }
 
 // Scanner walks the header block of a raw message and yields every X-SES-* field instance, in order,
-// with its offsets, without allocating. It accepts CRLF or bare LF line endings (a bare CR is an
-// ordinary byte) and stops at the first empty line (end of header block).
+// with its offsets, without allocating. It accepts CRLF or bare LF line endings and stops at the
+// first empty line (end of header block); a bare CR (a CR not followed by LF) is an error, as in the
+// header grammar (package rawheader).
 //
 // A line that is neither a field ("name:" or, obsolete syntax, "name :"), nor a continuation line
 // (starting with SP or HTAB) after a field, ends the header block: Next returns false, Err returns

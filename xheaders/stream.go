@@ -51,12 +51,13 @@ func (c *countWriter) write(p []byte) {
 
 // writeRemoved writes hdr with every X-SES-* field left out.
 func (c *countWriter) writeRemoved(hdr []byte) {
-	var s Scanner
+	var s rawheader.Scanner
 	s.Reset(hdr)
 	last := 0
-	for s.Next() {
-		c.write(hdr[last:s.field.Offset])
-		last = s.field.End
+	for s.NextPrefix(sesrules.SESPrefix) {
+		start, end := s.Span()
+		c.write(hdr[last:start])
+		last = end
 	}
 	c.write(hdr[last:])
 }
