@@ -151,3 +151,51 @@ func (c *checker) flushAddr(top *topState, f *field, kind int, collect bool) {
 		top.addFrom(addr)
 	}
 }
+
+// Address header kinds.
+const (
+	aNone = iota
+	aFrom
+	aSender
+	aReplyTo
+	aReturnPath
+	aTo
+	aCc
+	aBcc
+)
+
+var addrHeaderNames = [...]string{aFrom: "From", aSender: "Sender", aReplyTo: "Reply-To",
+	aReturnPath: "Return-Path", aTo: "To", aCc: "Cc", aBcc: "Bcc"}
+
+func addrKind(name []byte) int {
+	switch len(name) {
+	case 2:
+		switch {
+		case equalFold(name, "to"):
+			return aTo
+		case equalFold(name, "cc"):
+			return aCc
+		}
+	case 3:
+		if equalFold(name, "bcc") {
+			return aBcc
+		}
+	case 4:
+		if equalFold(name, "from") {
+			return aFrom
+		}
+	case 6:
+		if equalFold(name, "sender") {
+			return aSender
+		}
+	case 8:
+		if equalFold(name, "reply-to") {
+			return aReplyTo
+		}
+	case 11:
+		if equalFold(name, "return-path") {
+			return aReturnPath
+		}
+	}
+	return aNone
+}

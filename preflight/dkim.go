@@ -82,3 +82,6 @@ func (c *checker) checkDKIM(f *field) {
 		}
 	}
 }
+
+// dkimSingleton is the index of DKIM-Signature among the singletons; rule dkim-multiple reports it.
+var dkimSingleton = sesrules.SingletonIndex("dkim-signature")
