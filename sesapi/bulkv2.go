@@ -126,8 +126,12 @@ var _ BulkEmailV2API = (*sesv2.Client)(nil)
 // BulkResult is SES's answer for one entry of a bulk send.
 type BulkResult struct {
 	MessageID string // "" when the entry failed
-	Status    string // SES's status, e.g. "SUCCESS", "MESSAGE_REJECTED", "ACCOUNT_DAILY_QUOTA_EXCEEDED"
-	Error     string // SES's text for a failed entry
+	// RecipientMessageID is the Message-ID this entry's recipients see (see RecipientMessageID):
+	// "" when the entry failed or was sent through a global endpoint (EndpointID), whose Region
+	// is not known.
+	RecipientMessageID string
+	Status             string // SES's status, e.g. "SUCCESS", "MESSAGE_REJECTED", "ACCOUNT_DAILY_QUOTA_EXCEEDED"
+	Error              string // SES's text for a failed entry
 }
 
 // SendBulkEmailV2 checks b (see BulkEmailV2Input) with the region of c (after optFns; "*" with an
@@ -153,7 +157,8 @@ func (s *Sender) SendBulkEmailV2(ctx context.Context, c BulkEmailV2API, b *BulkT
 	}
 	res := make([]BulkResult, len(out.BulkEmailEntryResults))
 	for i, r := range out.BulkEmailEntryResults {
-		res[i] = BulkResult{MessageID: aws.ToString(r.MessageId), Status: string(r.Status), Error: aws.ToString(r.Error)}
+		id := aws.ToString(r.MessageId)
+		res[i] = BulkResult{MessageID: id, RecipientMessageID: RecipientMessageID(id, region), Status: string(r.Status), Error: aws.ToString(r.Error)}
 	}
 	return res, &Result{RequestID: requestID(out.ResultMetadata), Output: out}, nil
 }

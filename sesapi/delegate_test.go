@@ -49,12 +49,12 @@ func TestDelegateFromEmailIdentity(t *testing.T) {
 		if err := sesapi.DelegateFrom(it.Message, alice, c.auth); err != nil {
 			t.Fatal(err)
 		}
-		id, err := s.SendRawEmail(ctx, v1, it.Message)
+		res, err := s.SendRawEmail(ctx, v1, it.Message)
 		if err != nil {
 			t.Errorf("%s: %v", c.name, err)
 			continue
 		}
-		rec, _ := srv.Record(id)
+		rec, _ := srv.Record(res.MessageID)
 		if rec.Params.FromArn != alice.String() || rec.Params.SourceArn != c.source {
 			t.Errorf("%s: params %+v", c.name, rec.Params)
 		}

@@ -119,7 +119,7 @@ func TestE2ESendRawEmail(t *testing.T) {
 			rec := new(sestest.Recorder)
 			m := newMessage()
 			s := &sesapi.Sender{Builder: newBuilder(), Method: method}
-			id, err := s.SendRawEmail(ctx, ses.NewFromConfig(e.Config(rec)), m)
+			res, err := s.SendRawEmail(ctx, ses.NewFromConfig(e.Config(rec)), m)
 			if err != nil {
 				t.Fatalf("SendRawEmail: %v\nemulator:\n%s", err, e.Output())
 			}
@@ -168,7 +168,7 @@ func TestE2ESendRawEmail(t *testing.T) {
 			checkParsed(t, raw, m)
 
 			// What the emulator received.
-			got, err := e.Email(ctx, id)
+			got, err := e.Email(ctx, res.MessageID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -186,7 +186,7 @@ func TestE2ESendEmailV2Raw(t *testing.T) {
 			rec := new(sestest.Recorder)
 			m := newMessage()
 			s := &sesapi.Sender{Builder: newBuilder(), Method: method}
-			id, err := s.SendEmailV2(ctx, sesv2.NewFromConfig(e.Config(rec)), m)
+			res, err := s.SendEmailV2(ctx, sesv2.NewFromConfig(e.Config(rec)), m)
 			if err != nil {
 				t.Fatalf("SendEmailV2: %v\nemulator:\n%s", err, e.Output())
 			}
@@ -225,7 +225,7 @@ func TestE2ESendEmailV2Raw(t *testing.T) {
 				t.Errorf("X-SES headers on the wire (-want +got):\n%s", diff)
 			}
 			checkParsed(t, body.Content.Raw.Data, m)
-			got, err := e.Email(ctx, id)
+			got, err := e.Email(ctx, res.MessageID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -240,7 +240,7 @@ func TestE2ESendEmailV1(t *testing.T) {
 	ctx := e2eContext(t)
 	rec := new(sestest.Recorder)
 	m := simpleMessage()
-	id, err := (&sesapi.Sender{Builder: newBuilder()}).SendEmail(ctx, ses.NewFromConfig(e.Config(rec)), m)
+	res, err := (&sesapi.Sender{Builder: newBuilder()}).SendEmail(ctx, ses.NewFromConfig(e.Config(rec)), m)
 	if err != nil {
 		t.Fatalf("SendEmail: %v\nemulator:\n%s", err, e.Output())
 	}
@@ -260,14 +260,14 @@ func TestE2ESendEmailV1(t *testing.T) {
 			t.Errorf("form %s = %q, want %q", k, got, v)
 		}
 	}
-	got, err := e.Email(ctx, id)
+	got, err := e.Email(ctx, res.MessageID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// For SendEmail the emulator stores the parameters as given, but only the first member of each
 	// list: its request schema (zod) declares only "...member.1" keys and strips the others. The
 	// form check above covers every member on the wire.
-	want := sestest.StoredEmail{MessageID: id, From: `"Alice Example" <alice@example.com>`, ReplyTo: []string{`"Help desk" <help@example.com>`}, Subject: m.Subject, At: got.At}
+	want := sestest.StoredEmail{MessageID: res.MessageID, From: `"Alice Example" <alice@example.com>`, ReplyTo: []string{`"Help desk" <help@example.com>`}, Subject: m.Subject, At: got.At}
 	want.Destination.To = []string{`"Bob" <bob@example.net>`}
 	want.Destination.Cc = []string{`"Carol" <carol@example.org>`}
 	want.Destination.Bcc = []string{"dave@example.com"}
@@ -358,19 +358,19 @@ func TestE2EReadmeExamples(t *testing.T) {
 	e := emu.Get(t)
 	ctx := e2eContext(t)
 	cfg := e.Config(nil)
-	for name, send := range map[string]func(context.Context, aws.Config, *builder.Message) (string, error){
+	for name, send := range map[string]func(context.Context, aws.Config, *builder.Message) (*sesapi.Result, error){
 		"v1 raw": readmeRawV1, "v1 SendEmail": readmeSendEmailV1, "v2 raw": readmeRawV2,
 	} {
 		m := readmeMessage(pdf)
 		if name == "v1 SendEmail" {
 			m.Attachments = nil
 		}
-		id, err := send(ctx, cfg, m)
+		res, err := send(ctx, cfg, m)
 		if err != nil {
 			t.Errorf("%s: %v", name, err)
 			continue
 		}
-		got, err := e.Email(ctx, id)
+		got, err := e.Email(ctx, res.MessageID)
 		if err != nil {
 			t.Errorf("%s: %v", name, err)
 			continue

@@ -495,10 +495,22 @@ func (s *Sender) RawSMTPMail(region string, r *RawMessage) (*SMTPMail, error) {
 // Result is what SES answered to an accepted send.
 type Result struct {
 	MessageID string // the SES message id
-	RequestID string // the AWS request id of the answer ("" when the client does not report one)
+	// RecipientMessageID is the Message-ID recipients see (without angle brackets), derived from
+	// MessageID and the Region the request went to by RecipientMessageID; store it to thread
+	// replies. It is "" when the Region is not known: a send through a global endpoint
+	// (EndpointID, identity Region "*"), where SES picks one of the endpoint's two Regions, an
+	// SMTP send with no Region, or an id that cannot stand in a msg-id.
+	RecipientMessageID string
+	RequestID          string // the AWS request id of the answer ("" when the client does not report one)
 	// Output is the SDK's output: *ses.SendRawEmailOutput, *ses.SendTemplatedEmailOutput,
 	// *sesv2.SendEmailOutput, *sesv2.SendBulkEmailOutput, or what a Transport returns.
 	Output any
+}
+
+// newResult is the Result of a send accepted with SES message id id by the endpoint of region
+// ("*" for a global endpoint: the recipients' Message-ID is then unknown).
+func newResult(id, region, requestID string, out any) *Result {
+	return &Result{MessageID: id, RecipientMessageID: RecipientMessageID(id, region), RequestID: requestID, Output: out}
 }
 
 func requestID(md middleware.Metadata) string {
@@ -522,7 +534,7 @@ func (s *Sender) SendRawMessage(ctx context.Context, c RawEmailAPI, r *RawMessag
 	if err != nil {
 		return nil, classify(opRaw, err)
 	}
-	return &Result{MessageID: aws.ToString(out.MessageId), RequestID: requestID(out.ResultMetadata), Output: out}, nil
+	return newResult(aws.ToString(out.MessageId), region, requestID(out.ResultMetadata), out), nil
 }
 
 // SendRawMessageV2 checks the raw message r (see RawMessageV2Input) with the region of c (after
@@ -540,7 +552,7 @@ func (s *Sender) SendRawMessageV2(ctx context.Context, c EmailV2API, r *RawMessa
 	if err != nil {
 		return nil, classify(opV2Raw, err)
 	}
-	return &Result{MessageID: aws.ToString(out.MessageId), RequestID: requestID(out.ResultMetadata), Output: out}, nil
+	return newResult(aws.ToString(out.MessageId), region, requestID(out.ResultMetadata), out), nil
 }
 
 func v2Region(op string, c interface{ Options() sesv2.Options }, optFns []func(*sesv2.Options)) (string, error) {

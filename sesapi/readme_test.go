@@ -33,19 +33,19 @@ func readmeMessage(invoicePDF []byte) *builder.Message {
 }
 
 // README: SES v1 SendRawEmail.
-func readmeRawV1(ctx context.Context, cfg aws.Config, m *builder.Message) (string, error) {
+func readmeRawV1(ctx context.Context, cfg aws.Config, m *builder.Message) (*sesapi.Result, error) {
 	s := &sesapi.Sender{Method: sesapi.ByParameters} // or sesapi.ByHeaders: X-SES-* headers in the raw message
 	return s.SendRawEmail(ctx, ses.NewFromConfig(cfg), m)
 }
 
 // README: SES v1 SendEmail (SES composes the MIME; SourceArn and ReturnPathArn parameters only).
-func readmeSendEmailV1(ctx context.Context, cfg aws.Config, m *builder.Message) (string, error) {
+func readmeSendEmailV1(ctx context.Context, cfg aws.Config, m *builder.Message) (*sesapi.Result, error) {
 	s := &sesapi.Sender{} // m without attachments: SendEmail cannot carry them (ErrUnsupported)
 	return s.SendEmail(ctx, ses.NewFromConfig(cfg), m)
 }
 
 // README: SES v2 SendEmail with raw content.
-func readmeRawV2(ctx context.Context, cfg aws.Config, m *builder.Message) (string, error) {
+func readmeRawV2(ctx context.Context, cfg aws.Config, m *builder.Message) (*sesapi.Result, error) {
 	s := &sesapi.Sender{} // FromEmailAddressIdentityArn; ByHeaders keeps X-SES-* headers instead
 	return s.SendEmailV2(ctx, sesv2.NewFromConfig(cfg), m)
 }

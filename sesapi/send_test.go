@@ -84,7 +84,7 @@ func TestSendChecksBeforeNetwork(t *testing.T) {
 	}
 }
 
-func second(_ string, err error) error { return err }
+func second(_ *sesapi.Result, err error) error { return err }
 
 // SES API errors come back wrapped with %w, so errors.As finds the SDK's types. The server here
 // answers as SES does (v1: query-protocol XML error, v2: REST-JSON with X-Amzn-ErrorType), and the

@@ -110,79 +110,80 @@ func needRegion(op, region string) (string, error) {
 }
 
 // SendRawEmail checks and builds m for SES v1 SendRawEmail (see RawEmailInput), with the region of
-// c (after optFns), then sends it with c and returns the SES message id. Nothing is sent when a
-// check fails. API errors are wrapped with %w.
-func (s *Sender) SendRawEmail(ctx context.Context, c RawEmailAPI, m *builder.Message, optFns ...func(*ses.Options)) (string, error) {
+// c (after optFns), then sends it with c and returns SES's answer: the SES message id and the
+// Message-ID recipients see (Result.RecipientMessageID). Nothing is sent when a check fails. API
+// errors are wrapped with %w.
+func (s *Sender) SendRawEmail(ctx context.Context, c RawEmailAPI, m *builder.Message, optFns ...func(*ses.Options)) (*Result, error) {
 	region, err := v1Region(opRaw, c, optFns)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	in, err := s.RawEmailInput(region, m)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	out, err := c.SendRawEmail(ctx, in, optFns...)
 	if err != nil {
-		return "", classify(opRaw, err)
+		return nil, classify(opRaw, err)
 	}
-	return aws.ToString(out.MessageId), nil
+	return newResult(aws.ToString(out.MessageId), region, requestID(out.ResultMetadata), out), nil
 }
 
 // SendEmail checks and converts m for SES v1 SendEmail (see EmailInput), with the region of c
-// (after optFns), then sends it with c and returns the SES message id.
-func (s *Sender) SendEmail(ctx context.Context, c EmailAPI, m *builder.Message, optFns ...func(*ses.Options)) (string, error) {
+// (after optFns), then sends it with c and returns SES's answer (see SendRawEmail).
+func (s *Sender) SendEmail(ctx context.Context, c EmailAPI, m *builder.Message, optFns ...func(*ses.Options)) (*Result, error) {
 	region, err := v1Region(opEmail, c, optFns)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	in, err := s.EmailInput(region, m)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	out, err := c.SendEmail(ctx, in, optFns...)
 	if err != nil {
-		return "", classify(opEmail, err)
+		return nil, classify(opEmail, err)
 	}
-	return aws.ToString(out.MessageId), nil
+	return newResult(aws.ToString(out.MessageId), region, requestID(out.ResultMetadata), out), nil
 }
 
 // SendTemplatedEmail checks and converts m for SES v1 SendTemplatedEmail (see
-// TemplatedEmailInput), with the region of c (after optFns), then sends it with c and returns the
-// SES message id.
-func (s *Sender) SendTemplatedEmail(ctx context.Context, c TemplatedEmailAPI, m *builder.Message, t Template, optFns ...func(*ses.Options)) (string, error) {
+// TemplatedEmailInput), with the region of c (after optFns), then sends it with c and returns SES's
+// answer (see SendRawEmail).
+func (s *Sender) SendTemplatedEmail(ctx context.Context, c TemplatedEmailAPI, m *builder.Message, t Template, optFns ...func(*ses.Options)) (*Result, error) {
 	region, err := v1Region(opTemplated, c, optFns)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	in, err := s.TemplatedEmailInput(region, m, t)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	out, err := c.SendTemplatedEmail(ctx, in, optFns...)
 	if err != nil {
-		return "", classify(opTemplated, err)
+		return nil, classify(opTemplated, err)
 	}
-	return aws.ToString(out.MessageId), nil
+	return newResult(aws.ToString(out.MessageId), region, requestID(out.ResultMetadata), out), nil
 }
 
 // SendEmailV2 checks and builds m for SES v2 SendEmail with raw content (see EmailV2Input), with
-// the region of c (after optFns), then sends it with c and returns the SES message id.
-func (s *Sender) SendEmailV2(ctx context.Context, c EmailV2API, m *builder.Message, optFns ...func(*sesv2.Options)) (string, error) {
+// the region of c (after optFns), then sends it with c and returns SES's answer (see SendRawEmail).
+func (s *Sender) SendEmailV2(ctx context.Context, c EmailV2API, m *builder.Message, optFns ...func(*sesv2.Options)) (*Result, error) {
 	o := c.Options()
 	for _, f := range optFns {
 		f(&o)
 	}
 	region, err := needRegion(opV2, o.Region)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	in, err := s.EmailV2Input(region, m)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	out, err := c.SendEmail(ctx, in, optFns...)
 	if err != nil {
-		return "", classify(opV2, err)
+		return nil, classify(opV2, err)
 	}
-	return aws.ToString(out.MessageId), nil
+	return newResult(aws.ToString(out.MessageId), region, requestID(out.ResultMetadata), out), nil
 }

@@ -52,13 +52,13 @@ func Example_testingYourSenderByParameters() {
 	defer s.Close()
 
 	sender := &sesapi.Sender{Method: sesapi.ByParameters}
-	id, err := sender.SendRawEmail(context.Background(), client, exampleMessage())
+	res, err := sender.SendRawEmail(context.Background(), client, exampleMessage())
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 
-	r, _ := s.Record(id)
+	r, _ := s.Record(res.MessageID)
 	fmt.Println("caller account:", r.Account)
 	fmt.Println("FromArn parameter:", r.Params.FromArn)
 	fmt.Println("X-SES header in the raw message:", bytes.Contains(r.Raw, []byte("X-SES-")))
@@ -85,13 +85,13 @@ func Example_testingYourSenderByHeaders() {
 	defer s.Close()
 
 	sender := &sesapi.Sender{Method: sesapi.ByHeaders}
-	id, err := sender.SendRawEmail(context.Background(), client, exampleMessage())
+	res, err := sender.SendRawEmail(context.Background(), client, exampleMessage())
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 
-	r, _ := s.Record(id)
+	r, _ := s.Record(res.MessageID)
 	fmt.Printf("FromArn parameter: %q\n", r.Params.FromArn)
 	fmt.Println("X-SES-FROM-ARN header:", r.XSES.FromArn)
 	fmt.Println("X-SES-CONFIGURATION-SET header:", r.XSES.ConfigurationSet)

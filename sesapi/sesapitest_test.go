@@ -88,13 +88,13 @@ func TestSESAPITestSendRawEmail(t *testing.T) {
 	for _, method := range []sesapi.Method{sesapi.ByParameters, sesapi.ByHeaders} {
 		t.Run(method.String(), func(t *testing.T) {
 			s := newDelegateSES(t, sesapitest.Options{})
-			id, err := (&sesapi.Sender{Builder: newBuilder(), Method: method}).SendRawEmail(e2eContext(t), ses.NewFromConfig(sesConfig(s, "us-east-1")), newMessage())
+			res, err := (&sesapi.Sender{Builder: newBuilder(), Method: method}).SendRawEmail(e2eContext(t), ses.NewFromConfig(sesConfig(s, "us-east-1")), newMessage())
 			if err != nil {
 				t.Fatal(err)
 			}
-			r, ok := s.Record(id)
+			r, ok := s.Record(res.MessageID)
 			if !ok {
-				t.Fatalf("no record of %q", id)
+				t.Fatalf("no record of %q", res.MessageID)
 			}
 			arn := arnExample.String()
 			wantParams := sesapitest.Params{Source: "bounces@example.com",
@@ -123,11 +123,11 @@ func TestSESAPITestSendEmailV2(t *testing.T) {
 	for _, method := range []sesapi.Method{sesapi.ByParameters, sesapi.ByHeaders} {
 		t.Run(method.String(), func(t *testing.T) {
 			s := newDelegateSES(t, sesapitest.Options{})
-			id, err := (&sesapi.Sender{Builder: newBuilder(), Method: method}).SendEmailV2(e2eContext(t), sesv2.NewFromConfig(sesConfig(s, "us-east-1")), newMessage())
+			res, err := (&sesapi.Sender{Builder: newBuilder(), Method: method}).SendEmailV2(e2eContext(t), sesv2.NewFromConfig(sesConfig(s, "us-east-1")), newMessage())
 			if err != nil {
 				t.Fatal(err)
 			}
-			r, _ := s.Record(id)
+			r, _ := s.Record(res.MessageID)
 			arn := arnExample.String()
 			if method == sesapi.ByParameters {
 				if r.Params.FromEmailAddressIdentityArn != arn || r.Params.FeedbackForwardingEmailAddressIdentityArn != arn ||
@@ -238,11 +238,11 @@ func TestSESAPITestRegion(t *testing.T) {
 		t.Fatalf("send in eu-west-1: %v", err)
 	}
 	s.Verify(sesapitest.Identity{Account: arnGlobal.Account, Region: "eu-west-1", Name: "example.com"})
-	id, err := (&sesapi.Sender{Builder: newBuilder()}).SendRawEmail(e2eContext(t), ses.NewFromConfig(sesConfig(s, "eu-west-1")), m)
+	res, err := (&sesapi.Sender{Builder: newBuilder()}).SendRawEmail(e2eContext(t), ses.NewFromConfig(sesConfig(s, "eu-west-1")), m)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r, _ := s.Record(id); r.Region != "eu-west-1" || r.Effective.FromArn != arnGlobal.String() {
+	if r, _ := s.Record(res.MessageID); r.Region != "eu-west-1" || r.Effective.FromArn != arnGlobal.String() {
 		t.Errorf("record %q %q", r.Region, r.Effective.FromArn)
 	}
 }

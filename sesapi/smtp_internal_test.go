@@ -19,3 +19,26 @@ func TestMessageID(t *testing.T) {
 		}
 	}
 }
+
+// The Region of an SES SMTP endpoint host, for the recipients' Message-ID; any other host has none.
+func TestSMTPEndpointRegion(t *testing.T) {
+	for host, want := range map[string]string{
+		"email-smtp.us-east-1.amazonaws.com":      "us-east-1",
+		"EMAIL-SMTP.eu-west-1.amazonaws.com":      "eu-west-1",
+		"email-smtp.ap-southeast-2.amazonaws.com": "ap-southeast-2",
+		"127.0.0.1":                               "",
+		"smtp.example.com":                        "",
+		"email-smtp.amazonaws.com":                "",
+		"email-smtp.us east.amazonaws.com":        "",
+		"email-smtp.us-east-1.amazonaws.com.evil": "",
+	} {
+		if got := smtpEndpointRegion(host); got != want {
+			t.Errorf("smtpEndpointRegion(%q) = %q, want %q", host, got, want)
+		}
+	}
+	for reply, want := range map[string]bool{"Ok abc": true, "2.0.0 Ok abc": true, "OK: queued as 4Xyz": false, "Ok: queued": false} {
+		if got := sesOkReply(reply); got != want {
+			t.Errorf("sesOkReply(%q) = %v", reply, got)
+		}
+	}
+}

@@ -71,6 +71,10 @@ var ErrNoTLS = errors.New("sesapi: SMTP server offers no TLS; refusing to send i
 type SMTPConfig struct {
 	// Addr is the server's host:port, e.g. "email-smtp.us-east-1.amazonaws.com:587".
 	Addr string
+	// Region is the Region of the SES SMTP endpoint, from which SMTPResult.RecipientMessageID is
+	// derived; empty means the REGION of an Addr host email-smtp.REGION.amazonaws.com, and no
+	// RecipientMessageID for any other host.
+	Region string
 	// TLS selects implicit TLS, STARTTLS or plain text; the zero value is SMTPTLSAuto.
 	TLS SMTPTLS
 	// ServerName is the name the server's certificate must carry; empty means the host of Addr.
@@ -126,6 +130,7 @@ type SMTPConfig struct {
 type SMTPSender struct {
 	cfg      SMTPConfig
 	host     string
+	region   string  // for RecipientMessageID; "" when unknown
 	mode     SMTPTLS // resolved: never SMTPTLSAuto
 	tlsCfg   *tls.Config
 	loopback bool
@@ -161,7 +166,10 @@ func NewSMTPSender(cfg SMTPConfig) (*SMTPSender, error) {
 	default:
 		return nil, errors.New("sesapi: SMTP TLS mode " + mode.String() + " unknown")
 	}
-	s := &SMTPSender{cfg: cfg, host: host, mode: mode, loopback: isLoopbackHost(host)}
+	s := &SMTPSender{cfg: cfg, host: host, region: cfg.Region, mode: mode, loopback: isLoopbackHost(host)}
+	if s.region == "" {
+		s.region = smtpEndpointRegion(host)
+	}
 	if mode == SMTPNoTLS && cfg.Username != "" && !s.loopback {
 		return nil, newSendFailure("sesapi: refusing SMTP credentials in plain text to "+host+" (TLS mode none is for loopback test servers)", ErrNoTLS)
 	}
@@ -199,6 +207,10 @@ type SMTPResult struct {
 	// MessageID is the reply to the final dot of DATA without SES's "Ok " prefix: the SES message
 	// id for SES ("250 Ok 0100018c...").
 	MessageID string
+	// RecipientMessageID is the Message-ID recipients see (see RecipientMessageID), when the
+	// SES Region is known (SMTPConfig.Region, or the host email-smtp.REGION.amazonaws.com) and
+	// the reply carries SES's "Ok ID"; else "".
+	RecipientMessageID string
 	// Reply is the whole reply text.
 	Reply string
 	// Refused lists the recipients the server refused when SendOptions.PartialRecipients let the
@@ -642,7 +654,35 @@ func (s *SMTPSender) transact(ctx context.Context, conn *smtpConn, m *SMTPMail, 
 		err = withContextErr(ctx, err)
 		return nil, false, newSendFailure("sesapi: SMTP "+s.cfg.Addr+": connection lost after the end of DATA, before the reply", ErrUnknownOutcome, err)
 	}
-	return &SMTPResult{MessageID: messageID(resp.StatusText), Reply: resp.StatusText, Refused: refused}, true, nil
+	out := &SMTPResult{MessageID: messageID(resp.StatusText), Reply: resp.StatusText, Refused: refused}
+	if s.region != "" && sesOkReply(resp.StatusText) {
+		out.RecipientMessageID = RecipientMessageID(out.MessageID, s.region)
+	}
+	return out, true, nil
+}
+
+// sesOkReply reports whether a reply to the end of DATA has SES's form "Ok ID" (after an
+// enhanced status code when the server sends one): only then is the id SES's message id.
+func sesOkReply(reply string) bool {
+	r := strings.TrimSpace(reply)
+	if code, rest, ok := strings.Cut(r, " "); ok && isEnhancedCode(code) {
+		r = rest
+	}
+	return strings.HasPrefix(r, "Ok ")
+}
+
+// smtpEndpointRegion returns REGION for the SES SMTP host email-smtp.REGION.amazonaws.com
+// (https://docs.aws.amazon.com/ses/latest/dg/smtp-connect.html), else "".
+func smtpEndpointRegion(host string) string {
+	r, ok := strings.CutPrefix(strings.ToLower(host), "email-smtp.")
+	if !ok {
+		return ""
+	}
+	r, ok = strings.CutSuffix(r, ".amazonaws.com")
+	if !ok || !regionChars(r) {
+		return ""
+	}
+	return r
 }
 
 // messageID returns the message id of a reply to the end of DATA: "Ok ID" (SES), after an

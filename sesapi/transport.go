@@ -80,7 +80,7 @@ func (t V1) Prepare(s *Sender, it *Item) (*Prepared, error) {
 			if err != nil {
 				return nil, classify(opRaw, err)
 			}
-			return &Result{MessageID: aws.ToString(out.MessageId), RequestID: requestID(out.ResultMetadata), Output: out}, nil
+			return newResult(aws.ToString(out.MessageId), region, requestID(out.ResultMetadata), out), nil
 		}}, nil
 	case it.Message == nil:
 		return nil, &CheckError{Op: opRaw, Field: "Item", Reason: "neither Message nor Raw is set", Err: ErrUnsupported}
@@ -99,7 +99,7 @@ func (t V1) Prepare(s *Sender, it *Item) (*Prepared, error) {
 			if err != nil {
 				return nil, classify(opTemplated, err)
 			}
-			return &Result{MessageID: aws.ToString(out.MessageId), RequestID: requestID(out.ResultMetadata), Output: out}, nil
+			return newResult(aws.ToString(out.MessageId), region, requestID(out.ResultMetadata), out), nil
 		}}, nil
 	}
 	region, err := v1Region(opRaw, t.Client, opts)
@@ -115,7 +115,7 @@ func (t V1) Prepare(s *Sender, it *Item) (*Prepared, error) {
 		if err != nil {
 			return nil, classify(opRaw, err)
 		}
-		return &Result{MessageID: aws.ToString(out.MessageId), RequestID: requestID(out.ResultMetadata), Output: out}, nil
+		return newResult(aws.ToString(out.MessageId), region, requestID(out.ResultMetadata), out), nil
 	}}, nil
 }
 
@@ -163,7 +163,7 @@ func (t V2) Prepare(s *Sender, it *Item) (*Prepared, error) {
 		if err != nil {
 			return nil, classify(opV2, err)
 		}
-		return &Result{MessageID: aws.ToString(out.MessageId), RequestID: requestID(out.ResultMetadata), Output: out}, nil
+		return newResult(aws.ToString(out.MessageId), region, requestID(out.ResultMetadata), out), nil
 	}}, nil
 }
 
@@ -173,7 +173,8 @@ func (t V2) Prepare(s *Sender, it *Item) (*Prepared, error) {
 type SMTP struct {
 	Sender *SMTPSender
 	// Region is the Region of the SMTP endpoint (email-smtp.REGION.amazonaws.com), for the
-	// identity ARN checks; "" skips them.
+	// identity ARN checks ("" skips them) and, when the SMTPSender knows no Region of its own,
+	// for Result.RecipientMessageID.
 	Region string
 }
 
@@ -201,6 +202,10 @@ func (t SMTP) Prepare(s *Sender, it *Item) (*Prepared, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &Result{MessageID: res.MessageID, Output: res}, nil
+		r := &Result{MessageID: res.MessageID, RecipientMessageID: res.RecipientMessageID, Output: res}
+		if r.RecipientMessageID == "" && t.Region != "" && sesOkReply(res.Reply) {
+			r.RecipientMessageID = RecipientMessageID(res.MessageID, t.Region)
+		}
+		return r, nil
 	}}, nil
 }

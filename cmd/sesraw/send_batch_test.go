@@ -58,6 +58,10 @@ func TestSendBatch(t *testing.T) {
 			if _, ok := srv.Record(l["messageId"].(string)); !ok {
 				t.Errorf("%s: %v not in the server's records", api, l["messageId"])
 			}
+			// The Message-ID recipients see, for threading replies (the endpoint is in us-east-1).
+			if id, _ := l["messageId"].(string); l["recipientMessageId"] != id+"@email.amazonses.com" {
+				t.Errorf("%s: recipientMessageId %v for messageId %q", api, l["recipientMessageId"], id)
+			}
 		}
 		if strings.Count(string(r.stdout), "\n") != 4 {
 			t.Errorf("%s: stdout %q", api, r.stdout)

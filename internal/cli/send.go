@@ -83,8 +83,10 @@ second (SES counts its rate in recipients). By default the rate is the account's
 read with GetSendQuota (v1) or GetAccount (v2); over SMTP, which has no quota call, give
 --max-rate or --quota-from v1|v2, else sending is unpaced. Throttled and temporary refusals are
 retried with backoff; a message whose outcome is unknown is never sent again. --results FILE
-writes one JSON line per message (input, messageId, outcome, error). A progress line is shown
-on a terminal.
+writes one JSON line per message (input, messageId, recipientMessageId, outcome, error):
+recipientMessageId is the Message-ID recipients see (<ID@email.amazonses.com> in us-east-1,
+<ID@REGION.amazonses.com> elsewhere, without the brackets), to store for threading replies. A
+progress line is shown on a terminal.
 
 Exit status 0 when every message was sent; 1 when any was refused (a pre-send check, lint, a
 policy or SES) and none is unknown; 3 when the outcome of any is unknown (it may have been sent:
@@ -108,7 +110,7 @@ check before retrying); 2 when nothing could start (usage or unreadable input).
 			fs.IntVar(&o.concurrency, "concurrency", 4, "send `N` messages at once")
 			fs.Float64Var(&o.maxRate, "max-rate", 0, "pace sending at `R` recipients per second (default: the account's MaxSendRate)")
 			fs.StringVar(&o.quotaFrom, "quota-from", "", "with --api smtp, read the account's MaxSendRate with this `API` (v1 or v2) and AWS credentials")
-			fs.StringVar(&o.results, "results", "", "write one JSON line per message to `FILE`: input, messageId, outcome, error")
+			fs.StringVar(&o.results, "results", "", "write one JSON line per message to `FILE`: input, messageId, recipientMessageId, outcome, error")
 			o.det.register(fs)
 			o.dkim.register(fs)
 			return o
@@ -219,7 +221,7 @@ func runSend(e *env, opts any, args []string) error {
 		bar.clear()
 		line := resultLine{Input: out.Name, Outcome: out.Class(), Attempts: out.Attempts, Recipients: out.Recipients}
 		if out.Result != nil {
-			line.MessageID, line.RequestID = out.Result.MessageID, out.Result.RequestID
+			line.MessageID, line.RecipientMessageID, line.RequestID = out.Result.MessageID, out.Result.RecipientMessageID, out.Result.RequestID
 		}
 		if out.Err != nil {
 			line.Error = errText(out.Err)
@@ -262,13 +264,16 @@ func runSend(e *env, opts any, args []string) error {
 
 // resultLine is one line of --results.
 type resultLine struct {
-	Input      string `json:"input"`
-	MessageID  string `json:"messageId,omitempty"`
-	RequestID  string `json:"requestId,omitempty"`
-	Outcome    string `json:"outcome"` // sent, refused, unknown, not-sent, invalid (the input could not be read)
-	Error      string `json:"error,omitempty"`
-	Recipients int    `json:"recipients,omitempty"`
-	Attempts   int    `json:"attempts,omitempty"`
+	Input     string `json:"input"`
+	MessageID string `json:"messageId,omitempty"`
+	// RecipientMessageID is the Message-ID recipients see, for threading replies ("" when the
+	// Region is unknown).
+	RecipientMessageID string `json:"recipientMessageId,omitempty"`
+	RequestID          string `json:"requestId,omitempty"`
+	Outcome            string `json:"outcome"` // sent, refused, unknown, not-sent, invalid (the input could not be read)
+	Error              string `json:"error,omitempty"`
+	Recipients         int    `json:"recipients,omitempty"`
+	Attempts           int    `json:"attempts,omitempty"`
 }
 
 func errText(err error) string {

@@ -27,7 +27,7 @@ func smtpSenderFor(o *sendOpts, region, addr string, conns int) (*sesapi.SMTPSen
 	if err != nil {
 		return nil, usageErr("--smtp-tls " + quote(o.smtpTLS) + ": want auto, starttls, tls or none")
 	}
-	cfg := sesapi.SMTPConfig{Addr: addr, TLS: mode, MaxConns: conns}
+	cfg := sesapi.SMTPConfig{Addr: addr, Region: region, TLS: mode, MaxConns: conns}
 	if o.smtpCA != "" {
 		if cfg.RootCAs, err = readCertificates(o.smtpCA); err != nil {
 			return nil, err
