@@ -4,14 +4,18 @@ import (
 	"errors"
 	"net/url"
 	"strings"
+
+	"github.com/sesraw/sesraw/sesrules"
 )
 
 // Errors of the threading and one-click unsubscribe fields.
 var (
 	// ErrInvalidUnsubscribe: Unsubscribe.URL is not an https URI, or Mailto is not an address.
 	ErrInvalidUnsubscribe = errors.New("builder: invalid one-click unsubscribe")
-	// ErrUnsubscribeConflict: Unsubscribe together with SES subscription management
-	// (Message.SES.ListManagement), which writes the same headers itself.
+	// ErrUnsubscribeConflict: Unsubscribe, or a custom List-Unsubscribe-Post header with the
+	// one-click value, together with SES subscription management (Message.SES.ListManagement),
+	// which writes the same headers itself (sesrules.UnsubscribeConflict; preflight reports the
+	// same combination in a raw message).
 	ErrUnsubscribeConflict = errors.New("builder: one-click unsubscribe conflicts with SES list management")
 )
 
@@ -67,6 +71,13 @@ func (a *assembly) checkThreading() error {
 			m.Unsubscribe != nil && (strings.EqualFold(name, "List-Unsubscribe") || strings.EqualFold(name, "List-Unsubscribe-Post")) {
 			return fieldErr(fldAt("Headers", i, ".Name"), name+" is written from the typed field; do not repeat it as a custom header", ErrReservedHeader)
 		}
+		// A hand-written one-click header meets the rule the typed field does (preflight's
+		// unsubscribe-list-management).
+		if strings.EqualFold(name, "List-Unsubscribe-Post") {
+			if r := sesrules.UnsubscribeConflict(sesrules.IsOneClickPost(m.Headers[i].Value), m.SES.ListManagement != nil); r != "" {
+				return fieldErr(fldAt("Headers", i, ".Value"), r, ErrUnsubscribeConflict)
+			}
+		}
 	}
 	if err := a.checkParts(); err != nil {
 		return err
@@ -75,9 +86,8 @@ func (a *assembly) checkThreading() error {
 	if u == nil {
 		return nil
 	}
-	if m.SES.ListManagement != nil {
-		return fieldErr(fld("Unsubscribe"), "SES subscription management (SES.ListManagement, X-SES-LIST-MANAGEMENT-OPTIONS) "+
-			"writes List-Unsubscribe and List-Unsubscribe-Post itself, on mail it signs with Easy DKIM; use one or the other", ErrUnsubscribeConflict)
+	if r := sesrules.UnsubscribeConflict(true, m.SES.ListManagement != nil); r != "" {
+		return fieldErr(fld("Unsubscribe"), r, ErrUnsubscribeConflict)
 	}
 	if err := checkUnsubscribeURL(u.URL); err != "" {
 		return fieldErr(fld("Unsubscribe.URL"), err, ErrInvalidUnsubscribe)

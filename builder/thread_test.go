@@ -45,6 +45,10 @@ func TestThreadingErrors(t *testing.T) {
 			m.Unsubscribe = &builder.Unsubscribe{URL: "https://e.example/u"}
 			m.SES = xheaders.Headers{ListManagement: &xheaders.ListOptions{ContactList: "c"}}
 		}, "Unsubscribe", builder.ErrUnsubscribeConflict},
+		{"custom one-click with list management", func(m *builder.Message) {
+			m.Headers = []builder.Header{{Name: "List-Unsubscribe", Value: "<https://e.example/u>"}, {Name: "list-unsubscribe-post", Value: "List-Unsubscribe=One-Click"}}
+			m.SES = xheaders.Headers{ListManagement: &xheaders.ListOptions{ContactList: "c"}}
+		}, "Headers[1].Value", builder.ErrUnsubscribeConflict},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m := threadMsg()

@@ -45,6 +45,7 @@ func (c *checker) endHeader(hb []byte) {
 		dkimLines       [2]int
 		dkimCount       int
 		ent             entityFields
+		unsub           unsubFields
 	)
 	top := &c.top
 	it := c.fields(hb, 1, rHeaderSyntax)
@@ -57,7 +58,9 @@ func (c *checker) endHeader(hb []byte) {
 			c.say("header field " + fieldName(f.name) + " has non-ASCII bytes; SES " +
 				"requires a 7-bit header block: use RFC 2047 encoded-words")
 		}
-		if k := sesrules.SingletonIndex(f.name); k >= 0 {
+		k := sesrules.SingletonIndex(f.name)
+		unsub.note(&f, k)
+		if k >= 0 {
 			sCount[k]++
 			switch sCount[k] {
 			case 1:
@@ -118,6 +121,7 @@ func (c *checker) endHeader(hb []byte) {
 			" recipients; SES accepts at most " + strconv.Itoa(sesrules.MaxRecipients) + " per message")
 	}
 	c.checkXSES(top, &xFirst, &xCount, &xIgnored, dkimCount > 0)
+	c.checkUnsubscribe(&unsub, xFirst[xList].line)
 	c.checkPolicy(hb)
 
 	c.entity(&ent)

@@ -41,6 +41,8 @@ const (
 	RuleDKIMSignsRewritten      = "dkim-signs-rewritten"
 	RuleDKIMSyntax              = "dkim-syntax"
 	RuleListManagementSigned    = "list-management-self-signed"
+	RuleUnsubscribeConflict     = "unsubscribe-list-management"
+	RuleUnsubscribeOneClick     = "unsubscribe-one-click"
 	RuleAttachmentExtension     = "attachment-extension"
 	RuleAttachmentEncoding      = "attachment-encoding"
 	RuleMIMEStructure           = "mime-structure"
@@ -82,6 +84,8 @@ const (
 	rDKIMSignsRewritten
 	rDKIMSyntax
 	rListManagementSigned
+	rUnsubscribeConflict
+	rUnsubscribeOneClick
 	rAttachmentExtension
 	rAttachmentEncoding
 	rMIMEStructure
@@ -158,6 +162,11 @@ var catalogue = [numRules]Rule{
 		"(v, a, b, bh, d, h, s) or does not sign From."},
 	rListManagementSigned: {RuleListManagementSigned, Warning, "X-SES-LIST-MANAGEMENT-OPTIONS in a message " +
 		"signed before SES: SES cannot add unsubscribe links to self-signed messages."},
+	rUnsubscribeConflict: {RuleUnsubscribeConflict, Error, "List-Unsubscribe-Post: List-Unsubscribe=One-Click " +
+		"together with X-SES-LIST-MANAGEMENT-OPTIONS: SES subscription management writes List-Unsubscribe and " +
+		"List-Unsubscribe-Post itself (the builder refuses the combination, ErrUnsubscribeConflict)."},
+	rUnsubscribeOneClick: {RuleUnsubscribeOneClick, Warning, "List-Unsubscribe-Post without a List-Unsubscribe " +
+		"field naming an https URI, or with a value other than List-Unsubscribe=One-Click (RFC 8058 section 3.1)."},
 	rAttachmentExtension: {RuleAttachmentExtension, Error, "An attachment's file name has one of the 90 " +
 		"extensions SES does not accept (SES unsupported attachment types)."},
 	rAttachmentEncoding: {RuleAttachmentEncoding, Info, "An attachment is not base64-encoded; the SES guide " +

@@ -129,3 +129,43 @@ func TestNoAllocs(t *testing.T) {
 		t.Errorf("%v allocations, want 0", n)
 	}
 }
+
+// One-click unsubscribe: the List-Unsubscribe-Post value, the https URI it needs, and the
+// conflict with SES subscription management.
+func TestUnsubscribe(t *testing.T) {
+	for v, want := range map[string]bool{
+		"List-Unsubscribe=One-Click":      true,
+		" list-unsubscribe=one-click\r\n": true,
+		"List-Unsubscribe=One-Click;x":    false,
+		"List-Unsubscribe":                false,
+		"":                                false,
+	} {
+		if got := sesrules.IsOneClickPost(v); got != want {
+			t.Errorf("IsOneClickPost(%q) = %v", v, got)
+		}
+	}
+	for v, want := range map[string]bool{
+		"<https://example.com/u?x=1>":                             true,
+		"<mailto:u@example.com>,\r\n <HTTPS://example.com/u>":     true,
+		"<mailto:u@example.com>":                                  false,
+		"<http://example.com/u>":                                  false,
+		"https://example.com/u":                                   false, // not in angle brackets
+		"<https://>":                                              false,
+		"<https:///path>":                                         false,
+		"<mailto:u@example.com>, <https://example.com/u":          false, // unterminated
+		"<mailto:https://example.com/u@example.com>, <ftp://x/y>": false,
+	} {
+		if got := sesrules.ListUnsubscribeHTTPS(v); got != want {
+			t.Errorf("ListUnsubscribeHTTPS(%q) = %v", v, got)
+		}
+		if got := sesrules.ListUnsubscribeHTTPS([]byte(v)); got != want {
+			t.Errorf("ListUnsubscribeHTTPS([]byte(%q)) = %v", v, got)
+		}
+	}
+	if sesrules.UnsubscribeConflict(true, false) != "" || sesrules.UnsubscribeConflict(false, true) != "" || sesrules.UnsubscribeConflict(false, false) != "" {
+		t.Error("UnsubscribeConflict reports a conflict without both")
+	}
+	if r := sesrules.UnsubscribeConflict(true, true); !strings.Contains(r, sesrules.HeaderListManagement) {
+		t.Errorf("UnsubscribeConflict(true, true) = %q", r)
+	}
+}

@@ -220,3 +220,19 @@ func TestOneClickLintNote(t *testing.T) {
 		t.Errorf("lint of the signed one-click message still has the note:\n%s", out)
 	}
 }
+
+// TestOneClickListManagementLint: lint refuses what the builder refuses, one-click unsubscribe
+// with SES subscription management (the rulebook's one rule), on the signed one-click golden
+// with X-SES-LIST-MANAGEMENT-OPTIONS added as SES would read it.
+func TestOneClickListManagementLint(t *testing.T) {
+	signed, err := os.ReadFile(filepath.Join("testdata", "golden", "list-oneclick.eml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := append([]byte("X-SES-LIST-MANAGEMENT-OPTIONS: news; topic=weekly\r\n"), signed...)
+	r := run(t, bytes.NewReader(raw), nil, "lint", "-")
+	if r.code != 1 || !bytes.Contains(r.stdout, []byte("error [unsubscribe-list-management]")) {
+		t.Errorf("lint of one-click with list management: exit %d (want 1)\n%s", r.code, r.stdout)
+	}
+	golden(t, "lint-oneclick-list-management.txt", r.stdout)
+}
