@@ -18,6 +18,9 @@ type Limits struct {
 	MaxFieldLines int
 }
 
+// defaultLimits is Limits{}.norm().
+var defaultLimits = Limits{MaxBytes: DefaultMaxBytes, MaxFields: DefaultMaxFields, MaxFieldLines: DefaultMaxFieldLines}
+
 func (l Limits) norm() Limits {
 	l.MaxBytes = pick(l.MaxBytes, DefaultMaxBytes)
 	l.MaxFields = pick(l.MaxFields, DefaultMaxFields)

@@ -122,7 +122,12 @@ func (s *Scanner) Reset(src []byte) { s.ResetLimits(src, Limits{}) }
 
 // ResetLimits makes s read src from its beginning with the given limits.
 func (s *Scanner) ResetLimits(src []byte, lim Limits) {
-	*s = Scanner{src: src, lim: lim.norm(), line: 1}
+	if lim == (Limits{}) {
+		lim = defaultLimits
+	} else {
+		lim = lim.norm()
+	}
+	*s = Scanner{src: src, lim: lim, line: 1}
 }
 
 // Next advances to the next field; it returns false at the end of the header block or on error.
@@ -223,7 +228,21 @@ func (s *Scanner) nextFast(prefix string, batch bool) int {
 			s.finish(p, p+2)
 			return fastEnd
 		}
-		q := ftextEnd(src, p)
+		// The field name: ftextEnd, by hand inlined (a call per field costs more than most names).
+		q := p
+		for q+8 <= len(src) {
+			w := binary.LittleEndian.Uint64(src[q:])
+			below, above, colon := (w-0x21*lo)&^w, w|(w+lo), w^(':'*lo)
+			if m := (below | above | (colon-lo)&^colon) & hi; m != 0 {
+				q += bits.TrailingZeros64(m) >> 3
+				goto name
+			}
+			q += 8
+		}
+		for q < len(src) && ftext[src[q]] {
+			q++
+		}
+	name:
 		nameEnd := q
 		if q == p {
 			return fastRetry
@@ -265,7 +284,7 @@ func (s *Scanner) nextFast(prefix string, batch bool) int {
 		if nf++; nf > s.lim.MaxFields {
 			return fastRetry
 		}
-		if len(prefix) > 0 && !hasPrefixFold(src[p:nameEnd], prefix) {
+		if len(prefix) > 0 && (src[p]|0x20 != prefix[0]|0x20 || !hasPrefixFold(src[p:nameEnd], prefix)) {
 			line += lines
 			p = e
 			continue
@@ -285,7 +304,8 @@ func (s *Scanner) nextFast(prefix string, batch bool) int {
 				ve--
 			}
 		}
-		s.cur = span{start: p, nameEnd: nameEnd, colon: colon, ve: ve, end: e, line: line, lines: lines}
+		c := &s.cur
+		c.start, c.nameEnd, c.colon, c.ve, c.end, c.line, c.lines = p, nameEnd, colon, ve, e, line, lines
 		s.line, s.nf, s.flags = line+lines, nf, flags
 		s.pos = e
 		return fastField
@@ -521,10 +541,12 @@ var ftext = func() (t [256]bool) {
 	return t
 }()
 
+// Bytes repeated in a word, for the eight-bytes-at-a-time tests.
+const lo, hi = 0x0101010101010101, 0x8080808080808080
+
 // ftextEnd returns the offset of the first byte at or after p that is not ftext (or len(src)),
 // eight bytes at a time.
 func ftextEnd(src []byte, p int) int {
-	const lo, hi = 0x0101010101010101, 0x8080808080808080
 	for p+8 <= len(src) {
 		w := binary.LittleEndian.Uint64(src[p:])
 		// In each test a byte's high bit is set where the byte is not ftext; a borrow or carry can

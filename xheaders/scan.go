@@ -313,7 +313,9 @@ func Remove(dst, raw []byte) []byte {
 	n, last := len(dst), 0
 	for s.NextPrefixBatch(sesrules.SESPrefix) {
 		start, end := s.Span()
-		dst = append(dst, raw[last:start]...)
+		if start != last { // none between adjacent fields
+			dst = append(dst, raw[last:start]...)
+		}
 		last = end
 	}
 	if s.Rewound() { // the block needs the exact reading: start over with it
@@ -336,7 +338,28 @@ func Remove(dst, raw []byte) []byte {
 func RemoveInPlace(raw []byte) []byte {
 	var s rawheader.Scanner
 	s.Reset(raw)
+	// First the batch reading, which writes nothing: it notes where the fields are (up to 16, more
+	// than the seven known names) so that it can still give up and leave raw as it was.
+	var spans [16][2]int
+	n := 0
+	for s.NextPrefixBatch(sesrules.SESPrefix) {
+		if n == len(spans) {
+			break
+		}
+		spans[n][0], spans[n][1] = s.Span()
+		n++
+	}
 	w, last := 0, 0
+	if n < len(spans) && !s.Rewound() {
+		for _, sp := range spans[:n] {
+			w += copy(raw[w:], raw[last:sp[0]])
+			last = sp[1]
+		}
+		k := last - w
+		copy(raw[k:last], raw[:w])
+		return raw[k:]
+	}
+	s.Reset(raw)
 	for s.NextPrefix(sesrules.SESPrefix) {
 		// Gather the kept bytes at the front. Writes land below the current field's offset, and the
 		// scanner only reads from its end on, so it never sees a moved byte.

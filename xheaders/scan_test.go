@@ -397,3 +397,23 @@ func (w *limitWriter) Write(p []byte) (int, error) {
 type zeroReader struct{}
 
 func (zeroReader) Read([]byte) (int, error) { return 0, nil }
+
+// TestRemoveInPlaceGivesUp covers the cases where RemoveInPlace's batch reading gives up (more X-SES
+// fields than it notes, a bare CR after kept bytes and X-SES fields): the result is still Remove's.
+func TestRemoveInPlaceGivesUp(t *testing.T) {
+	many := strings.Repeat("A: 1\r\nX-SES-TENANT: t\r\n", 20) + "\r\nbody"
+	cases := []string{
+		many,
+		"A: 1\r\nX-SES-TENANT: t\r\nB: 2\r\nX-SES-A: x\r\nC: x\ry\r\n\r\nbody",
+		"A: 1\r\nX-SES-TENANT: t\r\nnot a field\r\nX-SES-A: x\r\n\r\nbody",
+	}
+	for _, c := range cases {
+		want := xheaders.Remove(nil, []byte(c))
+		if got := xheaders.RemoveInPlace([]byte(c)); !bytes.Equal(got, want) {
+			t.Errorf("RemoveInPlace(%q) = %q, want %q", c, got, want)
+		}
+	}
+	if got := string(xheaders.Remove(nil, []byte(many))); got != strings.Repeat("A: 1\r\n", 20)+"\r\nbody" {
+		t.Errorf("Remove = %q", got)
+	}
+}
