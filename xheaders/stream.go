@@ -22,7 +22,12 @@ func readHeader(r io.Reader) ([]byte, int, error) {
 	}
 	var s rawheader.Scanner
 	s.ResetLimits(buf, rawheader.Limits{MaxBytes: MaxHeaderBytes})
-	for s.Next() {
+	// Only the end of the block and its error matter: the batch reading, exact if it rewinds.
+	for s.NextPrefixBatch(sesrules.SESPrefix) {
+	}
+	if s.Rewound() {
+		for s.NextPrefix(sesrules.SESPrefix) {
+		}
 	}
 	if err := s.Err(); errors.Is(err, rawheader.ErrTooLarge) {
 		return nil, 0, wrapErr(err)
