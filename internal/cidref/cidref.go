@@ -58,11 +58,13 @@ func isSchemeChar(c byte) bool {
 	return 'a' <= c|0x20 && c|0x20 <= 'z' || '0' <= c && c <= '9' || c == '+' || c == '-' || c == '.'
 }
 
-// indexFold is strings.Index for an ASCII lower-case needle, matching case-insensitively.
+// indexFold is strings.Index for an ASCII lower-case needle, matching its letters
+// case-insensitively and every other byte exactly (folding with |0x20 alone would let 0x1A match
+// ':').
 func indexFold(s, lower string) int {
 	for i := 0; i+len(lower) <= len(s); i++ {
 		j := 0
-		for j < len(lower) && s[i+j]|0x20 == lower[j] {
+		for j < len(lower) && (s[i+j] == lower[j] || 'a' <= lower[j] && lower[j] <= 'z' && s[i+j]|0x20 == lower[j]) {
 			j++
 		}
 		if j == len(lower) {
