@@ -148,9 +148,9 @@ func ParseSignature(value []byte) (*Signature, error) {
 		case "a":
 			sig.Algorithm = string(val)
 		case "b":
-			sig.Signature = string(removeFWS(val))
+			sig.Signature = removeFWS(val)
 		case "bh":
-			sig.BodyHash = string(removeFWS(val))
+			sig.BodyHash = removeFWS(val)
 		case "c":
 			sig.Canonicalization = string(val)
 			if !validCanon(sig.Canonicalization) {
@@ -192,6 +192,7 @@ func ParseSignature(value []byte) (*Signature, error) {
 	}
 	if hseen {
 		signsFrom := false
+		sig.Headers = make([]string, 0, min(bytes.Count(hval, []byte{':'})+1, MaxHeaderKeys))
 		for h := hval; len(h) > 0; {
 			var name []byte
 			if i := bytes.IndexByte(h, ':'); i >= 0 {
@@ -272,14 +273,16 @@ func badValChar(v []byte) (byte, bool) {
 	return 0, false
 }
 
-func removeFWS(v []byte) []byte {
-	out := make([]byte, 0, len(v))
-	for _, b := range v {
-		if !isFWSByte(b) {
-			out = append(out, b)
+// removeFWS returns v without its folding white space, in one allocation.
+func removeFWS(v []byte) string {
+	var b strings.Builder
+	b.Grow(len(v))
+	for _, c := range v {
+		if !isFWSByte(c) {
+			b.WriteByte(c)
 		}
 	}
-	return out
+	return b.String()
 }
 
 func validCanon(c string) bool {
