@@ -385,6 +385,15 @@ func TestSignVerify(t *testing.T) {
 	}
 	golden(t, "verify-naive.json", r.stdout)
 
+	// A limit applies to the message as given: the error names it once, without pretending it
+	// came from the reading after the SES strip.
+	big := append([]byte("Subject: x\r\n"), bytes.Repeat([]byte(" folded\r\n"), 130_000)...)
+	big = append(big, testdata(t, "msgs/naive.eml")...)
+	r = run(t, bytes.NewReader(big), nil, "verify", "--pubkey", "dkim-test.pub", "-")
+	if r.code != 2 || !bytes.Contains(r.stderr, []byte("over the limit")) || bytes.Contains(r.stderr, []byte("after removing")) {
+		t.Errorf("verify of a 1.2 MB header block: exit %d, want 2 and the limit named once\n%s", r.code, r.stderr)
+	}
+
 	// The independent verifier agrees: ours passes as built and as delivered, the naive one
 	// passes as built and fails as delivered.
 	stripped := xheaders.Remove(nil, signed)

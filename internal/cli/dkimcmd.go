@@ -151,7 +151,8 @@ func runVerify(e *env, opts any, args []string) error {
 	switch {
 	case errors.Is(err, dkim.ErrNoSignature):
 		return failure(name+": no DKIM-Signature header field", err)
-	case errors.Is(err, dkim.ErrMalformedMessage):
+	case errors.Is(err, dkim.ErrMalformedMessage), errors.Is(err, dkim.ErrLimit):
+		// A limit applies to the message as given, before any X-SES header is removed.
 		return inputErr(name+": "+err.Error(), err)
 	}
 	tooMany := err
