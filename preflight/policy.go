@@ -1,13 +1,11 @@
 package preflight
 
 import (
-	"bytes"
-	"mime"
-	"net/mail"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/sesraw/sesraw/rawenvelope"
 	"github.com/sesraw/sesraw/sespolicy"
 	"github.com/sesraw/sesraw/xheaders"
 )
@@ -49,11 +47,10 @@ func (c *checker) checkPolicy(hb []byte) {
 	if len(arns) == 0 {
 		return
 	}
-	msg, err := mail.ReadMessage(bytes.NewReader(head))
+	env, err := rawenvelope.Read(head)
 	if err != nil {
 		return // header-syntax says why
 	}
-	parser := &mail.AddressParser{WordDecoder: &mime.WordDecoder{}}
 	send := sespolicy.Send{Operation: pc.Operation, Caller: pc.Caller, Time: pc.Time}
 	if send.Operation == "" {
 		switch c.opts.Target {
@@ -65,28 +62,12 @@ func (c *checker) checkPolicy(hb []byte) {
 			send.Operation = sespolicy.SMTP
 		}
 	}
-	if list, err := parser.ParseList(msg.Header.Get("From")); err == nil && len(list) > 0 {
-		send.From, send.FromDisplayName = list[0].Address, list[0].Name
+	// Address fields that cannot be parsed are left out (address-syntax says why).
+	if from := env.FirstFrom(); from != nil {
+		send.From, send.FromDisplayName = from.Address, from.Name
 	}
-	seen := map[string]bool{}
-	for _, field := range []string{"To", "Cc", "Bcc"} {
-		for _, v := range msg.Header[field] {
-			list, err := parser.ParseList(v)
-			if err != nil {
-				continue // address-syntax says why
-			}
-			for _, a := range list {
-				if k := strings.ToLower(a.Address); !seen[k] {
-					seen[k] = true
-					send.Recipients = append(send.Recipients, a.Address)
-				}
-			}
-		}
-	}
-	send.FeedbackAddress, send.Source = send.From, send.From
-	if a, err := parser.Parse(msg.Header.Get("Return-Path")); err == nil {
-		send.FeedbackAddress, send.Source = a.Address, a.Address
-	}
+	send.Recipients = env.Recipients
+	send.FeedbackAddress, send.Source = env.Source(), env.Source()
 	for _, arn := range arns {
 		send.Identity = arn
 		r, err := sespolicy.Evaluate(&sespolicy.Request{Send: send, Owner: pc.Owner, CallerPolicies: pc.CallerPolicies, Assumptions: pc.Assumptions})

@@ -51,7 +51,13 @@ var (
 // Err is one of this package's sentinels, or the error of the package that found the problem: a
 // *builder.FieldError (an invalid message; errors.As finds it, errors.Is its builder sentinel), a
 // *builder.SizeError (the message is over the API's limit; errors.Is(err, ErrTooLarge)), or an
-// xheaders error (an invalid Message.SES value).
+// xheaders error (an invalid Message.SES value). A raw message whose header block the header
+// grammar (package rawheader) calls malformed or too large is refused, whichever check finds it
+// first, with a *CheckError on which errors.Is rawheader.ErrMalformed or rawheader.ErrTooLarge
+// holds (errors.As finds the *rawheader.SyntaxError or *rawheader.LimitError); ErrPreflight holds
+// too when preflight reported it or the envelope could not be read. An address field of a raw
+// message that cannot be parsed matches ErrPreflight, and, with IgnorePreflight,
+// rawenvelope.ErrBadAddress (errors.As finds the *rawenvelope.AddressError).
 type CheckError struct {
 	Op     string // the SES operation, e.g. "SendRawEmail", "sesv2.SendEmail", "SMTP"
 	Field  string // the parameter or message field concerned, e.g. "FromArn", "Source", "To[2]"

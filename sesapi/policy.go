@@ -1,10 +1,7 @@
 package sesapi
 
 import (
-	"bytes"
 	"errors"
-	"mime"
-	"net/mail"
 	"net/netip"
 	"time"
 
@@ -60,8 +57,8 @@ var policyOps = map[string]sespolicy.Operation{
 }
 
 // checkPolicy evaluates the send against s.Policy (nil: nothing to do). fromName is the From
-// display name (decoded); raw, when fromName is unknown, is the message to read it from.
-func (s *Sender) checkPolicy(op string, h *xheaders.Headers, a *addrs, fromName string, raw []byte) error {
+// display name (decoded).
+func (s *Sender) checkPolicy(op string, h *xheaders.Headers, a *addrs, fromName string) error {
 	pc := s.Policy
 	if pc == nil {
 		return nil
@@ -78,9 +75,6 @@ func (s *Sender) checkPolicy(op string, h *xheaders.Headers, a *addrs, fromName 
 	}
 	if len(arns) == 0 {
 		return nil
-	}
-	if raw != nil && fromName == "" {
-		fromName = rawFromName(raw)
 	}
 	now := time.Now
 	if pc.Now != nil {
@@ -114,17 +108,4 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-// rawFromName is the decoded display name of a raw message's first From address ("" if none).
-func rawFromName(raw []byte) string {
-	msg, err := mail.ReadMessage(bytes.NewReader(raw))
-	if err != nil {
-		return ""
-	}
-	list, err := (&mail.AddressParser{WordDecoder: &mime.WordDecoder{}}).ParseList(msg.Header.Get("From"))
-	if err != nil || len(list) == 0 {
-		return ""
-	}
-	return list[0].Name
 }

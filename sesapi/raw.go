@@ -1,11 +1,9 @@
 package sesapi
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
-	"net/mail"
 	"strconv"
 	"strings"
 
@@ -19,6 +17,8 @@ import (
 
 	"github.com/sesraw/sesraw/builder"
 	"github.com/sesraw/sesraw/preflight"
+	"github.com/sesraw/sesraw/rawenvelope"
+	"github.com/sesraw/sesraw/rawheader"
 	"github.com/sesraw/sesraw/sesrules"
 	"github.com/sesraw/sesraw/xheaders"
 )
@@ -96,6 +96,8 @@ type rawPrep struct {
 	to   []string         // To, cc, bcc (classes) for v2
 	cc   []string
 	bcc  []string
+
+	fromName string // the first From address's display name, decoded
 }
 
 // prepareRaw reads and checks r for operation op aimed at target t:
@@ -148,6 +150,11 @@ func (s *Sender) prepareRaw(op string, t builder.Target, method Method, region s
 	}
 	readErr := func(err error) error {
 		if pfErr != nil {
+			// A header block the grammar calls malformed or too large stays matchable
+			// (errors.Is rawheader.ErrMalformed, ErrTooLarge) under preflight's explanation.
+			if cause := grammarErr(err); cause != nil {
+				pfErr.(*CheckError).Err = errors.Join(pfErr.(*CheckError).Err, cause)
+			}
 			return pfErr
 		}
 		return err
@@ -224,7 +231,7 @@ func (s *Sender) prepareRaw(op string, t builder.Target, method Method, region s
 	if err := checkDelegation(op, region, &p.h, &p.a, names); err != nil {
 		return nil, err
 	}
-	if err := s.checkPolicy(op, &p.h, &p.a, "", p.data); err != nil {
+	if err := s.checkPolicy(op, &p.h, &p.a, p.fromName); err != nil {
 		return nil, err
 	}
 	if pfErr != nil {
@@ -322,76 +329,61 @@ func mergeSES(op string, method Method, param, msg, out *xheaders.Headers) error
 	return nil
 }
 
-// envelope reads the address header fields of p.data with net/mail.
+// envelope reads the envelope of p.data (package rawenvelope: the one header grammar, then the
+// address fields) and adds bcc to it.
 func (p *rawPrep) envelope(op string, bcc []string) error {
-	msg, err := mail.ReadMessage(bytes.NewReader(p.data))
+	env, err := rawenvelope.Read(p.data)
 	if err != nil {
-		return &CheckError{Op: op, Field: "header", Reason: "cannot read the header block: " + err.Error(), Err: ErrPreflight}
+		return &CheckError{Op: op, Field: "header", Reason: "cannot read the header block: " + strings.TrimPrefix(err.Error(), "rawheader: "),
+			Err: &preflightCause{err}}
 	}
-	list := func(field string) ([]*mail.Address, error) {
-		var out []*mail.Address
-		for _, v := range msg.Header[field] {
-			if strings.TrimSpace(v) == "" {
-				continue
-			}
-			l, err := mail.ParseAddressList(v)
-			if err != nil {
-				return nil, &CheckError{Op: op, Field: field, Reason: "cannot parse " + field + ": " + strings.TrimPrefix(err.Error(), "mail: "), Err: ErrPreflight}
-			}
-			out = append(out, l...)
-		}
-		return out, nil
+	if len(env.Problems) > 0 {
+		pr := env.Problems[0]
+		return &CheckError{Op: op, Field: pr.Field, Reason: "cannot parse " + pr.Field + ": " + pr.Reason, Err: &preflightCause{pr}}
 	}
-	from, err := list("From")
-	if err != nil {
-		return err
-	}
-	if len(from) == 0 {
+	from := env.FirstFrom()
+	if from == nil {
 		return &CheckError{Op: op, Field: "From", Reason: "the message has no From address", Err: ErrPreflight}
 	}
-	p.a.from = from[0].Address
-	if v := strings.TrimSpace(msg.Header.Get("Return-Path")); v != "" && v != "<>" {
-		a, err := mail.ParseAddress(v)
-		if err != nil {
-			return &CheckError{Op: op, Field: "Return-Path", Reason: "cannot parse Return-Path: " + strings.TrimPrefix(err.Error(), "mail: "), Err: ErrPreflight}
-		}
-		p.a.rp = a.Address
-	}
+	p.a.from, p.fromName = from.Address, from.Name
+	p.a.rp = env.ReturnPath
 	p.a.env.From = p.a.feedback()
-	seen := map[string]bool{}
-	add := func(dst *[]string, addr string) {
-		k := strings.ToLower(addr)
-		if seen[k] {
-			return
-		}
-		seen[k] = true
-		*dst = append(*dst, addr)
-		p.a.env.To = append(p.a.env.To, addr)
-	}
-	for _, f := range [...]struct {
-		name string
-		dst  *[]string
-	}{{"To", &p.to}, {"Cc", &p.cc}, {"Bcc", &p.bcc}} {
-		l, err := list(f.name)
-		if err != nil {
-			return err
-		}
-		for _, a := range l {
-			add(f.dst, a.Address)
-		}
-	}
 	for _, b := range bcc {
-		a, err := mail.ParseAddress(b)
+		a, err := rawenvelope.ParseAddress(b)
 		if err != nil {
 			return &CheckError{Op: op, Field: "Bcc", Reason: "cannot parse " + strconv.Quote(b) + ": " + strings.TrimPrefix(err.Error(), "mail: "), Err: ErrPreflight}
 		}
-		add(&p.bcc, a.Address)
+		env.AddBcc(a)
 	}
+	p.a.env.To = env.Recipients
+	p.to, p.cc, p.bcc = env.Destinations()
 	if len(p.a.env.To) == 0 {
 		return &CheckError{Op: op, Field: "Destinations", Reason: "the message names no recipient (To, Cc, Bcc or RawMessage.Bcc)", Err: ErrPreflight}
 	}
 	return nil
 }
+
+// preflightCause is ErrPreflight with the error of the reader that found the problem (a
+// *rawheader.SyntaxError or *rawheader.LimitError, a *rawenvelope.AddressError): errors.Is and
+// errors.As find both.
+type preflightCause struct{ err error }
+
+// grammarErr returns the header grammar's error (a *rawheader.SyntaxError or *rawheader.LimitError)
+// that err wraps, or nil.
+func grammarErr(err error) error {
+	var se *rawheader.SyntaxError
+	if errors.As(err, &se) {
+		return se
+	}
+	var le *rawheader.LimitError
+	if errors.As(err, &le) {
+		return le
+	}
+	return nil
+}
+
+func (e *preflightCause) Error() string   { return e.err.Error() }
+func (e *preflightCause) Unwrap() []error { return []error{ErrPreflight, e.err} }
 
 // RawMessageInput checks the raw message r and makes it a SES v1 SendRawEmail input: Source is its
 // Return-Path (else From) address, Destinations its To, Cc and Bcc addresses plus r.Bcc. With

@@ -106,7 +106,7 @@ func (s *Sender) buildRaw(op string, t builder.Target, method Method, region str
 		return nil, builder.Addresses{}, nil, messageErr(op, err)
 	}
 	a := addrsOf(&ad)
-	if err := s.checkPolicy(op, h, &a, m.From.Name, nil); err != nil {
+	if err := s.checkPolicy(op, h, &a, m.From.Name); err != nil {
 		return nil, builder.Addresses{}, nil, err
 	}
 	if err := checkNotInRaw(op, raw, moved...); err != nil {
@@ -249,7 +249,7 @@ func (s *Sender) composed(op, region string, m *builder.Message) (*composedMsg, 
 	if err := checkDelegation(op, region, h, &ad, sendEmailName); err != nil {
 		return nil, err
 	}
-	if err := s.checkPolicy(op, h, &ad, m.From.Name, nil); err != nil {
+	if err := s.checkPolicy(op, h, &ad, m.From.Name); err != nil {
 		return nil, err
 	}
 	return c, nil

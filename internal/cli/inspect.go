@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sesraw/sesraw/rawenvelope"
 	"github.com/sesraw/sesraw/rawheader"
 	"github.com/sesraw/sesraw/sesrules"
 
@@ -197,8 +198,8 @@ func inspect(name string, r io.Reader) (*inspectReport, error) {
 			"sent as it is, SES would receive it as a line that is not a header field")
 	}
 	msg := &mail.Message{Header: hdr, Body: io.MultiReader(bytes.NewReader(raw[bodyAt:]), br)}
-	env := envelopeOf(msg)
-	rep.Envelope = env
+	renv, _ := rawenvelope.Read(raw) // the error is the grammar's, warned about above
+	rep.Envelope = showEnvelope(renv)
 	parts := 0
 	rep.MIME = walkMIME(textproto.MIMEHeader(msg.Header), msg.Body, 0, &parts)
 	// walkMIME reads the body to its end; drain anyway so that Size counts every byte.

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"flag"
 	"io"
@@ -11,8 +12,8 @@ import (
 
 	"github.com/sesraw/sesraw/crlf"
 	"github.com/sesraw/sesraw/internal/cidref"
-
 	"github.com/sesraw/sesraw/preflight"
+	"github.com/sesraw/sesraw/rawheader"
 )
 
 type lintOpts struct {
@@ -81,9 +82,13 @@ func runLint(e *env, opts any, args []string) error {
 	refs := make(chan []cidref.Problem, 1)
 	go func() {
 		var probs []cidref.Problem
-		if msg, err := mail.ReadMessage(bufio.NewReader(pr)); err == nil { // an unreadable message is preflight's to report
-			probs, _ = cidref.CheckEntity(textproto.MIMEHeader(msg.Header), msg.Body)
-			probs = append(probs, listUnsubscribeNote(msg.Header)...)
+		// The header block is read with the one grammar (package rawheader); a malformed one is
+		// preflight's to report.
+		if head, err := rawheader.ReadBlock(pr, rawheader.Limits{}); err == nil {
+			if h, body, sc := headerBlock(head); sc.Err() == nil {
+				probs, _ = cidref.CheckEntity(textproto.MIMEHeader(h), io.MultiReader(bytes.NewReader(head[body:]), pr))
+				probs = append(probs, listUnsubscribeNote(h)...)
+			}
 		}
 		io.Copy(io.Discard, pr)
 		refs <- probs

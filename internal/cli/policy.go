@@ -270,23 +270,19 @@ func (e *env) messageSend(s *sespolicy.Send, name string, raw []byte) error {
 		}
 		return nil
 	}
-	h, msg, err := readEnvelope(raw)
+	h, env, err := readEnvelope(raw)
 	if err != nil {
 		return inputErr(displayName(name)+": not a message: "+err.Error(), err)
 	}
 	if len(h.Problems) > 0 {
 		return inputErr(displayName(name)+": "+h.Problems[0], nil)
 	}
-	if v := msg.Header.Get("From"); v != "" {
-		if a, err := (&mail.AddressParser{WordDecoder: wordDecoder}).Parse(v); err == nil {
-			s.From, s.FromDisplayName = a.Address, a.Name
-		} else if list, err := (&mail.AddressParser{WordDecoder: wordDecoder}).ParseList(v); err == nil && len(list) > 0 {
-			s.From, s.FromDisplayName = list[0].Address, list[0].Name
-		}
+	if a := env.FirstFrom(); a != nil {
+		s.From, s.FromDisplayName = a.Address, a.Name
 	}
-	s.Recipients = h.Recipients
-	s.Source = h.mailFrom()
-	s.FeedbackAddress = h.mailFrom()
+	s.Recipients = env.Recipients
+	s.Source = env.Source()
+	s.FeedbackAddress = env.Source()
 	return nil
 }
 
