@@ -71,6 +71,49 @@ func (e *SignatureError) add(p string) {
 // names them.
 var requiredTags = [...]string{"v", "a", "b", "bh", "d", "h", "s"}
 
+// SignatureView is a Signature read without copying: its byte slices alias the value given to
+// ParseSignatureView, and b=, bh= and h= are as written (folding white space included). It is for
+// readers that only look (preflight checks every message with it, allocation-free); Signature is
+// the same reading as strings.
+type SignatureView struct {
+	Version          []byte // v=
+	Algorithm        []byte // a=
+	Signature        []byte // b=, as written
+	BodyHash         []byte // bh=, as written
+	Canonicalization []byte // c=
+	Domain           []byte // d=
+	HeaderList       []byte // h=, as written; Headers yields its names
+	Identity         []byte // i=
+	Length           int64  // l=; -1 when absent
+	Query            []byte // q=
+	Selector         []byte // s=
+	Time             int64  // t=; -1 when absent
+	Expiration       int64  // x=; -1 when absent
+	CopiedHeaders    []byte // z=
+}
+
+// Headers yields the names of h= in order, trimmed, empty entries skipped, at most MaxHeaderKeys
+// (the Headers of the Signature ParseSignature returns).
+func (v *SignatureView) Headers(yield func(name []byte) bool) {
+	n := 0
+	for h := v.HeaderList; len(h) > 0; {
+		var name []byte
+		if i := bytes.IndexByte(h, ':'); i >= 0 {
+			name, h = h[:i], h[i+1:]
+		} else {
+			name, h = h, nil
+		}
+		name = trimFWS(name)
+		if len(name) == 0 {
+			continue
+		}
+		if n == MaxHeaderKeys || !yield(name) {
+			return
+		}
+		n++
+	}
+}
+
 // ParseSignature parses the value of a DKIM-Signature header field (everything after the colon,
 // folded or not) with the tag-list syntax of RFC 6376 section 3.2: tags separated by ';', each
 // "name=value", names ALPHA *(ALPHA / DIGIT / "_") compared case-sensitively, values of VALCHARs
@@ -84,20 +127,44 @@ var requiredTags = [...]string{"v", "a", "b", "bh", "d", "h", "s"}
 // at most MaxHeaderKeys names (more is a problem, and the error then also matches ErrLimit); the
 // error keeps at most MaxSignatureProblems problems. Work is linear in len(value).
 func ParseSignature(value []byte) (*Signature, error) {
-	sig := &Signature{Length: -1, Time: -1, Expiration: -1}
+	var v SignatureView
+	err := ParseSignatureView(value, &v)
+	sig := &Signature{
+		Version: string(v.Version), Algorithm: string(v.Algorithm), Canonicalization: string(v.Canonicalization),
+		Domain: string(v.Domain), Identity: string(v.Identity), Length: v.Length, Query: string(v.Query),
+		Selector: string(v.Selector), Time: v.Time, Expiration: v.Expiration, CopiedHeaders: string(v.CopiedHeaders),
+	}
+	if v.Signature != nil {
+		sig.Signature = removeFWS(v.Signature)
+	}
+	if v.BodyHash != nil {
+		sig.BodyHash = removeFWS(v.BodyHash)
+	}
+	if v.HeaderList != nil {
+		sig.Headers = make([]string, 0, min(bytes.Count(v.HeaderList, []byte{':'})+1, MaxHeaderKeys))
+		for name := range v.Headers {
+			sig.Headers = append(sig.Headers, string(name))
+		}
+	}
+	return sig, err
+}
+
+// ParseSignatureView is ParseSignature without copying: it fills *v with slices of value and
+// returns the same error. It allocates only for the error.
+func ParseSignatureView(value []byte, v *SignatureView) error {
+	*v = SignatureView{Length: -1, Time: -1, Expiration: -1}
 	var (
 		e        SignatureError
 		required int // bit i: requiredTags[i] seen
 		others   int // bit i: otherTags[i] seen
-		hval     []byte
 		hseen    bool
 	)
-	for v := value; len(v) > 0; {
+	for rest := value; len(rest) > 0; {
 		var tag []byte
-		if i := bytes.IndexByte(v, ';'); i >= 0 {
-			tag, v = v[:i], v[i+1:]
+		if i := bytes.IndexByte(rest, ';'); i >= 0 {
+			tag, rest = rest[:i], rest[i+1:]
 		} else {
-			tag, v = v, nil
+			tag, rest = rest, nil
 		}
 		tag = trimFWS(tag)
 		if len(tag) == 0 {
@@ -139,41 +206,44 @@ func ParseSignature(value []byte) (*Signature, error) {
 			e.add("tag " + string(name) + "= is empty")
 			continue
 		}
+		if val == nil {
+			val = value[:0:0] // present, even when empty: not nil
+		}
 		switch string(name) {
 		case "v":
-			sig.Version = string(val)
-			if sig.Version != "1" {
+			v.Version = val
+			if string(val) != "1" {
 				e.add("v= is " + quote(val) + ", not 1")
 			}
 		case "a":
-			sig.Algorithm = string(val)
+			v.Algorithm = val
 		case "b":
-			sig.Signature = removeFWS(val)
+			v.Signature = val
 		case "bh":
-			sig.BodyHash = removeFWS(val)
+			v.BodyHash = val
 		case "c":
-			sig.Canonicalization = string(val)
-			if !validCanon(sig.Canonicalization) {
+			v.Canonicalization = val
+			if !validCanon(val) {
 				e.add("c= is " + quote(val) + ", not simple or relaxed (header/body)")
 			}
 		case "d":
-			sig.Domain = string(val)
+			v.Domain = val
 		case "h":
-			hval, hseen = val, true
+			v.HeaderList, hseen = val, true
 		case "i":
-			sig.Identity = string(val)
+			v.Identity = val
 		case "l":
-			sig.Length = parseNumber(&e, "l", val)
+			v.Length = parseNumber(&e, "l", val)
 		case "q":
-			sig.Query = string(val)
+			v.Query = val
 		case "s":
-			sig.Selector = string(val)
+			v.Selector = val
 		case "t":
-			sig.Time = parseNumber(&e, "t", val)
+			v.Time = parseNumber(&e, "t", val)
 		case "x":
-			sig.Expiration = parseNumber(&e, "x", val)
+			v.Expiration = parseNumber(&e, "x", val)
 		case "z":
-			sig.CopiedHeaders = string(val)
+			v.CopiedHeaders = val
 		}
 	}
 	if missing := (1<<len(requiredTags) - 1) &^ required; missing != 0 {
@@ -191,37 +261,59 @@ func ParseSignature(value []byte) (*Signature, error) {
 		e.add(s)
 	}
 	if hseen {
-		signsFrom := false
-		sig.Headers = make([]string, 0, min(bytes.Count(hval, []byte{':'})+1, MaxHeaderKeys))
-		for h := hval; len(h) > 0; {
-			var name []byte
-			if i := bytes.IndexByte(h, ':'); i >= 0 {
-				name, h = h[:i], h[i+1:]
-			} else {
-				name, h = h, nil
-			}
-			name = trimFWS(name)
-			if len(name) == 0 {
-				continue
-			}
-			if len(sig.Headers) == MaxHeaderKeys {
-				e.add("h= has more than " + strconv.Itoa(MaxHeaderKeys) + " entries")
-				e.overLimit = true
-				break
-			}
-			sig.Headers = append(sig.Headers, string(name))
-			if strings.EqualFold(string(name), "from") {
+		signsFrom, n := false, 0
+		for name := range v.Headers {
+			n++
+			if len(name) == 4 && equalFoldASCII(name, "from") {
 				signsFrom = true
 			}
+		}
+		if n == MaxHeaderKeys && moreThan(v.HeaderList, MaxHeaderKeys) {
+			e.add("h= has more than " + strconv.Itoa(MaxHeaderKeys) + " entries")
+			e.overLimit = true
 		}
 		if !signsFrom {
 			e.add("h= does not include From")
 		}
 	}
 	if len(e.Problems) > 0 {
-		return sig, &e
+		ep := new(SignatureError)
+		*ep = e
+		return ep
 	}
-	return sig, nil
+	return nil
+}
+
+// moreThan reports whether the h= value h has more than n non-empty names.
+func moreThan(h []byte, n int) bool {
+	k := 0
+	for len(h) > 0 {
+		var name []byte
+		if i := bytes.IndexByte(h, ':'); i >= 0 {
+			name, h = h[:i], h[i+1:]
+		} else {
+			name, h = h, nil
+		}
+		if len(trimFWS(name)) > 0 {
+			if k++; k > n {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func equalFoldASCII(b []byte, lower string) bool {
+	for i := range b {
+		c := b[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // Tags read besides the required ones.
@@ -275,6 +367,9 @@ func badValChar(v []byte) (byte, bool) {
 
 // removeFWS returns v without its folding white space, in one allocation.
 func removeFWS(v []byte) string {
+	if len(v) == 0 {
+		return ""
+	}
 	var b strings.Builder
 	b.Grow(len(v))
 	for _, c := range v {
@@ -285,7 +380,8 @@ func removeFWS(v []byte) string {
 	return b.String()
 }
 
-func validCanon(c string) bool {
+func validCanon(cv []byte) bool {
+	c := string(cv) // does not allocate: the string does not escape
 	h, b, slash := strings.Cut(c, "/")
 	ok := func(s string) bool { return s == "simple" || s == "relaxed" }
 	return ok(h) && (!slash || ok(b))

@@ -214,3 +214,29 @@ func FuzzParseSignature(f *testing.F) {
 		}
 	})
 }
+
+// TestParseSignatureView: the view reads what ParseSignature reads (b= and bh= as written), and
+// reading a well-formed signature allocates nothing (preflight reads every DKIM-Signature with it).
+func TestParseSignatureView(t *testing.T) {
+	var v dkim.SignatureView
+	if err := dkim.ParseSignatureView([]byte(rfcSignature), &v); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for n := range v.Headers {
+		names = append(names, string(n))
+	}
+	if string(v.Domain) != "example.com" || string(v.Selector) != "brisbane" || v.Time != 1117574938 ||
+		strings.Join(names, ",") != "Received,From,To,Subject,Date,Message-ID" ||
+		!strings.HasPrefix(string(v.Signature), "AuUoFEfDxTDkHlLXSZEpZj79LICEps6eda7W3deTVFOk4yAUoqOB\r\n") {
+		t.Errorf("view %+v, names %q", v, names)
+	}
+	_, perr := dkim.ParseSignature([]byte("v=2; h=to"))
+	if verr := dkim.ParseSignatureView([]byte("v=2; h=to"), &v); verr == nil || perr == nil || verr.Error() != perr.Error() {
+		t.Errorf("errors: view %v, ParseSignature %v", verr, perr)
+	}
+	value := []byte(rfcSignature)
+	if n := testing.AllocsPerRun(100, func() { _ = dkim.ParseSignatureView(value, &v) }); n != 0 && !raceEnabled {
+		t.Errorf("ParseSignatureView allocates %v times", n)
+	}
+}

@@ -2,7 +2,6 @@ package preflight
 
 import (
 	"bytes"
-	"errors"
 	"strings"
 
 	"github.com/sesraw/sesraw/dkim"
@@ -47,9 +46,9 @@ func (l *nameList) String() string {
 // checkDKIM checks one DKIM-Signature field: its tag list (read by dkim.ParseSignature), and the
 // headers its h= names.
 func (c *checker) checkDKIM(f *field) {
-	sig, err := dkim.ParseSignature(f.value)
-	var se *dkim.SignatureError
-	if errors.As(err, &se) && c.want(rDKIMSyntax, Warning, f.line) {
+	var sig dkim.SignatureView
+	err := dkim.ParseSignatureView(f.value, &sig)
+	if se, ok := err.(*dkim.SignatureError); ok && c.want(rDKIMSyntax, Warning, f.line) { // errors.As would allocate
 		// At most three problems in the finding, as before the parser moved to dkim.
 		n := min(len(se.Problems), 3)
 		problems := strings.Join(se.Problems[:n], "; ")
@@ -60,12 +59,12 @@ func (c *checker) checkDKIM(f *field) {
 	}
 
 	var stripped, rewritten nameList
-	for _, name := range sig.Headers {
+	for name := range sig.Headers {
 		switch {
 		case sesrules.IsSESName(name):
-			stripped.add([]byte(name))
-		case sesrules.NeverSign(name) != "" && !strings.EqualFold(name, "dkim-signature"):
-			rewritten.add([]byte(name))
+			stripped.add(name)
+		case sesrules.NeverSign(name) != "" && !equalFold(name, "dkim-signature"):
+			rewritten.add(name)
 		}
 	}
 	if stripped.n > 0 {
