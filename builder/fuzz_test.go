@@ -26,7 +26,8 @@ func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
 // a builder sentinel, or returns a message whose header block has exactly the fields asked for (no
 // injected field), every line CRLF-terminated and at most 998 octets, X-SES fields on top and no
 // Bcc. It builds each input once and parses nothing with another library, so that it explores
-// fast; FuzzBuildParseBack adds the parsers on the same inputs.
+// fast; FuzzBuildParseBack adds the parsers on the same inputs. Inputs over maxBuildInput bytes in
+// total are skipped (see there).
 func FuzzBuild(f *testing.F) {
 	addBuildSeeds(f)
 	f.Fuzz(func(t *testing.T, name, subject, filename, hvalue, text, rcpt string) {
@@ -48,11 +49,27 @@ func addBuildSeeds(f *testing.F) {
 	f.Add("Jürgen Müller", "Grüße — report", "Übersicht.pdf", "campaign 7", "Hello\n", "zoe@bücher.example")
 	f.Add("a\r\nBcc: x@evil.example", "s\r\nX-SES-FROM-ARN: x", "a\r\n.pdf", "v\r\nTo: y", "--=_0_\r\n", "r@example.org")
 	f.Add("", "=?utf-8?q?not_encoded?=", "x.exe", "", "", "a@b.c")
-	f.Add(strings.Repeat("Very long name ", 40), strings.Repeat("word ", 300), strings.Repeat("ä", 300)+".txt", strings.Repeat("x", 2000), strings.Repeat("y", 5000), "a@example.com")
+	// Long values, each seed within maxBuildInput: a folded display name and subject, a file name
+	// of 604 bytes and a header value over 998 octets, a body line over 998 octets.
+	f.Add(strings.Repeat("Very long name ", 40), strings.Repeat("word ", 200), "a.txt", "v", "text", "a@example.com")
+	f.Add("n", "s", strings.Repeat("ä", 300)+".txt", strings.Repeat("x", 1200), "", "a@example.com")
+	f.Add("n", "s", "a.txt", "", strings.Repeat("y", 1500), "a@example.com")
 }
+
+// maxBuildInput caps the total length of FuzzBuild's and FuzzBuildParseBack's inputs; longer
+// inputs are skipped. Every length rule the builder has is reached below it (folding at 78
+// columns, a line over 998 octets, file names over 255 bytes), and it keeps executions small.
+// Above all it bounds the fuzzer's minimization of a new input, which tries removing every
+// substring of each argument, so that its cost grows with the square of the input's length: a
+// 5.8 KB input derived from the old 9 KB seed kept the worker minimizing (at 0 execs/s) for the
+// rest of a run.
+const maxBuildInput = 2048
 
 // buildOnce is the body of FuzzBuild and FuzzBuildParseBack (deep).
 func buildOnce(t *testing.T, deep bool, name, subject, filename, hvalue, text, rcpt string) {
+	if len(name)+len(subject)+len(filename)+len(hvalue)+len(text)+len(rcpt) > maxBuildInput {
+		return
+	}
 	m := &builder.Message{
 		From:        mail.Address{Name: name, Address: "sender@example.com"},
 		To:          []mail.Address{{Name: name, Address: rcpt}},
@@ -77,9 +94,7 @@ func buildOnce(t *testing.T, deep bool, name, subject, filename, hvalue, text, r
 		}
 		return
 	}
-	checkHeaderInvariants(t, raw, m)
-	end := strings.Index(string(raw), "\r\n\r\n")
-	got := fieldNames(raw[:end+2])
+	got := checkHeaderInvariants(t, raw, m)
 	want := []string{"From", "To"}
 	if subject != "" {
 		want = append(want, "Subject")
