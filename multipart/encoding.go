@@ -1,6 +1,9 @@
 package multipart
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+	"math/bits"
+)
 
 // Encoding is a Content-Transfer-Encoding.
 type Encoding uint8
@@ -52,51 +55,57 @@ type dataScan struct {
 func scan(data []byte, crlf bool) dataScan {
 	var s dataScan
 	s.outLen = int64(len(data))
-	line := 0      // input octets on the current line
-	col := 0       // output column of the quoted-printable encoding
-	var out int64  // quoted-printable octets so far
-	var high uint8 // OR of the octets seen one at a time (non-ASCII when its top bit is set)
-	var esc int64  // octets written as escapes by the table loop
+	line := 0        // input octets on the current line
+	col := 0         // output column of the quoted-printable encoding
+	var out int64    // quoted-printable octets so far
+	var high uint8   // OR of the octets seen one at a time (non-ASCII when its top bit is set)
+	var highw uint64 // OR of the words seen eight octets at a time
+	var esc int64    // octets written as escapes
 	for i := 0; i < len(data); {
-		stop := i + 1
 		if i+8 <= len(data) {
+			// A word at a time, as qpEncoder.encode takes it; '=' (for "=_") and the controls
+			// (line breaks, NUL, bare CR or LF) are left to the octet-wise path below.
 			v := binary.LittleEndian.Uint64(data[i:])
-			if w, ok := qpWord(v); ok && col+w <= qpLineMax-1 {
-				// Eight octets, printable ASCII or 8-bit, that all fit on this line.
+			em, spec := qpClassify(v, true)
+			highw |= v
+			m := em >> 7
+			k := bits.OnesCount64(m)
+			if w := 8 + 2*k; spec == 0 && col+w <= qpLineMax-1 {
 				col += w
-				line += 8
 				out += int64(w)
-				esc += int64(w-8) / 2
-				if w > 8 {
-					high |= 0x80 // an 8-bit octet
-				}
+				esc += int64(k)
+				line += 8
 				i += 8
 				continue
 			}
-			stop = min(i+8, len(data))
-			if col <= qpLineMax-1-8 {
-				k := qpPlainPrefix(v)
-				col += k
-				line += k
-				out += int64(k)
-				i += k
+			n := 8
+			if spec != 0 {
+				n = bits.TrailingZeros64(spec) >> 3
 			}
-		}
-		for i < stop {
-			c := data[i]
-			w := int(scanWidth[c])
-			if w == 0 || col+w > qpLineMax-1 {
-				break
+			if n > 0 {
+				if n < 8 {
+					m &= 1<<(8*n) - 1
+				}
+				ends, w, take := qpLanes(m, n, col)
+				if take < n && !(take == n-1 && col+w <= qpLineMax && qpLineEnd(data, i+n, crlf)) {
+					w = qpLaneEnd(ends, take)
+				} else {
+					take = n
+				}
+				esc += int64(bits.OnesCount64(m & (1<<(8*take) - 1)))
+				col += w
+				out += int64(w)
+				line += take
+				i += take
+				if take < n {
+					out += 3 // a soft break
+					col = 0
+					continue
+				}
+				if n == 8 {
+					continue
+				}
 			}
-			high |= c
-			esc += int64(w >> 1) // 1 for an escape
-			col += w
-			line++
-			out += int64(w)
-			i++
-		}
-		if i == stop {
-			continue
 		}
 		c := data[i]
 		if c == '\r' && i+1 < len(data) && data[i+1] == '\n' || c == '\n' && crlf {
@@ -141,7 +150,7 @@ func scan(data []byte, crlf bool) dataScan {
 		out, _ = qpFixWSSize(out, col)
 	}
 	s.maxLine = max(s.maxLine, line)
-	s.nonASCII = high >= 0x80
+	s.nonASCII = high >= 0x80 || highw&msb8 != 0
 	s.qpExtra = 2 * esc
 	s.qpLen = out
 	return s
@@ -156,17 +165,6 @@ func qpFixWSSize(out int64, col int) (int64, int) {
 	}
 	return out + 2, col + 3
 }
-
-// scanWidth is qpTab's width for the octets scan may pass over without noting anything else:
-// 0 for CR, LF, NUL and '=' (noted on scan's careful path).
-var scanWidth = func() (t [256]uint8) {
-	for c := range t {
-		if c != 0 && c != '=' {
-			t[c] = uint8(qpTab[c] >> 24)
-		}
-	}
-	return t
-}()
 
 func chooseEncoding(n *node, ct string) error {
 	p := n.p

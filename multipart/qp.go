@@ -55,27 +55,45 @@ const (
 	msb8 = 0x8080808080808080
 )
 
-// qpPlainPrefix returns how many leading octets (0 to 8, in memory order) of the little-endian
-// word v are 0x20..0x7E other than '=', by the usual word-at-a-time tests (some octet < 0x20,
-// some octet > 0x7E, some octet == '='). Borrows and carries only run towards later octets, so
-// the first flagged octet is exact.
-func qpPlainPrefix(v uint64) int {
-	eq := v ^ ('=' * lsb8)
-	bad := ((v-0x20*lsb8)&^v | (v + lsb8) | v | (eq-lsb8)&^eq) & msb8
-	return bits.TrailingZeros64(bad) >> 3
+// qpClassify classifies the eight octets of the little-endian word v, one flag per byte lane (its
+// top bit): esc for the octets written as escapes with no need to look at their neighbours (8-bit,
+// DEL, and '=' unless eqSpecial), spec for those that need a closer look: the ASCII controls (CR
+// and LF above all, also TAB, NUL and the rest) and, with eqSpecial, '='. Every test is exact per
+// lane: no carry or borrow crosses a lane.
+func qpClassify(v uint64, eqSpecial bool) (esc, spec uint64) {
+	lo := v &^ msb8
+	spec = ^((lo + 0x60*lsb8) | v) & msb8 // < 0x20
+	x := v ^ ('=' * lsb8)
+	eq := ^(((x &^ msb8) + 0x7f*lsb8) | x) & msb8 // == '='
+	esc = (v | (lo + lsb8)) & msb8                // >= 0x80, or 0x7F
+	if eqSpecial {
+		spec |= eq
+	} else {
+		esc |= eq
+	}
+	return esc, spec
 }
 
-// qpWord reports whether the eight octets of the little-endian word v can be encoded without
-// looking at their neighbours: no CR, LF, TAB or other control, no '=', no DEL or 0xFF; each is
-// then written as is (0x20..0x7E) or as an escape (0x80..0xFE). It returns their encoded width.
-// The tests are "some octet < 0x20", "some octet == '='", "some octet's low seven bits are all
-// set": exact for "some", which is all that is asked.
-func qpWord(v uint64) (int, bool) {
-	eq := v ^ ('=' * lsb8)
-	if ((v-0x20*lsb8)&^v|(eq-lsb8)&^eq|(v&^msb8+lsb8))&msb8 != 0 {
-		return 0, false
+// qpLanes works out how many of the first n lanes (1 to 8) of a word fit on the current line at
+// output column col (at most 75): m has one bit per lane (bit 0 of each byte) set for the lanes
+// written as escapes, clear beyond n. It returns the end offset of every lane's encoding (one per
+// byte lane: lane j ends j+1 octets plus two per escape up to it), the width w of the n lanes,
+// and fit, the lanes that end by column 75: n when all do. When fit < n the lane after them needs
+// a soft break before it, unless it is the last octet of its line (fit == n-1 and the line ends
+// after the n lanes) and ends by column 76: the caller checks that.
+func qpLanes(m uint64, n, col int) (ends uint64, w, fit int) {
+	ends = m*lsb8*2 + 0x0807060504030201
+	w = int(ends >> (8*n - 8) & 0xff)
+	if col+w <= qpLineMax-1 {
+		return ends, w, n
 	}
-	return 8 + 2*bits.OnesCount64(v&msb8), true
+	over := (ends + uint64(0x7f-(qpLineMax-1-col))*lsb8) & msb8 // lanes ending past column 75
+	return ends, w, bits.TrailingZeros64(over) >> 3
+}
+
+// qpLaneEnd returns the end offset of lane j-1 in ends (0 for j == 0): the width of j lanes.
+func qpLaneEnd(ends uint64, j int) int {
+	return int(ends << 8 >> (8 * j) & 0xff)
 }
 
 // qpEncoder is a streaming quoted-printable encoder (RFC 2045 §6.7): encoded lines are at most 76
@@ -91,7 +109,7 @@ type qpEncoder struct {
 
 // qpMaxOut bounds the encoding of k input octets: three octets each, plus a soft break (3 octets)
 // at most every 24 input octets (75 columns hold 25 escapes), plus slack for whole-word stores.
-func qpMaxOut(k int) int { return 3*k + 3*(k/24) + 32 }
+func qpMaxOut(k int) int { return 3*k + 3*(k/24) + 64 }
 
 // encode appends the encoding of a prefix of p to dst and returns how much of p it consumed. Unless
 // atEOF, it stops short of the last two octets, which it needs as lookahead.
@@ -117,56 +135,76 @@ func (q *qpEncoder) encode(dst, p []byte, atEOF bool) ([]byte, int) {
 	col, crlf := q.col, q.crlf
 	i := 0
 	for i < end {
-		stop := i + 1 // octets the table loop below may take
 		if i+8 <= end {
 			v := binary.LittleEndian.Uint64(p[i:])
-			if w, ok := qpWord(v); ok && col+w <= qpLineMax-1 {
-				// Eight octets that all fit on this line: no check per octet.
-				if w == 8 {
-					binary.LittleEndian.PutUint64(d[o:], v)
+			esc, spec := qpClassify(v, false)
+			m := esc >> 7
+			if w := 8 + 2*bits.OnesCount64(m); spec == 0 && col+w <= qpLineMax-1 {
+				// Eight octets that all fit on this line (the common case, kept apart so
+				// the next load does not wait for the column arithmetic).
+				dd := (*[64]byte)(d[o:])
+				if m == 0 {
+					binary.LittleEndian.PutUint64(dd[:], v)
 				} else {
-					// Where each octet's encoding starts: its index plus two per escape
-					// before it (prefix sums of the 8-bit octets, one per byte lane), so
-					// the eight stores do not wait on one another.
-					m := v >> 7 & lsb8
 					pos := (m*lsb8-m)*2 + 0x0706050403020100
-					dd := d[o : o+32]
-					binary.LittleEndian.PutUint32(dd[uint8(pos):], qpTab[uint8(v)])
-					binary.LittleEndian.PutUint32(dd[uint8(pos>>8):], qpTab[uint8(v>>8)])
-					binary.LittleEndian.PutUint32(dd[uint8(pos>>16):], qpTab[uint8(v>>16)])
-					binary.LittleEndian.PutUint32(dd[uint8(pos>>24):], qpTab[uint8(v>>24)])
-					binary.LittleEndian.PutUint32(dd[uint8(pos>>32):], qpTab[uint8(v>>32)])
-					binary.LittleEndian.PutUint32(dd[uint8(pos>>40):], qpTab[uint8(v>>40)])
-					binary.LittleEndian.PutUint32(dd[uint8(pos>>48):], qpTab[uint8(v>>48)])
-					binary.LittleEndian.PutUint32(dd[uint8(pos>>56):], qpTab[uint8(v>>56)])
+					binary.LittleEndian.PutUint32(dd[pos&31:], qpTab[uint8(v)])
+					binary.LittleEndian.PutUint32(dd[pos>>8&31:], qpTab[uint8(v>>8)])
+					binary.LittleEndian.PutUint32(dd[pos>>16&31:], qpTab[uint8(v>>16)])
+					binary.LittleEndian.PutUint32(dd[pos>>24&31:], qpTab[uint8(v>>24)])
+					binary.LittleEndian.PutUint32(dd[pos>>32&31:], qpTab[uint8(v>>32)])
+					binary.LittleEndian.PutUint32(dd[pos>>40&31:], qpTab[uint8(v>>40)])
+					binary.LittleEndian.PutUint32(dd[pos>>48&31:], qpTab[uint8(v>>48)])
+					binary.LittleEndian.PutUint32(dd[pos>>56&31:], qpTab[uint8(v>>56)])
 				}
 				o += w
 				col += w
 				i += 8
 				continue
 			}
-			stop = min(i+8, end) // the rest of the word, one octet at a time
-			if col <= qpLineMax-1-8 {
-				binary.LittleEndian.PutUint64(d[o:], v)
-				k := qpPlainPrefix(v)
-				o += k
-				col += k
-				i += k
+			n := 8
+			if spec != 0 {
+				n = bits.TrailingZeros64(spec) >> 3 // the lanes before the first control
 			}
-		}
-		for i < stop {
-			e := qpTab[p[i]]
-			w := int(e >> 24)
-			if w == 0 || col+w > qpLineMax-1 {
-				break
+			if n > 0 {
+				if n < 8 {
+					m &= 1<<(8*n) - 1
+				}
+				ends, w, take := qpLanes(m, n, col)
+				if take < n && !(take == n-1 && col+w <= qpLineMax && qpLineEnd(p, i+n, crlf)) {
+					w = qpLaneEnd(ends, take)
+				} else {
+					take = n
+				}
+				// Store all eight lanes; what lies past the lanes taken is overwritten later.
+				dd := (*[64]byte)(d[o:])
+				if m == 0 {
+					binary.LittleEndian.PutUint64(dd[:], v)
+				} else {
+					// Where each lane's encoding starts (its end minus its width), so the
+					// eight stores do not wait on one another.
+					pos := ends - m*2 - lsb8
+					binary.LittleEndian.PutUint32(dd[pos&31:], qpTab[uint8(v)])
+					binary.LittleEndian.PutUint32(dd[pos>>8&31:], qpTab[uint8(v>>8)])
+					binary.LittleEndian.PutUint32(dd[pos>>16&31:], qpTab[uint8(v>>16)])
+					binary.LittleEndian.PutUint32(dd[pos>>24&31:], qpTab[uint8(v>>24)])
+					binary.LittleEndian.PutUint32(dd[pos>>32&31:], qpTab[uint8(v>>32)])
+					binary.LittleEndian.PutUint32(dd[pos>>40&31:], qpTab[uint8(v>>40)])
+					binary.LittleEndian.PutUint32(dd[pos>>48&31:], qpTab[uint8(v>>48)])
+					binary.LittleEndian.PutUint32(dd[pos>>56&31:], qpTab[uint8(v>>56)])
+				}
+				o += w
+				col += w
+				i += take
+				if take < n {
+					d[o], d[o+1], d[o+2] = '=', '\r', '\n'
+					o += 3
+					col = 0
+					continue
+				}
+				if n == 8 {
+					continue
+				}
 			}
-			binary.LittleEndian.PutUint32(d[o:], e)
-			o += w
-			col += w
-			i++
-		}
-		if i == stop {
-			continue
 		}
 		// Line breaks, and an octet that reaches column 75.
 		c := p[i]
