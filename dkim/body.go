@@ -134,11 +134,13 @@ func (b *bodyHasher) fastLines(p []byte) []byte {
 	if !b.relaxed {
 		return b.fastSimple(p)
 	}
-	i, start, good, empty := 0, 0, 0, 0 // p[start:good] is canonical and not yet hashed
 	// Relaxed: offsets in p of the next HTAB and the next "SP SP" at or after the current line,
-	// len(p) when there is none; -1 until searched. Each is searched again only once passed, so the
-	// scans cost O(len(p)) in all. Trailing SP is seen at the line's end.
-	tab, dsp := -1, -1
+	// len(p) when there is none. Each is searched again only once passed, so the scans cost
+	// O(len(p)) in all. Trailing SP is seen at the line's end.
+	tab, dsp := nextTab(p, 0), nextTwoSP(p, 0)
+	// p[start:good] is canonical and not yet hashed: first the run canonicalRun finds.
+	good := canonicalRun(p, min(tab, dsp))
+	i, start, empty := good, 0, 0
 	for i < len(p) {
 		k := bytes.IndexByte(p[i:], '\r')
 		if k < 0 || i+k+1 >= len(p) {
@@ -190,6 +192,46 @@ func (b *bodyHasher) fastLines(p []byte) []byte {
 	b.hashDirect(p[start:good])
 	b.empties += empty
 	return p[i:]
+}
+
+// canonicalRun returns the length of the longest prefix of p made of complete lines that relaxed
+// canonicalization leaves as they are, the last of them not empty (0 when there is none): no bare
+// CR, no SP before a line's CRLF, and no line reaching lim (the first HTAB or "SP SP" in p). Lines
+// of a body often have one length (base64 above all), so the end of each line is first looked for
+// where the previous line's length puts it, and searched for only when it is not there; one count
+// of the CRs in the prefix then proves that no guess passed over a CR (each line holds exactly
+// one, its CRLF's), so the prefix is found without a search per line. When the count disagrees it
+// returns 0 and fastLines looks at every line.
+func canonicalRun(p []byte, lim int) int {
+	i, n, lines, nLines, hop := 0, 0, 0, 0, 0
+	for {
+		var e int // the line's CR
+		if hop > 2 && i+hop <= len(p) && p[i+hop-2] == '\r' && p[i+hop-1] == '\n' {
+			e = i + hop - 2
+		} else {
+			k := bytes.IndexByte(p[i:], '\r')
+			if k < 0 || i+k+1 >= len(p) || p[i+k+1] != '\n' {
+				break // an incomplete line or a bare CR
+			}
+			e = i + k
+		}
+		if e == i {
+			lines++ // an empty line: canonical unless it turns out to be trailing
+			i += 2
+			continue
+		}
+		if e > lim || p[e-1] == ' ' {
+			break // the line needs canonicalizing
+		}
+		lines++
+		hop = e + 2 - i
+		i = e + 2
+		n, nLines = i, lines
+	}
+	if n > 0 && bytes.Count(p[:n], crlfRun[:1]) != nLines {
+		return 0
+	}
+	return n
 }
 
 // fastSimple is fastLines for simple canonicalization, where complete lines are canonical as they

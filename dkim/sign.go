@@ -357,6 +357,9 @@ func (s *Signer) appendSignatureState(st *signState, dst, header, bh []byte, sig
 			n++
 			dst, col = appendHName(dst, col, sh.name, first)
 			first = false
+			if !sign {
+				continue // sizing only: the header hash is not needed
+			}
 			f := header[fs[i].start:fs[i].end]
 			if s.headerRelaxed {
 				st.buf = appendRelaxedHeader(st.buf[:0], f)
@@ -379,16 +382,16 @@ func (s *Signer) appendSignatureState(st *signState, dst, header, bh []byte, sig
 	dst = append(dst, "\r\n b="...)
 	col = 3
 
-	// The signature field itself, with an empty b= and without its final CRLF.
-	if s.headerRelaxed {
-		st.buf = appendRelaxedHeader(st.buf[:0], dst[start:])
-		h.Write(st.buf)
-	} else {
-		h.Write(dst[start:])
-	}
-	digest := h.Sum(st.sum[:0])
 	var sig []byte
 	if sign {
+		// The signature field itself, with an empty b= and without its final CRLF.
+		if s.headerRelaxed {
+			st.buf = appendRelaxedHeader(st.buf[:0], dst[start:])
+			h.Write(st.buf)
+		} else {
+			h.Write(dst[start:])
+		}
+		digest := h.Sum(st.sum[:0])
 		sig, err = s.opts.Key.Sign(rand.Reader, digest, s.hashOpt)
 		if err != nil {
 			return dst[:start], fmt.Errorf("dkim: signing failed: %w", err)
