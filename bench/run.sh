@@ -2,9 +2,11 @@
 # Runs the benchmarks (issues 7 and 16) and prints everything BENCHMARKS.md publishes:
 #   ./run.sh [results file]   (default results/new.txt; COUNT=10 runs of every benchmark)
 # 1. the raw results (kept in the results file), 2. the benchstat table, 3. medians, ratios and
-# targets (cmd/ratios) and the chart (results file with .svg), 4. the encoders' paired
-# benchmarks in multipart (thread CPU time, robust on a shared machine), 5. CPU profiles of the
-# sesraw sub-benchmarks (pprof -top, files under results/, not committed).
+# every issue 16 target with PASS/FAIL (cmd/ratios; from the medians, then from the paired
+# benchmarks of bench/, which alternate the operations compared inside every iteration and compare
+# thread CPU time) and the chart (results file with .svg), 4. the encoders' paired benchmarks in
+# multipart, 5. CPU profiles of the sesraw sub-benchmarks and the mutex and block profiles of the
+# parallel benchmarks (pprof -top, files under results/, not committed).
 set -euo pipefail
 cd "$(dirname "$0")"
 out=${1:-results/new.txt}
@@ -31,6 +33,14 @@ if [ "${PROFILE:-1}" = 1 ]; then
     echo "== profile $name ($b)"
     go test -run='^$' -bench="$b" -benchtime=3s -cpuprofile "results/$name.cpu.prof" -o results/bench.test.tmp >/dev/null
     go tool pprof -top -nodecount=25 results/bench.test.tmp "results/$name.cpu.prof" 2>/dev/null | sed -n '1,32p'
+  done
+  echo "== contention: mutex and block profiles of BuildParallel and BuildSignParallel (frames in builder, dkim, multipart)"
+  go test -run='^$' -bench='Parallel' -benchtime=2s -mutexprofile results/mutex.prof -blockprofile results/block.prof \
+    -o results/bench.test.tmp >/dev/null
+  for prof in mutex block; do
+    echo "-- $prof (all, then only what passes through builder, dkim or multipart)"
+    go tool pprof -top -nodecount=8 results/bench.test.tmp "results/$prof.prof" 2>/dev/null | sed -n '5,16p'
+    go tool pprof -top -nodecount=8 -focus='sesraw/(builder|dkim|multipart)' results/bench.test.tmp "results/$prof.prof" 2>&1 | sed -n '1,16p'
   done
   rm -f results/bench.test.tmp
 fi
