@@ -1,16 +1,12 @@
 package cidref
 
 import (
-	"bufio"
-	"encoding/base64"
 	"errors"
 	"io"
-	"mime"
-	"mime/multipart"
-	"mime/quotedprintable"
-	"net/mail"
-	"net/textproto"
 	"strings"
+
+	"github.com/sesraw/sesraw/mimewalk"
+	"github.com/sesraw/sesraw/rawheader"
 )
 
 // Limits of CheckMessage, which reads untrusted messages.
@@ -33,21 +29,27 @@ var ErrLimit = errors.New("cidref: MIME structure beyond the parts or depth limi
 // CheckMessage reads a raw message and compares the cid: references of its text/html parts with
 // the Content-IDs of its parts: a reference no part has is RuleMissing; an inline part (a part
 // with a Content-ID and an inline disposition, or no disposition inside multipart/related) that
-// no HTML references is RuleUnreferenced. It streams: at most MaxHTML decoded bytes of each HTML
-// part are held. A message that net/mail or mime/multipart cannot read is an error; problems
-// then are those found before it.
+// no HTML references is RuleUnreferenced. It walks the message with the one MIME walker
+// (package mimewalk) in one streaming pass: at most MaxHTML decoded bytes of each HTML part are
+// held. A read error or a walk beyond MaxParts or MaxDepth (ErrLimit) is returned with the
+// problems found before it.
 func CheckMessage(r io.Reader) ([]Problem, error) {
-	msg, err := mail.ReadMessage(bufio.NewReader(r))
-	if err != nil {
-		return nil, err
-	}
-	return CheckEntity(textproto.MIMEHeader(msg.Header), msg.Body)
+	return check(mimewalk.NewReader(r, walkOptions))
 }
 
-// CheckEntity is CheckMessage for a message whose header block has been read already.
-func CheckEntity(h textproto.MIMEHeader, body io.Reader) ([]Problem, error) {
+// CheckEntity is CheckMessage for a message whose header block hdr (through its empty line) has
+// been read already; body yields the rest.
+func CheckEntity(hdr []byte, body io.Reader) ([]Problem, error) {
+	var mw mimewalk.Reader
+	mw.ResetBody(hdr, body, walkOptions)
+	return check(&mw)
+}
+
+var walkOptions = &mimewalk.Options{MaxParts: MaxParts, MaxDepth: MaxDepth}
+
+func check(mw *mimewalk.Reader) ([]Problem, error) {
 	w := &walker{}
-	err := w.entity(h, body, "", 0)
+	err := w.walk(mw)
 	var out []Problem
 	for _, ref := range w.refs {
 		if !w.has(ref) {
@@ -63,7 +65,6 @@ func CheckEntity(h textproto.MIMEHeader, body io.Reader) ([]Problem, error) {
 }
 
 type walker struct {
-	parts  int
 	refs   []string // cid references of the HTML parts, each once
 	ids    []string // Content-IDs of every part
 	inline []string // Content-IDs of inline parts
@@ -87,50 +88,58 @@ func (w *walker) referenced(id string) bool {
 	return false
 }
 
-func (w *walker) entity(h textproto.MIMEHeader, body io.Reader, parent string, depth int) error {
-	w.parts++
-	if w.parts > MaxParts || depth > MaxDepth {
-		return ErrLimit
-	}
-	mt, params, err := mime.ParseMediaType(h.Get("Content-Type"))
-	if err != nil {
-		mt = "text/plain"
-	}
-	if id := strings.TrimSpace(h.Get("Content-Id")); id != "" {
-		id = strings.TrimSuffix(strings.TrimPrefix(id, "<"), ">")
-		w.ids = append(w.ids, id)
-		disp, _, _ := mime.ParseMediaType(h.Get("Content-Disposition"))
-		if disp == "inline" || disp == "" && parent == "multipart/related" {
-			w.inline = append(w.inline, id)
-		}
-	}
-	switch {
-	case strings.HasPrefix(mt, "multipart/"):
-		if params["boundary"] == "" {
+func (w *walker) walk(mw *mimewalk.Reader) error {
+	var types []string // media type of each open entity, lower case
+	for {
+		ev, err := mw.Next()
+		if err == io.EOF {
 			return nil
 		}
-		mr := multipart.NewReader(body, params["boundary"])
-		for {
-			p, err := mr.NextRawPart()
-			if err == io.EOF {
-				return nil
+		if err != nil {
+			if errors.Is(err, mimewalk.ErrLimit) {
+				return errors.Join(ErrLimit, err)
 			}
-			if err != nil {
-				return err
-			}
-			if err := w.entity(p.Header, p, mt, depth+1); err != nil {
-				return err
+			return err
+		}
+		p := mw.Part()
+		switch ev {
+		case mimewalk.EndEvent:
+			types = types[:p.Depth]
+			continue
+		case mimewalk.ProblemEvent:
+			continue
+		}
+		mt := strings.ToLower(string(p.MediaType))
+		parent := ""
+		if p.Depth > 0 {
+			parent = types[p.Depth-1]
+		}
+		types = append(types[:p.Depth], mt)
+		var cid, disp []byte
+		var sc rawheader.Scanner
+		sc.Reset(p.Header)
+		for sc.Next() {
+			switch name := sc.Name(); {
+			case cid == nil && strings.EqualFold(string(name), "content-id"):
+				cid = rawheader.TrimBlanks(sc.Value())
+			case disp == nil && strings.EqualFold(string(name), "content-disposition"):
+				disp = sc.Value()
 			}
 		}
-	case mt == "text/html":
-		var dec io.Reader = body
-		switch strings.ToLower(strings.TrimSpace(h.Get("Content-Transfer-Encoding"))) {
-		case "base64":
-			dec = base64.NewDecoder(base64.StdEncoding, body) // skips CR and LF
-		case "quoted-printable":
-			dec = quotedprintable.NewReader(body)
+		if id := strings.TrimSpace(string(cid)); id != "" {
+			id = strings.TrimSuffix(strings.TrimPrefix(id, "<"), ">")
+			w.ids = append(w.ids, id)
+			var ps mimewalk.ParamScanner
+			ps.Reset(disp)
+			d := strings.ToLower(string(ps.Type()))
+			if d == "inline" || d == "" && parent == "multipart/related" {
+				w.inline = append(w.inline, id)
+			}
 		}
-		html, err := io.ReadAll(io.LimitReader(dec, MaxHTML))
+		if mt != "text/html" {
+			continue
+		}
+		html, err := io.ReadAll(io.LimitReader(p.Decoded(), MaxHTML))
 		for _, ref := range References(string(html)) {
 			if !w.referenced(ref) {
 				w.refs = append(w.refs, ref)
@@ -140,5 +149,4 @@ func (w *walker) entity(h textproto.MIMEHeader, body io.Reader, parent string, d
 			return err
 		}
 	}
-	return nil
 }

@@ -7,7 +7,6 @@ import (
 	"flag"
 	"io"
 	"net/mail"
-	"net/textproto"
 	"strconv"
 
 	"github.com/sesraw/sesraw/crlf"
@@ -86,7 +85,7 @@ func runLint(e *env, opts any, args []string) error {
 		// preflight's to report.
 		if head, err := rawheader.ReadBlock(pr, rawheader.Limits{}); err == nil {
 			if h, body, sc := headerBlock(head); sc.Err() == nil {
-				probs, _ = cidref.CheckEntity(textproto.MIMEHeader(h), io.MultiReader(bytes.NewReader(head[body:]), pr))
+				probs, _ = cidref.CheckEntity(head[:body], io.MultiReader(bytes.NewReader(head[body:]), pr))
 				probs = append(probs, listUnsubscribeNote(h)...)
 			}
 		}
