@@ -7,8 +7,6 @@ import (
 	"errors"
 	"flag"
 	"io"
-	"net/mail"
-	"net/textproto"
 	"strconv"
 	"strings"
 	"time"
@@ -174,7 +172,7 @@ func inspect(name string, r io.Reader) (*inspectReport, error) {
 
 	// Envelope and MIME tree, from the header grammar's strict reading. Where the header block is
 	// malformed or starts with an mbox From line, inspect reads what it can and warns.
-	hdr, bodyAt, hs := headerBlock(raw)
+	_, bodyAt, hs := headerBlock(raw)
 	if err := hs.Err(); err != nil {
 		var le *rawheader.LimitError
 		if errors.As(err, &le) {
@@ -197,11 +195,9 @@ func inspect(name string, r io.Reader) (*inspectReport, error) {
 		rep.Problems = append(rep.Problems, "warning: line 1 is an mbox From line (mbox framing, skipped here); "+
 			"sent as it is, SES would receive it as a line that is not a header field")
 	}
-	msg := &mail.Message{Header: hdr, Body: io.MultiReader(bytes.NewReader(raw[bodyAt:]), br)}
 	renv, _ := rawenvelope.Read(raw) // the error is the grammar's, warned about above
 	rep.Envelope = showEnvelope(renv)
-	parts := 0
-	rep.MIME = walkMIME(textproto.MIMEHeader(msg.Header), msg.Body, 0, &parts)
+	rep.MIME = walkMIME(raw[:bodyAt], io.MultiReader(bytes.NewReader(raw[bodyAt:]), br))
 	// walkMIME reads the body to its end; drain anyway so that Size counts every byte.
 	_, _ = io.Copy(io.Discard, br)
 	if src.err != nil {

@@ -77,15 +77,3 @@ func readHeaderBlock(br *bufio.Reader) ([]byte, error) {
 		}
 	}
 }
-
-// countingReader counts the bytes read through it.
-type countingReader struct {
-	r io.Reader
-	n int64
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	return n, err
-}
