@@ -56,7 +56,7 @@
 //
 // # Limits
 //
-// A Reader holds a fixed window (ReadBufferSize bytes, none for input in memory) and one header
+// A Reader holds a fixed window (Options.ReadBuffer bytes, none for input in memory) and one header
 // block (at most MaxHeaderBytes for a part, rawheader.DefaultMaxBytes for the message), whatever
 // the size of the message. Work is linear in the input: the search for "\n--" looks at each byte
 // once, and each candidate line is compared with at most MaxDepth open boundaries. Limits are Options: nesting depth

@@ -17,7 +17,8 @@ const (
 	DefaultMaxBoundary    = 70       // bytes of a boundary (RFC 2046 section 5.1.1)
 	DefaultMaxHeaderBytes = 64 << 10 // bytes of a part's header block kept
 	MaxLineBytes          = 1000     // a line longer than this (terminator excluded) is never a delimiter
-	ReadBufferSize        = 32 << 10 // the window a Reader reads an io.Reader through
+	DefaultReadBuffer     = 4 << 10  // bytes of the window a Reader reads an io.Reader through
+	MinReadBuffer         = 4 << 10  // the smallest window (it holds any line that can be a delimiter)
 )
 
 // Options sets the limits of a walk. The zero value (or a nil *Options) means the defaults; a
@@ -35,6 +36,10 @@ type Options struct {
 	Header rawheader.Limits
 	// Context, when not nil, is checked before each read: once it is done, Next returns its error.
 	Context context.Context
+	// ReadBuffer is the size of the window an io.Reader is read through: 0 means
+	// DefaultReadBuffer; less than MinReadBuffer means MinReadBuffer. A larger window means fewer
+	// reads.
+	ReadBuffer int
 }
 
 type limits struct {
@@ -231,13 +236,17 @@ func NewReader(r io.Reader, opts *Options) *Reader {
 	return w
 }
 
-// Reset makes w walk the message r yields, reading it through a window of ReadBufferSize bytes
-// (allocated once per Reader).
+// Reset makes w walk the message r yields, reading it through a window of Options.ReadBuffer
+// bytes (allocated once per Reader, and again only if a later Reset asks for a larger one).
 func (w *Reader) Reset(r io.Reader, opts *Options) {
 	w.reset(opts)
 	w.src, w.own = r, true
-	if w.window == nil {
-		w.window = make([]byte, ReadBufferSize)
+	size := DefaultReadBuffer
+	if opts != nil && opts.ReadBuffer > 0 {
+		size = max(opts.ReadBuffer, MinReadBuffer)
+	}
+	if len(w.window) < size {
+		w.window = make([]byte, size)
 	}
 	w.buf = w.window
 }
