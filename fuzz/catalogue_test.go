@@ -142,7 +142,7 @@ func recipients(n int, prefix string) []mail.Address {
 	return l
 }
 
-// fileNameOf returns the file name of the first attachment as the standard library and go-message
+// fileNameOf returns the file name of the first attachment as mimewalk (with mime.ParseMediaType) and go-message
 // read it back.
 func fileNameOf(t *testing.T, raw []byte) (std, gm string) {
 	t.Helper()

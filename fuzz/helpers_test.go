@@ -4,13 +4,10 @@ import (
 	"bytes"
 	"crypto"
 	"crypto/ed25519"
-	"encoding/base64"
 	"errors"
 	"io"
 	"math/rand/v2"
 	"mime"
-	"mime/multipart"
-	"mime/quotedprintable"
 	"net/textproto"
 	"os"
 	"strings"
@@ -21,6 +18,8 @@ import (
 	gomail "github.com/emersion/go-message/mail"
 	"github.com/sesraw/sesraw/builder"
 	"github.com/sesraw/sesraw/dkim"
+	"github.com/sesraw/sesraw/mimewalk"
+	"github.com/sesraw/sesraw/rawheader"
 	"github.com/sesraw/sesraw/xheaders"
 )
 
@@ -358,76 +357,86 @@ func unfoldDecode(t *testing.T, raw string) string {
 	return d
 }
 
-// leaf is a non-multipart part found by walking the MIME tree with the standard library.
+// leaf is a non-multipart part found by walking the MIME tree.
 type leaf struct {
 	header textproto.MIMEHeader
 	body   []byte // transfer-decoded
 }
 
-// walkMIME walks raw with mime/multipart (independent of go-message), decodes every leaf and checks
-// invariant 7: boundaries are distinct and none is a prefix of another, a boundary's delimiter lines
-// occur exactly once per part plus the close delimiter, and only there.
+// walkMIME walks raw with the one MIME walker (package mimewalk; go-message, in readGoMessage, is
+// the reader this project did not write that the tests compare it with), decodes every leaf and
+// checks invariant 7: the walk finds no structural problem and no malformed part header,
+// boundaries are distinct and none is a prefix of another, a boundary's delimiter lines occur
+// exactly once per part plus the close delimiter, and only there.
 func walkMIME(t *testing.T, raw []byte) []leaf {
 	t.Helper()
-	fields, body := headerBlock(t, raw)
-	h := textproto.MIMEHeader{}
-	for _, f := range fields {
-		h.Add(textproto.CanonicalMIMEHeaderKey(f.name), strings.TrimSpace(strings.ReplaceAll(f.value, "\r\n", "")))
-	}
+	headerBlock(t, raw) // the header block is checked line by line
 	var leaves []leaf
-	var bounds []struct {
+	type bound struct {
 		b     string
 		parts int
 	}
-	var walk func(h textproto.MIMEHeader, r io.Reader, depth int)
-	walk = func(h textproto.MIMEHeader, r io.Reader, depth int) {
-		mt, params, err := mime.ParseMediaType(h.Get("Content-Type"))
-		if err != nil {
-			t.Fatalf("Content-Type %q: %v", h.Get("Content-Type"), err)
+	var bounds []bound
+	byIndex := map[int]int{} // Part.Index of a multipart -> its bounds entry
+	var w mimewalk.Reader
+	w.ResetBytes(raw, nil)
+	for {
+		ev, err := w.Next()
+		if err == io.EOF {
+			break
 		}
-		if !strings.HasPrefix(mt, "multipart/") {
-			var dec io.Reader = r
+		if err != nil {
+			t.Fatalf("walking the MIME tree: %v", err)
+		}
+		p := w.Part()
+		switch ev {
+		case mimewalk.ProblemEvent:
+			t.Fatalf("MIME structure: %v", w.Problem())
+		case mimewalk.EndEvent:
+			if p.Multipart {
+				if !p.Closed {
+					t.Fatalf("multipart %v has no close delimiter", p.Path)
+				}
+				bounds[byIndex[p.Index]].parts = p.Parts
+			}
+		case mimewalk.StartEvent:
+			if p.HeaderErr != nil {
+				t.Fatalf("part %v header: %v", p.Path, p.HeaderErr)
+			}
+			h := textproto.MIMEHeader{}
+			var sc rawheader.Scanner
+			sc.Reset(p.Header)
+			for sc.Next() {
+				f := sc.Field()
+				h.Add(textproto.CanonicalMIMEHeaderKey(string(f.Name)), f.Unfolded())
+			}
+			mt, params, err := mime.ParseMediaType(h.Get("Content-Type"))
+			if err != nil {
+				t.Fatalf("Content-Type %q: %v", h.Get("Content-Type"), err)
+			}
+			if p.Depth > 3 {
+				t.Fatalf("MIME tree deeper than the builder makes it")
+			}
+			if strings.HasPrefix(mt, "multipart/") {
+				if !p.Multipart || params["boundary"] != string(p.Boundary) {
+					t.Fatalf("%s with boundary %q walked with %q", mt, params["boundary"], p.Boundary)
+				}
+				byIndex[p.Index] = len(bounds)
+				bounds = append(bounds, bound{b: string(p.Boundary)})
+				continue
+			}
 			switch strings.ToLower(h.Get("Content-Transfer-Encoding")) {
-			case "base64":
-				dec = base64.NewDecoder(base64.StdEncoding, r)
-			case "quoted-printable":
-				dec = quotedprintable.NewReader(r)
-			case "", "7bit", "8bit":
+			case "", "7bit", "8bit", "base64", "quoted-printable":
 			default:
 				t.Fatalf("unexpected Content-Transfer-Encoding %q", h.Get("Content-Transfer-Encoding"))
 			}
-			b, err := io.ReadAll(dec)
+			b, err := io.ReadAll(p.Decoded())
 			if err != nil {
 				t.Fatalf("decoding a %s part: %v", mt, err)
 			}
 			leaves = append(leaves, leaf{h, b})
-			return
-		}
-		if depth > 3 {
-			t.Fatalf("MIME tree deeper than the builder makes it")
-		}
-		idx := len(bounds)
-		bounds = append(bounds, struct {
-			b     string
-			parts int
-		}{params["boundary"], 0})
-		if params["boundary"] == "" {
-			t.Fatalf("%s without boundary", mt)
-		}
-		mr := multipart.NewReader(r, params["boundary"])
-		for {
-			p, err := mr.NextRawPart()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				t.Fatalf("%s: %v", mt, err)
-			}
-			bounds[idx].parts++
-			walk(p.Header, p, depth+1)
 		}
 	}
-	walk(h, bytes.NewReader(body), 0)
 	for i, b := range bounds {
 		for j, c := range bounds {
 			if i != j && strings.HasPrefix(c.b, b.b) {

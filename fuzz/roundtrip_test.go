@@ -256,7 +256,7 @@ func FuzzBuildRoundTrip(f *testing.F) {
 
 // FuzzBuildRoundTripDeep is FuzzBuildRoundTrip with every check of every invariant: determinism,
 // WriteTo, Size and Envelope (each building the message again), DKIM verification with
-// go-msgauth, and the MIME leaves read back by the standard library and go-message.
+// go-msgauth, and the MIME leaves read back by mimewalk and go-message.
 func FuzzBuildRoundTripDeep(f *testing.F) {
 	addRoundTripSeeds(f)
 	f.Fuzz(func(t *testing.T, subject, name, text, html string, att1 []byte, file1, file2, hvalue, cfg, tag, arn string, flags uint16) {
@@ -480,7 +480,7 @@ func roundTrip(t *testing.T, deep bool, subject, name, text, html string, att1 [
 		return
 	}
 
-	// 7 and the leaves, counted, with the standard library.
+	// 7 and the leaves, counted, with the one MIME walker (mimewalk).
 	leaves := walkMIME(t, raw)
 	type wantLeaf struct {
 		mediaType, filename string
@@ -548,7 +548,7 @@ func roundTrip(t *testing.T, deep bool, subject, name, text, html string, att1 [
 	}
 	for i, p := range parts {
 		if !bytes.Equal(p.data, leaves[i].body) {
-			t.Fatalf("go-message part %d body differs from the standard library's", i)
+			t.Fatalf("go-message part %d body differs from mimewalk's", i)
 		}
 		if p.attachment != wl[i].attachment {
 			t.Fatalf("go-message part %d attachment = %v", i, p.attachment)
