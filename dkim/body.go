@@ -200,14 +200,16 @@ func (b *bodyHasher) fastLines(p []byte) []byte {
 // of a body often have one length (base64 above all), so the end of each line is first looked for
 // where the previous line's length puts it, and searched for only when it is not there; one count
 // of the CRs in the prefix then proves that no guess passed over a CR (each line holds exactly
-// one, its CRLF's), so the prefix is found without a search per line. When the count disagrees it
-// returns 0 and fastLines looks at every line.
+// one, its CRLF's; lines all found by search need no count), so the prefix is found without a
+// search per line. When the count disagrees it returns 0 and fastLines looks at every line.
 func canonicalRun(p []byte, lim int) int {
 	i, n, lines, nLines, hop := 0, 0, 0, 0, 0
+	guessed, nGuessed := false, false // some line was found by guess (before n)
 	for {
 		var e int // the line's CR
 		if hop > 2 && i+hop <= len(p) && p[i+hop-2] == '\r' && p[i+hop-1] == '\n' {
 			e = i + hop - 2
+			guessed = true
 		} else {
 			k := bytes.IndexByte(p[i:], '\r')
 			if k < 0 || i+k+1 >= len(p) || p[i+k+1] != '\n' {
@@ -226,9 +228,9 @@ func canonicalRun(p []byte, lim int) int {
 		lines++
 		hop = e + 2 - i
 		i = e + 2
-		n, nLines = i, lines
+		n, nLines, nGuessed = i, lines, guessed
 	}
-	if n > 0 && bytes.Count(p[:n], crlfRun[:1]) != nLines {
+	if nGuessed && bytes.Count(p[:n], crlfRun[:1]) != nLines {
 		return 0
 	}
 	return n

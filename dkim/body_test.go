@@ -249,3 +249,26 @@ func TestBodyHasherSlowLines(t *testing.T) {
 		}
 	}
 }
+
+// TestBodyHasherGuessedLines: the relaxed hasher takes runs of lines by guessing each line's end
+// from the previous line's length; a guess that lands on a CRLF but passes over a bare CR or over
+// another CRLF must not be taken as one canonical line.
+func TestBodyHasherGuessedLines(t *testing.T) {
+	s := bodySigner(t, true)
+	for _, body := range []string{
+		"abcdef\r\na \r\nbc\r\nabcdef\r\n", // a CRLF after trailing SP inside the guessed line
+		"abcdef\r\n \r\nbcd\r\nabcdef\r\n", // a line of one SP inside the guessed line
+		"abcd\r\nab\rd\r\nabcd\r\n",        // a bare CR inside the guessed line
+		"abcd\r\na\r\nb\r\nabcd\r\n",       // two lines where one was guessed
+		"abcd\r\na\r\n\r\nabcd\r\n",        // a line and an empty one
+		"abcd\r\nab \r\nabcd\r\n",          // trailing SP in a guessed line
+		"abcd\r\nab\t\r\nabcd\r\n",         // trailing HTAB
+		"abcd\r\na  b\r\nabcd\r\nx\r\n",    // SP SP
+		strings.Repeat("QUJDRA==\r\n", 50) + "QU\rJD==\r\n" + strings.Repeat("QUJDRA==\r\n", 50),
+	} {
+		want := sha256.Sum256([]byte(refCanonBody(body, true)))
+		if got := hashChunks(s, body); !bytes.Equal(got, want[:]) {
+			t.Errorf("%q: hash differs from reference", body)
+		}
+	}
+}
