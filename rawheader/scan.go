@@ -151,9 +151,57 @@ func (s *Scanner) NextPrefixBatch(prefix string) bool { return s.next(prefix, tr
 // Rewound reports whether NextPrefixBatch gave up and reset s to the start of the input.
 func (s *Scanner) Rewound() bool { return s.rewound }
 
+// Span is where a field is: the offsets of its first byte and just past its final line break.
+type Span struct{ Start, End int }
+
+// collector is what PrefixSpans gathers.
+type collector struct {
+	spans []Span
+	n     int
+}
+
+// PrefixSpans reads the whole header block from where s is and reports where the fields whose name
+// starts with prefix (ASCII case-insensitive; prefix must be ASCII) are: it stores the Span of the
+// first len(spans) of them in spans and returns how many there are in all, which may be more than
+// len(spans). The fields are those NextPrefix would return, in the same order; afterwards End,
+// BodyOffset, Err and Flags are what they are once NextPrefix has returned false. It is a loop over
+// NextPrefix for a caller that wants only where the fields are (xheaders' Remove): called right
+// after Reset or ResetLimits, it checks the block for bare CR once, at its end, and returns to the
+// caller once; called later (after Next or NextPrefix) it reads on from the current field, line by
+// line. It does not allocate except for the error it reports.
+func (s *Scanner) PrefixSpans(prefix string, spans []Span) int {
+	if s.done {
+		return 0
+	}
+	fresh := !s.begun
+	if fresh {
+		s.begin()
+		if s.done {
+			return 0
+		}
+	}
+	if fresh && s.fast {
+		c := collector{spans: spans}
+		if s.nextFast(prefix, true, &c) == fastEnd {
+			return c.n
+		}
+		// The fast reading gave up without changing s: the exact reading decides, from the
+		// same place.
+	}
+	s.fast, s.slow = false, true
+	n := 0
+	for s.nextExact(prefix) {
+		if n < len(spans) {
+			spans[n] = Span{Start: s.cur.start, End: s.cur.end}
+		}
+		n++
+	}
+	return n
+}
+
 func (s *Scanner) next(prefix string, batch bool) bool {
 	if s.fast {
-		switch s.nextFast(prefix, batch) {
+		switch s.nextFast(prefix, batch, nil) {
 		case fastField:
 			return true
 		case fastEnd:
@@ -197,12 +245,20 @@ const (
 // the two differ. On any difference, error or limit it leaves s as it was and returns fastRetry,
 // so that nextExact reads the same bytes again and gives the exact verdict (which field, which
 // line, which error comes first).
-func (s *Scanner) nextFast(prefix string, batch bool) int {
+//
+// With collect non-nil (batch mode only), it does not stop at a field whose name starts with prefix:
+// it stores the field's offsets in collect.spans (the first len(spans) of them), counts it in
+// collect.n and reads on, so that it returns only fastEnd or fastRetry.
+func (s *Scanner) nextFast(prefix string, batch bool, collect *collector) int {
 	src := s.src
 	from := s.vfrom // bytes from here on are not yet known to be free of bare CR
 	p := s.pos
 	line, nf, flags := s.line, s.nf, s.flags
 	crlf := s.vcrlf // lines ending in CRLF from "from" on
+	maxLines, maxFields, maxEnd := s.lim.MaxFieldLines, s.lim.MaxFields, s.start+s.lim.MaxBytes
+	if maxEnd < s.start { // overflow: no byte limit in practice
+		maxEnd = int(^uint(0) >> 1)
+	}
 	for {
 		if p >= len(src) {
 			if bytes.Count(src[from:p], crByte) != crlf {
@@ -247,13 +303,13 @@ func (s *Scanner) nextFast(prefix string, batch bool) int {
 		if q == p {
 			return fastRetry
 		}
-		for q < len(src) && isWSP(src[q]) {
-			q++
-		}
-		if q == len(src) || src[q] != ':' {
-			return fastRetry
-		}
-		if q != nameEnd {
+		if q == len(src) || src[q] != ':' { // the colon right after the name is the common case
+			for q < len(src) && isWSP(src[q]) {
+				q++
+			}
+			if q == len(src) || src[q] != ':' {
+				return fastRetry
+			}
 			flags |= FlagObsColon
 		}
 		colon := q
@@ -273,18 +329,29 @@ func (s *Scanner) nextFast(prefix string, batch bool) int {
 			}
 			e = k + 1
 			if e < len(src) && isWSP(src[e]) {
-				lines++
+				if lines++; lines > maxLines {
+					return fastRetry
+				}
 				continue
 			}
 			break
 		}
-		if lines > s.lim.MaxFieldLines || e-s.start > s.lim.MaxBytes {
+		if e > maxEnd {
 			return fastRetry
 		}
-		if nf++; nf > s.lim.MaxFields {
+		if nf++; nf > maxFields {
 			return fastRetry
 		}
 		if len(prefix) > 0 && (src[p]|0x20 != prefix[0]|0x20 || !hasPrefixFold(src[p:nameEnd], prefix)) {
+			line += lines
+			p = e
+			continue
+		}
+		if collect != nil {
+			if collect.n < len(collect.spans) {
+				collect.spans[collect.n] = Span{Start: p, End: e}
+			}
+			collect.n++
 			line += lines
 			p = e
 			continue

@@ -310,24 +310,30 @@ func (e *Effective) Headers() (Headers, error) {
 func Remove(dst, raw []byte) []byte {
 	var s rawheader.Scanner
 	s.Reset(raw)
-	n, last := len(dst), 0
-	for s.NextPrefixBatch(sesrules.SESPrefix) {
-		start, end := s.Span()
-		if start != last { // none between adjacent fields
-			dst = append(dst, raw[last:start]...)
+	var spans [maxSpans]rawheader.Span
+	n := s.PrefixSpans(sesrules.SESPrefix, spans[:])
+	last := 0
+	if n <= len(spans) {
+		for _, sp := range spans[:n] {
+			if sp.Start != last { // none between adjacent fields
+				dst = append(dst, raw[last:sp.Start]...)
+			}
+			last = sp.End
 		}
-		last = end
+		return append(dst, raw[last:]...)
 	}
-	if s.Rewound() { // the block needs the exact reading: start over with it
-		dst, last = dst[:n], 0
-		for s.NextPrefix(sesrules.SESPrefix) {
-			start, end := s.Span()
-			dst = append(dst, raw[last:start]...)
-			last = end
-		}
+	s.Reset(raw) // more fields than spans: read them one by one
+	for s.NextPrefix(sesrules.SESPrefix) {
+		start, end := s.Span()
+		dst = append(dst, raw[last:start]...)
+		last = end
 	}
 	return append(dst, raw[last:]...)
 }
+
+// maxSpans is how many X-SES-* fields Remove, RemoveInPlace and RemoveTo note in one reading of the
+// header block (more than the seven known names); a message with more is read a second time.
+const maxSpans = 16
 
 // RemoveInPlace removes every X-SES-* field of raw's header block, as Remove does, without copying
 // the message: it MODIFIES raw's header bytes and returns a subslice of raw, raw[k:], holding the
@@ -338,22 +344,16 @@ func Remove(dst, raw []byte) []byte {
 func RemoveInPlace(raw []byte) []byte {
 	var s rawheader.Scanner
 	s.Reset(raw)
-	// First the batch reading, which writes nothing: it notes where the fields are (up to 16, more
-	// than the seven known names) so that it can still give up and leave raw as it was.
-	var spans [16][2]int
-	n := 0
-	for s.NextPrefixBatch(sesrules.SESPrefix) {
-		if n == len(spans) {
-			break
-		}
-		spans[n][0], spans[n][1] = s.Span()
-		n++
-	}
+	// First a reading that writes nothing and notes where the fields are.
+	var spans [maxSpans]rawheader.Span
+	n := s.PrefixSpans(sesrules.SESPrefix, spans[:])
 	w, last := 0, 0
-	if n < len(spans) && !s.Rewound() {
+	if n <= len(spans) {
 		for _, sp := range spans[:n] {
-			w += copy(raw[w:], raw[last:sp[0]])
-			last = sp[1]
+			if sp.Start != last {
+				w += copy(raw[w:], raw[last:sp.Start])
+			}
+			last = sp.End
 		}
 		k := last - w
 		copy(raw[k:last], raw[:w])

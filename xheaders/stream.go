@@ -10,9 +10,10 @@ import (
 )
 
 // readHeader reads from r until the header block is complete (rawheader.ReadBlock). It returns
-// everything read (the header block and possibly the first body bytes) and the offset of the first
-// body byte as the grammar reads it (the offset of a malformed line, if any).
-func readHeader(r io.Reader) ([]byte, int, error) {
+// everything read (the header block and possibly the first body bytes), the offset of the first
+// body byte as the grammar reads it (the offset of a malformed line, if any); it notes in x where
+// the X-SES-* fields are.
+func readHeader(r io.Reader, x *removed) ([]byte, int, error) {
 	buf, err := rawheader.ReadBlock(r, rawheader.Limits{MaxBytes: MaxHeaderBytes})
 	if err != nil {
 		if errors.Is(err, rawheader.ErrTooLarge) {
@@ -22,17 +23,17 @@ func readHeader(r io.Reader) ([]byte, int, error) {
 	}
 	var s rawheader.Scanner
 	s.ResetLimits(buf, rawheader.Limits{MaxBytes: MaxHeaderBytes})
-	// Only the end of the block and its error matter: the batch reading, exact if it rewinds.
-	for s.NextPrefixBatch(sesrules.SESPrefix) {
-	}
-	if s.Rewound() {
-		for s.NextPrefix(sesrules.SESPrefix) {
-		}
-	}
+	x.n = s.PrefixSpans(sesrules.SESPrefix, x.spans[:])
 	if err := s.Err(); errors.Is(err, rawheader.ErrTooLarge) {
 		return nil, 0, wrapErr(err)
 	}
 	return buf, s.BodyOffset(), nil
+}
+
+// removed is where the X-SES-* fields of a header block are: the first len(spans) of n.
+type removed struct {
+	spans [maxSpans]rawheader.Span
+	n     int
 }
 
 // countWriter counts bytes written and remembers nothing else.
@@ -54,11 +55,21 @@ func (c *countWriter) write(p []byte) {
 	c.err = err
 }
 
-// writeRemoved writes hdr with every X-SES-* field left out.
-func (c *countWriter) writeRemoved(hdr []byte) {
+// writeRemoved writes hdr with every X-SES-* field left out; x is where readHeader found them.
+func (c *countWriter) writeRemoved(hdr []byte, x *removed) {
+	last := 0
+	if x.n <= len(x.spans) {
+		for _, sp := range x.spans[:x.n] {
+			if sp.Start != last {
+				c.write(hdr[last:sp.Start])
+			}
+			last = sp.End
+		}
+		c.write(hdr[last:])
+		return
+	}
 	var s rawheader.Scanner
 	s.Reset(hdr)
-	last := 0
 	for s.NextPrefix(sesrules.SESPrefix) {
 		start, end := s.Span()
 		c.write(hdr[last:start])
@@ -81,12 +92,13 @@ func (c *countWriter) copyRest(body []byte, r io.Reader) (int64, error) {
 // RemoveTo copies the message from r to w with every X-SES-* field removed, buffering only the header
 // block (at most MaxHeaderBytes, else ErrHeaderTooLarge); the body is copied, not held.
 func RemoveTo(w io.Writer, r io.Reader) (int64, error) {
-	buf, end, err := readHeader(r)
+	var x removed
+	buf, end, err := readHeader(r, &x)
 	if err != nil {
 		return 0, err
 	}
 	c := countWriter{w: w}
-	c.writeRemoved(buf[:end])
+	c.writeRemoved(buf[:end], &x)
 	return c.copyRest(buf[end:], r)
 }
 
@@ -157,7 +169,8 @@ func ApplyTo(w io.Writer, h *Headers, r io.Reader, opts ApplyOptions) (int64, er
 	if err := h.Validate(); err != nil {
 		return 0, err
 	}
-	buf, end, err := readHeader(r)
+	var x removed
+	buf, end, err := readHeader(r, &x)
 	if err != nil {
 		return 0, err
 	}
@@ -172,7 +185,7 @@ func ApplyTo(w io.Writer, h *Headers, r io.Reader, opts ApplyOptions) (int64, er
 	// break if raw has one: the line ending chosen here is the one Apply chooses.
 	c.write(h.appendBlock(make([]byte, 0, 512), lineEnding(buf)))
 	if opts.Replace {
-		c.writeRemoved(hdr)
+		c.writeRemoved(hdr, &x)
 	} else {
 		c.write(hdr)
 	}
