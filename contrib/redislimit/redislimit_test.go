@@ -119,13 +119,22 @@ func TestChildSender(t *testing.T) {
 	os.Stdout.WriteString("SUMMARY " + string(j) + "\n")
 }
 
-// Two processes share one Redis limiter against an SES that allows 500 recipients per second: SES
-// throttles no request, and in every sliding second of SES's records the recipients stay within
-// 110% of what SES allows.
+// Two processes share one Redis limiter of 475 recipients per second (bursts of 50) against an
+// SES that allows 500 per second. What is asserted holds on a loaded machine too. The shared
+// limiter grants the first burst at once and every later recipient 1/475 s after the one before,
+// so its last grant comes (total - burst)/475 s after its first. A descheduled process only
+// delays its requests, which lengthens the span SES records; what can shorten it is the first
+// requests' extra latency (each of the 16 workers per process opens its connection), so the span
+// must reach 3/4 of the limiter's. Two limiters that did not share their state would each pace
+// half the recipients and finish in about half that time, and the test would fail. The in-process
+// SES also throttles (its bucket holds one second of its rate plus two seconds of slack for
+// requests that a loaded machine delays and then delivers together; the span checks the pacing),
+// and every message must go out in its one attempt.
 func TestTwoProcesses(t *testing.T) {
 	addr := startRedis(t)
 	srv, err := sesapitest.NewServer(sesapitest.Options{
 		MaxSendRate: allowed,
+		Burst:       3 * allowed,
 		Identities:  []sesapitest.Identity{{Account: sesapitest.DefaultAccount, Region: "us-east-1", Name: "example.com"}},
 	})
 	if err != nil {
@@ -168,23 +177,16 @@ func TestTwoProcesses(t *testing.T) {
 		t.Fatalf("%d records, want %d", len(recs), 2*messages)
 	}
 	sort.Slice(recs, func(i, j int) bool { return recs[i].Time.Before(recs[j].Time) })
-	worst, total := 0, 0
-	for i, r := range recs {
-		n := 0
-		for _, q := range recs[i:] {
-			if q.Time.Sub(r.Time) >= time.Second {
-				break
-			}
-			n += len(q.Envelope.To)
-		}
-		worst = max(worst, n)
+	total := 0
+	for _, r := range recs {
 		total += len(r.Envelope.To)
 	}
-	if float64(worst) > 1.1*allowed {
-		t.Errorf("%d recipients in one sliding second, more than 110%% of %v", worst, allowed)
-	}
+	need := time.Duration(float64(total-burst) / pace * float64(time.Second))
 	span := recs[len(recs)-1].Time.Sub(recs[0].Time)
-	t.Logf("%d recipients in %v; at most %d in any sliding second (allowed %v)", total, span, worst, allowed)
+	if span < need*3/4 {
+		t.Errorf("%d recipients recorded within %v; a shared limiter at %v per second spreads them over %v", total, span, pace, need)
+	}
+	t.Logf("%d recipients in %v (the shared limiter's schedule: %v at %v per second)", total, span, need, pace)
 }
 
 // In one process: waits are weighted by recipients, a cancelled wait gives its reservation back,
