@@ -35,6 +35,17 @@ func seededRand(seed byte) io.Reader {
 	return rand.NewChaCha8(s)
 }
 
+// expand returns s, or, when s starts with the byte 0xFF, s[2:] repeated 8*s[1] times. No valid
+// UTF-8 string starts with 0xFF (the builder refuses such values, and a value with invalid UTF-8
+// further on still reaches that check), so this takes nothing from the targets' reach; it lets a
+// short input, cheap for the fuzzer to minimize, stand for a value of up to thousands of bytes.
+func expand(s string) string {
+	if len(s) >= 2 && s[0] == 0xff {
+		return strings.Repeat(s[2:], 8*int(s[1]))
+	}
+	return s
+}
+
 // newBuilder returns a Builder with a fixed clock and random source.
 func newBuilder(target builder.Target, seed byte) *builder.Builder {
 	return &builder.Builder{
