@@ -2,35 +2,15 @@ package preflight
 
 import (
 	"bytes"
-	"github.com/sesraw/sesraw/sesrules"
 	"io"
 	"mime"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/sesraw/sesraw/mimewalk"
+	"github.com/sesraw/sesraw/sesrules"
 )
-
-// frame is one open multipart.
-type frame struct {
-	boundary string
-	line     int // line of its Content-Type field
-	parts    int
-}
-
-// walker follows the MIME structure of the body, one line at a time.
-type walker struct {
-	active  bool    // a multipart is being walked
-	stack   []frame // open multiparts, outermost first
-	inHdr   bool    // reading a part header
-	hdr     []byte  // the part header read so far (lines end in LF)
-	hdrLine int     // line of the part header's first line
-	hdrOver bool
-	parts   int
-	segs    []paramSeg // scratch for RFC 2231 continuations
-
-	stackBuf [4]frame // first backing arrays of stack and hdr
-	hdrBuf   [512]byte
-}
 
 // entityFields are the first Content-Type, Content-Disposition and Content-Transfer-Encoding
 // fields of an entity.
@@ -76,7 +56,9 @@ func (c *checker) entity(e *entityFields) {
 			}
 		}
 		if hasPrefixFold(ctp.typ, "multipart/") {
-			c.openMultipart(ct, &ctp)
+			// The walker follows it (and reports its boundary's problems); keep the type for them.
+			c.lastType = append(c.lastType[:0], ctp.typ...)
+			c.multipart = true
 			return
 		}
 	}
@@ -136,205 +118,116 @@ func (c *checker) checkFilename(name string, line int) bool {
 	return true
 }
 
-func (c *checker) openMultipart(ct *field, p *params) {
-	w := &c.mime
-	if p.boundary == "" {
-		if c.want(rMIMEStructure, Error, ct.line) {
-			c.say(quote(p.typ) + " has no boundary parameter")
-		}
-		return
-	}
-	if !validBoundary(p.boundary) {
-		if c.want(rMIMEParams, Warning, ct.line) {
-			c.say("boundary " + quoteString(p.boundary) + " is not 1 to 70 " +
-				"characters of the RFC 2046 set")
-		}
-	}
-	if len(p.boundary)+2 > lineKeep {
-		if c.want(rMIMELimit, Warning, ct.line) {
-			c.say("boundary is too long to follow; the MIME tree was not walked further")
-		}
-		w.active = false
-		return
-	}
-	for _, fr := range w.stack {
-		if fr.boundary == p.boundary {
-			if c.want(rMIMEStructure, Error, ct.line) {
-				c.say("nested multipart reuses the boundary of the multipart " +
-					"at line " + strconv.Itoa(fr.line))
+// mimeOptions are the walker's limits in preflight: MaxMIMEDepth, MaxMIMEParts,
+// MaxPartHeaderBytes, and boundaries up to the longest that fits a line preflight follows (998
+// bytes; RFC 2046's 70 is checked as rule mime-params).
+var mimeOptions = &mimewalk.Options{MaxDepth: MaxMIMEDepth, MaxParts: MaxMIMEParts,
+	MaxHeaderBytes: MaxPartHeaderBytes, MaxBoundary: mimewalk.MaxLineBytes - 2, ReadBuffer: readChunk}
+
+// walkMIME walks the MIME tree of the body with the one MIME walker (package mimewalk), checking
+// each part's header (entity) and reporting the walker's problems as findings. src is
+// CheckReader's source (nil for Check) and base the walker's offset of its first byte: a
+// multipart left open where CheckReader stopped at MaxBytes is not reported.
+func (c *checker) walkMIME(src *bodySource, base int64) {
+	w := &c.mw
+	var held mimewalk.Problem // an unterminated multipart, reported at its End unless the input was cut there
+	for {
+		ev, err := w.Next()
+		if err != nil {
+			if le, ok := err.(*mimewalk.LimitError); ok {
+				c.mimeLimit(le)
 			}
-			break
+			return
+		}
+		switch ev {
+		case mimewalk.StartEvent:
+			p := w.Part()
+			if p.Index == 0 {
+				continue // the message's own header was checked with the header block
+			}
+			if src != nil && src.truncated && p.BodyAt >= base+src.given {
+				continue // a part header cut where CheckReader stopped reading is not checked
+			}
+			var ent entityFields
+			it := c.fields(p.Header, p.Line, rMIMEStructure)
+			for {
+				f, ok := c.next(&it)
+				if !ok {
+					break
+				}
+				ent.note(&f)
+			}
+			c.entity(&ent)
+		case mimewalk.EndEvent:
+			if held.Err != nil {
+				if src == nil || !src.truncated || w.Part().EndOffset < base+src.given {
+					c.mimeProblem(&held)
+				}
+				held.Err = nil
+			}
+		case mimewalk.ProblemEvent:
+			pr := w.Problem()
+			if pr.Err == mimewalk.ErrUnterminated || pr.Err == mimewalk.ErrNoDelimiter {
+				held = *pr
+				continue
+			}
+			c.mimeProblem(pr)
 		}
 	}
-	if len(w.stack) >= MaxMIMEDepth {
-		if c.want(rMIMELimit, Warning, ct.line) {
-			c.say("multiparts are nested more than " + strconv.Itoa(MaxMIMEDepth) +
-				" deep; the MIME tree was not walked further")
-		}
-		w.active = false
-		return
-	}
-	if w.stack == nil {
-		w.stack = w.stackBuf[:0]
-	}
-	w.stack = append(w.stack, frame{boundary: p.boundary, line: ct.line})
-	w.active = true
 }
 
-// mimeLine handles one body line while a multipart is walked. content is the line without its
-// terminator, cut to lineKeep bytes; truncated says it was cut.
-func (c *checker) mimeLine(content []byte, truncated bool, line int) {
-	w := &c.mime
-	if !truncated && len(content) >= 2 && content[0] == '-' && content[1] == '-' {
-		rest := content[2:]
-		for k := len(w.stack) - 1; k >= 0; k-- {
-			if m := matchDelim(rest, w.stack[k].boundary); m != 0 {
-				c.delimiter(k, m == 2, line)
-				return
-			}
+func (c *checker) mimeProblem(pr *mimewalk.Problem) {
+	switch pr.Err {
+	case mimewalk.ErrNoBoundary:
+		if c.want(rMIMEStructure, Error, pr.Line) {
+			c.say(quote(c.lastType) + " has no boundary parameter")
 		}
-	}
-	if !w.inHdr {
-		return
-	}
-	if len(content) == 0 {
-		c.endPartHeader()
-		return
-	}
-	if w.hdrOver {
-		return
-	}
-	if len(w.hdr)+len(content)+1 > MaxPartHeaderBytes {
-		w.hdrOver = true
-		if c.want(rMIMELimit, Warning, line) {
+	case mimewalk.ErrInvalidBoundary:
+		if c.want(rMIMEParams, Warning, pr.Line) {
+			c.say("boundary " + quoteString(pr.Boundary) + " is not 1 to 70 " +
+				"characters of the RFC 2046 set")
+		}
+	case mimewalk.ErrBoundaryReused:
+		if c.want(rMIMEStructure, Error, pr.Line) {
+			c.say("nested multipart reuses the boundary of the multipart " +
+				"at line " + strconv.Itoa(pr.Ref))
+		}
+	case mimewalk.ErrNoParts:
+		if c.want(rMIMEStructure, Error, pr.Line) {
+			c.say("multipart has no parts")
+		}
+	case mimewalk.ErrNoDelimiter:
+		if c.want(rMIMEStructure, Error, pr.Line) {
+			c.say("boundary " + quoteString(pr.Boundary) + " never occurs")
+		}
+	case mimewalk.ErrUnterminated:
+		if c.want(rMIMEUnterminated, Warning, pr.Line) {
+			c.say("multipart with boundary " + quoteString(pr.Boundary) +
+				" has no closing delimiter")
+		}
+	default: // a part header over MaxPartHeaderBytes (a *rawheader.LimitError)
+		if c.want(rMIMELimit, Warning, pr.Line) {
 			c.say("part header is larger than " + strconv.Itoa(MaxPartHeaderBytes) +
 				" bytes; the rest of it was not checked")
 		}
+	}
+}
+
+// mimeLimit reports the limit that ended the walk.
+func (c *checker) mimeLimit(le *mimewalk.LimitError) {
+	if !c.want(rMIMELimit, Warning, le.Line) {
 		return
 	}
-	w.hdr = append(w.hdr, content...)
-	w.hdr = append(w.hdr, '\n')
-}
-
-// matchDelim reports whether rest (a line after its leading "--") is a delimiter of boundary b:
-// 0 no, 1 an open delimiter, 2 the close delimiter. Transport padding (white space) is allowed.
-func matchDelim(rest []byte, b string) int {
-	if len(rest) < len(b) || string(rest[:len(b)]) != b {
-		return 0
+	switch le.Err {
+	case mimewalk.ErrBoundaryTooLong:
+		c.say("boundary is too long to follow; the MIME tree was not walked further")
+	case mimewalk.ErrTooDeep:
+		c.say("multiparts are nested more than " + strconv.Itoa(MaxMIMEDepth) +
+			" deep; the MIME tree was not walked further")
+	default:
+		c.say("message has more than " + strconv.Itoa(MaxMIMEParts) +
+			" MIME parts; the rest was not walked")
 	}
-	r, m := rest[len(b):], 1
-	if len(r) >= 2 && r[0] == '-' && r[1] == '-' {
-		r, m = r[2:], 2
-	}
-	for _, x := range r {
-		if x != ' ' && x != '\t' {
-			return 0
-		}
-	}
-	return m
-}
-
-// delimiter handles a delimiter line of the multipart at stack index k.
-func (c *checker) delimiter(k int, close bool, line int) {
-	w := &c.mime
-	if w.inHdr {
-		c.endPartHeader() // a part with a header and no body
-		if !w.active {
-			return
-		}
-	}
-	for len(w.stack)-1 > k {
-		fr := w.stack[len(w.stack)-1]
-		w.stack = w.stack[:len(w.stack)-1]
-		c.unclosed(fr)
-	}
-	if close {
-		if w.stack[k].parts == 0 {
-			if c.want(rMIMEStructure, Error, w.stack[k].line) {
-				c.say("multipart has no parts")
-			}
-		}
-		w.stack = w.stack[:k]
-		if k == 0 {
-			w.active = false // the epilogue of the top multipart follows
-		}
-		return
-	}
-	w.stack[k].parts++
-	w.parts++
-	if w.parts > MaxMIMEParts {
-		if c.want(rMIMELimit, Warning, line) {
-			c.say("message has more than " + strconv.Itoa(MaxMIMEParts) +
-				" MIME parts; the rest was not walked")
-		}
-		w.active = false
-		return
-	}
-	if w.hdr == nil {
-		w.hdr = w.hdrBuf[:0]
-	}
-	w.inHdr, w.hdr, w.hdrOver, w.hdrLine = true, w.hdr[:0], false, line+1
-}
-
-func (c *checker) unclosed(fr frame) {
-	if fr.parts == 0 {
-		if c.want(rMIMEStructure, Error, fr.line) {
-			c.say("boundary " + quoteString(fr.boundary) + " never occurs")
-		}
-		return
-	}
-	if c.want(rMIMEUnterminated, Warning, fr.line) {
-		c.say("multipart with boundary " + quoteString(fr.boundary) +
-			" has no closing delimiter")
-	}
-}
-
-func (c *checker) endPartHeader() {
-	w := &c.mime
-	w.inHdr = false
-	var ent entityFields
-	it := c.fields(w.hdr, w.hdrLine, rMIMEStructure)
-	for {
-		f, ok := c.next(&it)
-		if !ok {
-			break
-		}
-		ent.note(&f)
-	}
-	c.entity(&ent)
-}
-
-// mimeEOF reports multiparts left open at the end of the message.
-func (c *checker) mimeEOF() {
-	w := &c.mime
-	if !w.active {
-		return
-	}
-	if w.inHdr {
-		c.endPartHeader()
-		if !w.active {
-			return
-		}
-	}
-	for k := len(w.stack) - 1; k >= 0; k-- {
-		c.unclosed(w.stack[k])
-	}
-	w.stack = w.stack[:0]
-}
-
-// validBoundary checks RFC 2046's boundary syntax: 1 to 70 bchars, not ending in a space.
-func validBoundary(b string) bool {
-	if len(b) == 0 || len(b) > 70 || b[len(b)-1] == ' ' {
-		return false
-	}
-	for i := 0; i < len(b); i++ {
-		x := b[i]
-		if isAlpha(x) || '0' <= x && x <= '9' || strings.IndexByte("'()+_,-./:=? ", x) >= 0 {
-			continue
-		}
-		return false
-	}
-	return true
 }
 
 // params is what the walker needs from a Content-Type or Content-Disposition value.
@@ -358,40 +251,6 @@ type paramSeg struct {
 	val   string
 }
 
-// skipCFWS skips white space, line breaks and comments from v[i:].
-func skipCFWS(v []byte, i int) int {
-	for i < len(v) {
-		switch v[i] {
-		case ' ', '\t', '\r', '\n':
-			i++
-		case '(':
-			depth := 0
-			for ; i < len(v); i++ {
-				if v[i] == '\\' {
-					i++
-					continue
-				}
-				if v[i] == '(' {
-					depth++
-				} else if v[i] == ')' {
-					depth--
-					if depth == 0 {
-						i++
-						break
-					}
-				}
-			}
-		default:
-			return i
-		}
-	}
-	return i
-}
-
-func isTokenEnd(b byte) bool {
-	return b == ';' || b == '=' || b == '(' || b == '"' || isFWS(b)
-}
-
 // parseParams reads a Content-Type or Content-Disposition value leniently: the leading type, and
 // the boundary, filename and name parameters (RFC 2045, RFC 2231 extended values and continuations
 // in any charset, RFC 2047 encoded-words in quoted names).
@@ -399,64 +258,22 @@ func (c *checker) parseParams(v []byte) params {
 	var p params
 	var plain [2]string
 	var havePlain [2]bool
-	segs := c.mime.segs[:0]
-	i := skipCFWS(v, 0)
-	s := i
-	for i < len(v) && v[i] != ';' && !isFWS(v[i]) && v[i] != '(' {
-		i++
-	}
-	p.typ = v[s:i]
-	for {
-		i = skipCFWS(v, i)
-		if i >= len(v) {
-			break
-		}
-		if v[i] != ';' {
-			if p.bad == "" {
-				p.bad = "unexpected " + quote(v[i:i+1]) + " where ';' was expected"
-			}
-			for i < len(v) && v[i] != ';' {
-				i++
-			}
-			continue
-		}
-		i = skipCFWS(v, i+1)
-		if i >= len(v) {
-			break // a trailing ';' is common and harmless
-		}
-		s = i
-		for i < len(v) && !isTokenEnd(v[i]) {
-			i++
-		}
-		attr := v[s:i]
-		i = skipCFWS(v, i)
-		if i >= len(v) || v[i] != '=' || len(attr) == 0 {
-			if p.bad == "" {
-				p.bad = "parameter " + quote(attr) + " has no value"
-			}
-			continue
-		}
-		i = skipCFWS(v, i+1)
+	segs := c.segs[:0]
+	var ps mimewalk.ParamScanner
+	ps.Reset(v)
+	p.typ = ps.Type()
+	for ps.Next() {
+		attr := ps.Attr()
 		want := equalFold(attr, "boundary") || equalFold(attr, "filename") || equalFold(attr, "name") ||
 			hasPrefixFold(attr, "filename*") || hasPrefixFold(attr, "name*")
-		var val string
-		if i < len(v) && v[i] == '"' {
-			var ok bool
-			val, i, ok = quotedString(v, i, want)
-			if !ok && p.bad == "" {
-				p.bad = "unterminated quoted string"
-			}
-		} else {
-			s = i
-			for i < len(v) && v[i] != ';' && !isFWS(v[i]) {
-				i++
-			}
-			if want {
-				val = string(v[s:i])
-			}
-		}
 		if !want {
 			continue
+		}
+		var val string
+		if raw := ps.Value(); ps.Quoted() && bytes.ContainsAny(raw, "\\\r\n") {
+			val = string(mimewalk.AppendUnquoted(make([]byte, 0, len(raw)), raw))
+		} else {
+			val = string(raw)
 		}
 		switch {
 		case equalFold(attr, "boundary"):
@@ -471,7 +288,15 @@ func (c *checker) parseParams(v []byte) params {
 			segs = addSeg(segs, 1, attr[len("name*"):], val)
 		}
 	}
-	c.mime.segs = segs
+	switch bad := ps.Bad(); bad.Kind {
+	case mimewalk.BadSeparator:
+		p.bad = "unexpected " + quote(bad.Text) + " where ';' was expected"
+	case mimewalk.BadNoValue:
+		p.bad = "parameter " + quote(bad.Text) + " has no value"
+	case mimewalk.BadUnterminated:
+		p.bad = "unterminated quoted string"
+	}
+	c.segs = segs
 	for which := range 2 {
 		if ext, ok := joinSegs(segs, which); ok {
 			p.names[which][0] = ext
@@ -576,44 +401,6 @@ func unhex(b byte) byte {
 	return (b | 0x20) - 'a' + 10
 }
 
-// quotedString reads the quoted-string at v[i] (which is '"'), returning its unescaped content (if
-// conv), the index after it and whether it was terminated.
-func quotedString(v []byte, i int, conv bool) (string, int, bool) {
-	j := i + 1
-	simple := true
-	for j < len(v) && v[j] != '"' {
-		if v[j] == '\\' || v[j] == '\r' || v[j] == '\n' {
-			simple = false
-			if v[j] == '\\' {
-				j++
-			}
-		}
-		j++
-	}
-	end := min(j, len(v))
-	ok := j < len(v)
-	if !conv {
-		return "", min(j+1, len(v)), ok
-	}
-	if simple {
-		return string(v[i+1 : end]), min(j+1, len(v)), ok
-	}
-	b := make([]byte, 0, end-i)
-	for k := i + 1; k < end; k++ {
-		switch v[k] {
-		case '\\':
-			if k+1 < end {
-				k++
-				b = append(b, v[k])
-			}
-		case '\r', '\n':
-		default:
-			b = append(b, v[k])
-		}
-	}
-	return string(b), min(j+1, len(v)), ok
-}
-
 // decodeWords decodes RFC 2047 encoded-words (common, though not standard, in file names). Unknown
 // charsets pass their bytes through; undecodable text is returned as it is.
 func decodeWords(s string) string {
@@ -629,4 +416,3 @@ func decodeWords(s string) string {
 
 func passCharset(_ string, r io.Reader) (io.Reader, error) { return r, nil }
 
-func isAlpha(b byte) bool { return 'a' <= b|0x20 && b|0x20 <= 'z' }

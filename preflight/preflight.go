@@ -19,8 +19,10 @@
 // [Check] and [CheckReader] run in time linear in the input. [CheckReader] holds only the header
 // block in memory (at most [MaxHeaderBytes]); the body is scanned line by line in fixed buffers, so
 // memory stays flat for messages of any size. It stops reading after [Options.MaxBytes] bytes
-// (default [DefaultMaxBytes]). MIME walking is bounded by [MaxMIMEDepth] nesting levels and
-// [MaxMIMEParts] parts; a part header is read up to [MaxPartHeaderBytes].
+// (default [DefaultMaxBytes]). The MIME tree is walked with the one MIME walker (package
+// mimewalk, which decides every ambiguous case once), bounded by [MaxMIMEDepth] nesting levels
+// and [MaxMIMEParts] parts; a part header is read up to [MaxPartHeaderBytes]. A Reader that
+// returns nothing 100 times in a row makes CheckReader fail with io.ErrNoProgress.
 //
 // # Facts and choices
 //
@@ -240,7 +242,15 @@ func (o *Options) maxBytes() int64 {
 // panics, runs in time linear in len(raw) and does not keep raw.
 func Check(raw []byte, opts *Options) []Finding {
 	c := newChecker(opts)
-	c.write(raw)
+	n, hb := c.writeHeader(raw)
+	if !c.inHeader {
+		body := raw[n:]
+		c.scanLines(body, false)
+		if c.multipart {
+			c.mw.ResetBodyBytes(hb, body, mimeOptions)
+			c.walkMIME(nil, 0)
+		}
+	}
 	return c.finish(int64(len(raw)), false)
 }
 
@@ -253,21 +263,15 @@ const readChunk = 32 << 10
 // "preflight:"), with no findings.
 func CheckReader(r io.Reader, opts *Options) ([]Finding, error) {
 	c := newChecker(opts)
-	limit := c.opts.maxBytes()
+	src := &bodySource{c: c, r: r, limit: c.opts.maxBytes()}
 	buf := make([]byte, readChunk)
-	var n int64
-	truncated := false
-	for {
-		m, err := r.Read(buf)
+	var hb []byte
+	for c.inHeader {
+		m, err := src.read(buf)
 		if m > 0 {
-			if limit >= 0 && n+int64(m) > limit {
-				c.write(buf[:limit-n])
-				n = limit
-				truncated = true
-				break
-			}
-			c.write(buf[:m])
-			n += int64(m)
+			var n int
+			n, hb = c.writeHeader(buf[:m])
+			src.first = buf[n:m] // body bytes read with the header's
 		}
 		if err == io.EOF {
 			break
@@ -276,7 +280,77 @@ func CheckReader(r io.Reader, opts *Options) ([]Finding, error) {
 			return nil, &readError{err}
 		}
 	}
-	return c.finish(n, truncated), nil
+	if c.inHeader {
+		return c.finish(src.n, src.truncated), nil
+	}
+	{
+		// The body: its lines are checked as the walker (or the drain below) reads them.
+		if c.multipart {
+			c.mw.ResetBody(hb, src, mimeOptions)
+			c.walkMIME(src, int64(len(hb)))
+		}
+		for len(src.first) > 0 || src.err == nil {
+			src.Read(buf)
+		}
+		if src.err != io.EOF {
+			return nil, &readError{src.err}
+		}
+	}
+	return c.finish(src.n, src.truncated), nil
+}
+
+// bodySource reads the message for CheckReader: at most limit bytes (truncated says that input
+// was left unread), the body's bytes handed to the line checks as they pass.
+type bodySource struct {
+	c         *checker
+	r         io.Reader
+	first     []byte // body bytes read together with the header block
+	limit     int64  // -1: none
+	n         int64  // bytes read from r (within the limit)
+	given     int64  // body bytes handed out by Read
+	truncated bool
+	idle      int   // reads in a row that returned nothing
+	err       error // the end: io.EOF, r's error, or io.ErrNoProgress
+}
+
+// read reads from r within the limit.
+func (s *bodySource) read(p []byte) (int, error) {
+	if s.err != nil {
+		return 0, s.err
+	}
+	m, err := s.r.Read(p)
+	if s.limit >= 0 && s.n+int64(m) > s.limit {
+		m, err, s.truncated = int(s.limit-s.n), io.EOF, true
+	}
+	s.n += int64(m)
+	if m == 0 && err == nil {
+		if s.idle++; s.idle >= 100 {
+			err = io.ErrNoProgress
+		}
+	} else {
+		s.idle = 0
+	}
+	if err != nil {
+		s.err = err
+	}
+	return m, err
+}
+
+// Read gives the body to the walker (and to the final drain), checking its lines.
+func (s *bodySource) Read(p []byte) (int, error) {
+	var m int
+	var err error
+	if len(s.first) > 0 {
+		m = copy(p, s.first)
+		s.first = s.first[m:]
+	} else {
+		m, err = s.read(p)
+	}
+	if m > 0 {
+		s.c.scanLines(p[:m], false)
+		s.given += int64(m)
+	}
+	return m, err
 }
 
 type readError struct{ err error }

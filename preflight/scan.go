@@ -3,14 +3,13 @@ package preflight
 import (
 	"bytes"
 	"encoding/binary"
-	"github.com/sesraw/sesraw/sesrules"
 	"slices"
 	"strconv"
 	"strings"
-)
 
-// lineKeep is how much of a line the MIME walker sees: enough for any legal line (998 octets).
-const lineKeep = 1000
+	"github.com/sesraw/sesraw/mimewalk"
+	"github.com/sesraw/sesraw/sesrules"
+)
 
 // checker holds the state of one check. Lines are scanned once, in order; the header block is
 // buffered (or aliased, when it arrives in one piece), the body is not.
@@ -29,19 +28,24 @@ type checker struct {
 	prevCR  bool  // the last byte seen of the current line is CR
 	crs     int64 // CR bytes in the current line
 	hi      bool  // the current line has a byte >= 0x80
-	keep    [lineKeep]byte
-	keepN   int
 
 	inHeader bool
 	hdr      []byte // header block bytes, when it arrives in pieces
 	hdrOver  bool
 
-	top  topState
-	mime walker
+	top topState
+
+	// MIME: the walker, and what entity tells it
+	mw        mimewalk.Reader
+	multipart bool   // the message's Content-Type is multipart/*: walk its body
+	lastType  []byte // media type of the last multipart entity checked
+	segs      []paramSeg
+	typeBuf   [64]byte
 }
 
 func newChecker(opts *Options) *checker {
 	c := &checker{line: 1, inHeader: true}
+	c.lastType = c.typeBuf[:0]
 	if opts != nil {
 		c.opts = *opts
 	}
@@ -72,25 +76,23 @@ func (c *checker) say(msg string) {
 	c.out = append(c.out, f)
 }
 
-// write feeds the next bytes of the message.
-func (c *checker) write(p []byte) {
-	if c.inHeader {
-		n, done := c.scanLines(p, true)
-		if done {
-			if len(c.hdr) == 0 && !c.hdrOver && n <= MaxHeaderBytes {
-				c.endHeader(p[:n]) // the whole header block is in p: use it in place
-			} else {
-				c.bufferHeader(p[:n])
-				c.endHeader(c.headerKept())
-			}
-		} else {
-			c.bufferHeader(p)
-		}
-		p = p[n:]
+// writeHeader feeds the next bytes of the header block; once its empty line is among them, it
+// checks the header block and returns how many bytes of p were the header's. hb is then the
+// header block as kept (aliasing p when it arrived in one piece).
+func (c *checker) writeHeader(p []byte) (n int, hb []byte) {
+	n, done := c.scanLines(p, true)
+	if !done {
+		c.bufferHeader(p)
+		return n, nil
 	}
-	if len(p) > 0 {
-		c.scanLines(p, false)
+	if len(c.hdr) == 0 && !c.hdrOver && n <= MaxHeaderBytes {
+		hb = p[:n] // the whole header block is in p: use it in place
+	} else {
+		c.bufferHeader(p[:n])
+		hb = c.headerKept()
 	}
+	c.endHeader(hb)
+	return n, hb
 }
 
 // headerKept returns the buffered header block; when it was cut at MaxHeaderBytes, without the
@@ -138,9 +140,6 @@ func (c *checker) scanLines(p []byte, header bool) (int, bool) {
 		}
 		if i < 0 {
 			// The line continues in the next write.
-			if !header && c.mime.active {
-				c.appendKeep(seg)
-			}
 			c.lineLen += int64(len(seg))
 			c.prevCR = seg[len(seg)-1] == '\r'
 			return len(p), false
@@ -150,21 +149,9 @@ func (c *checker) scanLines(p []byte, header bool) (int, bool) {
 		if crlf {
 			full--
 		}
-		var content []byte
-		if !header && c.mime.active {
-			if c.lineLen == 0 {
-				content = seg
-			} else {
-				c.appendKeep(seg)
-				content = c.keep[:c.keepN]
-			}
-			if int64(len(content)) > full {
-				content = content[:full]
-			}
-		}
 		off += i + 1
 		blank := full == 0
-		c.endLine(content, full, true, crlf, header)
+		c.endLine(full, true, crlf, header)
 		if header && blank {
 			c.inHeader = false
 			return off, true
@@ -173,15 +160,8 @@ func (c *checker) scanLines(p []byte, header bool) (int, bool) {
 	return off, false
 }
 
-func (c *checker) appendKeep(seg []byte) {
-	if c.keepN < lineKeep {
-		c.keepN += copy(c.keep[c.keepN:], seg)
-	}
-}
-
-// endLine finishes the current line: content is its first bytes (at most lineKeep, terminator
-// excluded; only filled for the MIME walker), full its length before the terminator.
-func (c *checker) endLine(content []byte, full int64, terminated, crlf, header bool) {
+// endLine finishes the current line: full is its length before the terminator.
+func (c *checker) endLine(full int64, terminated, crlf, header bool) {
 	line := c.line
 	if full > 998 && c.want(rLineLength, Error, line) {
 		c.say("line is " + strconv.FormatInt(full, 10) +
@@ -201,11 +181,8 @@ func (c *checker) endLine(content []byte, full int64, terminated, crlf, header b
 		c.say("body has non-ASCII bytes; SES does not preserve 8-bit " +
 			"content when it modifies a message: use quoted-printable or base64")
 	}
-	if !header && c.mime.active {
-		c.mimeLine(content, full > lineKeep, line)
-	}
 	c.line++
-	c.lineLen, c.crs, c.prevCR, c.hi, c.keepN = 0, 0, false, false, 0
+	c.lineLen, c.crs, c.prevCR, c.hi = 0, 0, false, false
 }
 
 // finish completes the check: size is the message size (a lower bound when truncated).
@@ -214,14 +191,7 @@ func (c *checker) finish(size int64, truncated bool) []Finding {
 		c.crs-- // the cut may have fallen between CR and LF
 	}
 	if c.lineLen > 0 {
-		var content []byte
-		if !c.inHeader && c.mime.active {
-			content = c.keep[:c.keepN]
-			if int64(len(content)) > c.lineLen {
-				content = content[:c.lineLen]
-			}
-		}
-		c.endLine(content, c.lineLen, false, false, c.inHeader)
+		c.endLine(c.lineLen, false, false, c.inHeader)
 	}
 	if c.inHeader {
 		if !truncated {
@@ -230,10 +200,12 @@ func (c *checker) finish(size int64, truncated bool) []Finding {
 			}
 		}
 		c.inHeader = false
-		c.endHeader(c.headerKept())
-	}
-	if !truncated {
-		c.mimeEOF()
+		hb := c.headerKept()
+		c.endHeader(hb)
+		if c.multipart && !truncated {
+			c.mw.ResetBodyBytes(hb, nil, mimeOptions) // no body: its boundary never occurs
+			c.walkMIME(nil, 0)
+		}
 	}
 	c.checkSize(size, truncated)
 	if truncated {
