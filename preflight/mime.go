@@ -122,7 +122,7 @@ func (c *checker) checkFilename(name string, line int) bool {
 // MaxPartHeaderBytes, and boundaries up to the longest that fits a line preflight follows (998
 // bytes; RFC 2046's 70 is checked as rule mime-params).
 var mimeOptions = &mimewalk.Options{MaxDepth: MaxMIMEDepth, MaxParts: MaxMIMEParts,
-	MaxHeaderBytes: MaxPartHeaderBytes, MaxBoundary: mimewalk.MaxLineBytes - 2, ReadBuffer: readChunk}
+	MaxHeaderBytes: MaxPartHeaderBytes, MaxBoundary: mimewalk.MaxLineBytes - 2}
 
 // walkMIME walks the MIME tree of the body with the one MIME walker (package mimewalk), checking
 // each part's header (entity) and reporting the walker's problems as findings. src is
