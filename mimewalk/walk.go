@@ -222,6 +222,7 @@ type Reader struct {
 	stackBuf [8]frame
 	pathBuf  [8]int
 	bndBuf   [256]byte
+	hdrBuf   [512]byte
 }
 
 type queued struct {
@@ -283,7 +284,12 @@ func (w *Reader) reset(opts *Options) {
 		o = *opts
 	}
 	window, hdr := w.window, w.hdr[:0]
-	*w = Reader{window: window, hdr: hdr}
+	if cap(hdr) > len(w.hdrBuf) {
+		*w = Reader{window: window, hdr: hdr}
+	} else {
+		*w = Reader{window: window}
+		w.hdr = w.hdrBuf[:0]
+	}
 	w.ctx = o.Context
 	w.lim = limits{
 		depth: norm(o.MaxDepth, DefaultMaxDepth), parts: norm(o.MaxParts, DefaultMaxParts),

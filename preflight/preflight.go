@@ -263,7 +263,8 @@ const readChunk = 32 << 10
 // "preflight:"), with no findings.
 func CheckReader(r io.Reader, opts *Options) ([]Finding, error) {
 	c := newChecker(opts)
-	src := &bodySource{c: c, r: r, limit: c.opts.maxBytes()}
+	src := &c.src
+	*src = bodySource{c: c, r: r, limit: c.opts.maxBytes()}
 	buf := make([]byte, readChunk)
 	var hb []byte
 	for c.inHeader {

@@ -41,6 +41,7 @@ type checker struct {
 	lastType  []byte // media type of the last multipart entity checked
 	segs      []paramSeg
 	typeBuf   [64]byte
+	src       bodySource // CheckReader's
 }
 
 func newChecker(opts *Options) *checker {
