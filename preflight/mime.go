@@ -415,4 +415,3 @@ func decodeWords(s string) string {
 }
 
 func passCharset(_ string, r io.Reader) (io.Reader, error) { return r, nil }
-
