@@ -306,10 +306,12 @@ func (e *Effective) Headers() (Headers, error) {
 
 // Remove appends raw to dst with every X-SES-* field of the header block removed (every instance,
 // continuation lines and line break included); every other byte, body included, is kept as it was.
-// It allocates only if dst must grow.
+// It allocates only if dst must grow. It reads the whole header block, whatever its size: it keeps
+// nothing per field, so it needs none of the grammar's limits, and no X-SES-* field past them
+// escapes it (Read, which keeps the fields, returns a *rawheader.LimitError there).
 func Remove(dst, raw []byte) []byte {
 	var s rawheader.Scanner
-	s.Reset(raw)
+	s.ResetLimits(raw, unlimited())
 	var spans [maxSpans]rawheader.Span
 	n := s.PrefixSpans(sesrules.SESPrefix, spans[:])
 	last := 0
@@ -322,13 +324,18 @@ func Remove(dst, raw []byte) []byte {
 		}
 		return append(dst, raw[last:]...)
 	}
-	s.Reset(raw) // more fields than spans: read them one by one
+	s.ResetLimits(raw, unlimited()) // more fields than spans: read them one by one
 	for s.NextPrefix(sesrules.SESPrefix) {
 		start, end := s.Span()
 		dst = append(dst, raw[last:start]...)
 		last = end
 	}
 	return append(dst, raw[last:]...)
+}
+
+// unlimited is the reading of Remove and RemoveInPlace: no limit on bytes, fields or lines.
+func unlimited() rawheader.Limits {
+	return rawheader.Limits{MaxBytes: -1, MaxFields: -1, MaxFieldLines: -1}
 }
 
 // maxSpans is how many X-SES-* fields Remove, RemoveInPlace and RemoveTo note in one reading of the
@@ -340,10 +347,10 @@ const maxSpans = 16
 // same bytes as Remove(nil, raw). Only the header bytes that precede the last X-SES-* field and are
 // kept are moved (none when the X-SES-* fields are at the top of the header, as Apply and the
 // builder put them); the body is never moved or copied. raw[:k] is left with unspecified content.
-// It does not allocate.
+// It does not allocate. Like Remove, it reads the whole header block, whatever its size.
 func RemoveInPlace(raw []byte) []byte {
 	var s rawheader.Scanner
-	s.Reset(raw)
+	s.ResetLimits(raw, unlimited())
 	// First a reading that writes nothing and notes where the fields are.
 	var spans [maxSpans]rawheader.Span
 	n := s.PrefixSpans(sesrules.SESPrefix, spans[:])
@@ -359,7 +366,7 @@ func RemoveInPlace(raw []byte) []byte {
 		copy(raw[k:last], raw[:w])
 		return raw[k:]
 	}
-	s.Reset(raw)
+	s.ResetLimits(raw, unlimited())
 	for s.NextPrefix(sesrules.SESPrefix) {
 		// Gather the kept bytes at the front. Writes land below the current field's offset, and the
 		// scanner only reads from its end on, so it never sees a moved byte.
