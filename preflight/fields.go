@@ -49,6 +49,10 @@ func (c *checker) next(it *fieldIter) (field, bool) {
 		c.say("line is an mbox From line " + quote(firstLine(it.b)) + " (mbox framing, not a header field); " +
 			"sent as it is, SES receives it as a line that is not a header field: remove it")
 	}
+	if le, ok := it.sc.Err().(*rawheader.LimitError); ok && c.want(rHeaderTooLarge, Error, it.line0-1+le.Line) {
+		c.say("header block over the grammar's limits: more than " + strconv.Itoa(le.Max) + " " + le.Limit +
+			"; the fields from here on were not checked, and sesraw's readers refuse the message")
+	}
 	if se, ok := it.sc.Err().(*rawheader.SyntaxError); ok { // a type switch: errors.As would allocate per block
 		line := it.line0 - 1 + se.Line
 		if c.want(it.bad, Error, line) {

@@ -103,8 +103,9 @@ var catalogue = [numRules]Rule{
 		"40,000,000 bytes and 40 MiB, and above 10 MiB when the target is unknown (SES quotas)."},
 	rInputTruncated: {RuleInputTruncated, Warning, "CheckReader stopped at Options.MaxBytes; the rest of the " +
 		"message was not checked."},
-	rHeaderTooLarge: {RuleHeaderTooLarge, Warning, "The header block exceeds 1 MiB; only its first MiB was " +
-		"checked."},
+	rHeaderTooLarge: {RuleHeaderTooLarge, Error, "The header block is over the header grammar's limits (1 MiB, " +
+		"10,000 fields, 16,384 lines in one field); what lies past them was not checked, and an X-SES field " +
+		"there would be hidden from every sesraw reader, which all refuse such a message (package rawheader)."},
 	rNoSeparator: {RuleNoHeaderBodySeparator, Error, "The message has no empty line between header and body " +
 		"(\"The message has to contain a header and a body, separated by a blank line\", RawMessage)."},
 	rHeaderSyntax: {RuleHeaderSyntax, Error, "A header line is neither a field (name: value) nor a " +

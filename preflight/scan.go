@@ -114,9 +114,9 @@ func (c *checker) bufferHeader(p []byte) {
 	if room := MaxHeaderBytes - len(c.hdr); len(p) > room {
 		c.hdr = append(c.hdr, p[:room]...)
 		c.hdrOver = true
-		if c.want(rHeaderTooLarge, Warning, 0) {
+		if c.want(rHeaderTooLarge, Error, 0) {
 			c.say("header block is larger than " + strconv.Itoa(MaxHeaderBytes) + " bytes; only its first " +
-				strconv.Itoa(MaxHeaderBytes) + " bytes were checked")
+				strconv.Itoa(MaxHeaderBytes) + " bytes were checked, and sesraw's readers refuse the message")
 		}
 		return
 	}
