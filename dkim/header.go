@@ -2,6 +2,7 @@ package dkim
 
 import (
 	"bytes"
+	"errors"
 	"strconv"
 	"strings"
 
@@ -22,7 +23,7 @@ type field struct {
 // wraps ErrMalformedMessage (and the grammar's error, if any).
 func parseHeader(fs []field, hdr []byte) ([]field, error) {
 	var sc rawheader.Scanner
-	sc.ResetLimits(hdr, noLimits())
+	sc.ResetLimits(hdr, signLimits())
 	for sc.Next() {
 		f := sc.Field()
 		if f.ObsColon() {
@@ -43,16 +44,18 @@ func parseHeader(fs []field, hdr []byte) ([]field, error) {
 	return fs, nil
 }
 
-// noLimits: the signer holds the message in memory already and reads it in linear time; its own
-// limits (MaxSignedInstances, MaxHeaderKeys) bound what it signs.
-func noLimits() rawheader.Limits {
-	return rawheader.Limits{MaxBytes: -1, MaxFields: -1, MaxFieldLines: -1}
-}
+// signLimits: the signer reads the header block with the grammar's default limits (1 MiB, 10,000
+// fields, 16,384 lines in a field), the verdict every sesraw reader reaches, so it never signs a
+// message that inspect, strip and Verify refuse (Verify's MaxVerifyHeaderBytes is the same 1 MiB).
+// Its own limits (MaxSignedInstances, MaxHeaderKeys) bound what it signs.
+func signLimits() rawheader.Limits { return rawheader.Limits{} }
 
 // headerVerdict returns the error for what the grammar found in a header block that a signature
 // cannot survive, once sc has read it.
 func headerVerdict(sc *rawheader.Scanner) error {
-	if err := sc.Err(); err != nil {
+	if err := sc.Err(); errors.Is(err, rawheader.ErrTooLarge) {
+		return &wrapError{msg: "dkim: " + strings.TrimPrefix(err.Error(), "rawheader: "), err: ErrLimit, cause: err}
+	} else if err != nil {
 		return &wrapError{msg: "dkim: malformed message: " + strings.TrimPrefix(err.Error(), "rawheader: "),
 			err: ErrMalformedMessage, cause: err}
 	}

@@ -445,7 +445,7 @@ func appendHName(dst []byte, col int, name string, first bool) ([]byte, int) {
 // verifiers such as go-msgauth cannot read it, so it could never verify.
 func splitMessage(raw []byte) (header, body []byte, err error) {
 	var sc rawheader.Scanner
-	sc.ResetLimits(raw, noLimits())
+	sc.ResetLimits(raw, signLimits())
 	for sc.Next() {
 	}
 	if err := headerVerdict(&sc); err != nil {
@@ -495,7 +495,9 @@ func checkCRLF(b []byte, where string) error {
 // unchanged. raw and dst must not overlap. On error dst is returned unchanged. A header block with
 // a NUL or 8-bit byte or with two From fields is refused (ErrMalformedMessage), and one with more
 // than MaxSignedInstances instances of a field to sign, or more than MaxHeaderKeys h= entries, with
-// a *LimitError; AppendSignature refuses the same.
+// a *LimitError; a header block over the header grammar's default limits (package rawheader: 1 MiB,
+// 10,000 fields, 16,384 lines in a field) with an error matching ErrLimit and the grammar's
+// *rawheader.LimitError. AppendSignature refuses the same.
 func (s *Signer) Sign(dst, raw []byte) ([]byte, error) {
 	header, body, err := splitMessage(raw)
 	if err != nil {
