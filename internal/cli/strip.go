@@ -58,6 +58,15 @@ func runStrip(e *env, opts any, args []string) error {
 		}
 		return failure(name+": "+err.Error(), err)
 	}
+	// ReadBlock may return a little more than its byte limit, and it counts no fields or lines:
+	// the grammar's limits are a verdict on the message, the same one inspect, lint and sign
+	// reach, so strip refuses too rather than writing a message it has not read whole.
+	var sc rawheader.Scanner
+	for sc.ResetLimits(buf, rawheader.Limits{MaxBytes: xheaders.MaxHeaderBytes}); sc.Next(); {
+	}
+	if err := sc.Err(); errors.Is(err, rawheader.ErrTooLarge) {
+		return inputErr(name+": "+err.Error(), err)
+	}
 	// buf holds the whole header block (and perhaps the first body bytes): Remove on it removes
 	// what Remove on the whole message would.
 	if _, err := out.w.Write(xheaders.Remove(nil, buf)); err != nil {
