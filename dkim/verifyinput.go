@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/sesraw/sesraw/rawheader"
 )
 
 // Limits of verification. The verifier underneath (go-msgauth) grows a folded header field by
@@ -14,7 +16,9 @@ import (
 // input its work grows with the square of the header's size. Verify therefore never hands it the
 // message as it came: it first reads the header block itself, in one linear pass and within these
 // limits, and passes on only what verification reads (see verifyInput). A message over a limit is
-// refused with a *LimitError before go-msgauth sees a byte of it.
+// refused with a *LimitError before go-msgauth sees a byte of it. Verify also keeps the header
+// grammar's limits on fields and on lines per field (rawheader.DefaultMaxFields and
+// DefaultMaxFieldLines), so it refuses what inspect, strip and Sign refuse.
 const (
 	// MaxVerifyHeaderBytes bounds the header block Verify reads, line ends included. Real header
 	// blocks are a few KiB; the largest in the 591-message test corpus is 213 KB.
@@ -127,8 +131,13 @@ func verifyInput(raw []byte, limit int) (out []byte, sigs []vSig, tooMany, ended
 		if len(fields) > 0 && (raw[pos] == ' ' || raw[pos] == '\t') {
 			f := &fields[len(fields)-1]
 			f.end = end
-			f.folds++
+			if f.folds++; f.folds >= rawheader.DefaultMaxFieldLines {
+				return nil, nil, false, false, &LimitError{What: "lines of one header field", Limit: rawheader.DefaultMaxFieldLines, Got: f.folds + 1}
+			}
 		} else {
+			if len(fields) == rawheader.DefaultMaxFields {
+				return nil, nil, false, false, &LimitError{What: "header fields", Limit: rawheader.DefaultMaxFields, Got: len(fields) + 1}
+			}
 			fields = append(fields, vField{start: pos, end: end})
 		}
 		pos = next

@@ -126,11 +126,26 @@ func TestVerifyLimits(t *testing.T) {
 	}
 	hugeHeader := append([]byte("X-Filler: "+strings.Repeat("a", dkim.MaxVerifyHeaderBytes)+"\r\n"), sign(relaxed, foldedMessage(1))...)
 	manyKeys := bytes.Replace(sign(relaxed, foldedMessage(1)), []byte("h=From"), []byte("h=From"+strings.Repeat(":To", dkim.MaxHeaderKeys)), 1)
+	// The header grammar's limits on fields and lines per field hold for Verify too.
+	atLines := sign(relaxed, foldedMessage(rawheader.DefaultMaxFieldLines-1))
+	overLines := bytes.Replace(atLines, []byte("\r\n y\r\n\r\n"), []byte("\r\n y\r\n y\r\n\r\n"), 1)
+	signed := sign(relaxed, foldedMessage(1))
+	var sc rawheader.Scanner
+	own := 0 // fields of the signed message
+	for sc.Reset(signed); sc.Next(); own++ {
+	}
+	fields := func(n int) []byte { // n fields in all: the signed message's and X-F fields before them
+		return append(bytes.Repeat([]byte("X-F: v\r\n"), n-own), signed...)
+	}
 	for _, c := range []struct {
 		name    string
 		raw     []byte
 		wantErr bool
 	}{
+		{"relaxed, lines of a field at the grammar's limit", atLines, false},
+		{"relaxed, lines of a field over the grammar's limit", overLines, true},
+		{"fields at the grammar's limit", fields(rawheader.DefaultMaxFields), false},
+		{"fields over the grammar's limit", fields(rawheader.DefaultMaxFields + 1), true},
 		{"simple, folds at the limit", sign(simple, foldedMessage(dkim.MaxSimpleFoldLines)), false},
 		{"simple, folds over the limit", sign(simple, foldedMessage(dkim.MaxSimpleFoldLines+1)), true},
 		{"relaxed, folds far over the simple limit", sign(relaxed, foldedMessage(50*dkim.MaxSimpleFoldLines)), false},
