@@ -302,6 +302,15 @@ func (s *Signer) appendSignatureState(st *signState, dst, header, bh []byte, sig
 				if k == 0 {
 					hasFrom = true
 				}
+				// Verify refuses a field that simple canonicalization reads over more than
+				// MaxSimpleFoldLines continuation lines (go-msgauth's reading of it is
+				// quadratic), so Sign never writes a signature over one.
+				if !s.headerRelaxed {
+					if folds := bytes.Count(header[f.start:f.end], []byte{'\n'}) - 1; folds > MaxSimpleFoldLines {
+						return dst, &LimitError{What: "continuation lines of " + s.headers[k].name + " signed with simple canonicalization",
+							Limit: MaxSimpleFoldLines, Got: folds}
+					}
+				}
 				break
 			}
 		}
@@ -494,8 +503,9 @@ func checkCRLF(b []byte, where string) error {
 // line endings and have the empty line after its header block (see the package doc); it is copied
 // unchanged. raw and dst must not overlap. On error dst is returned unchanged. A header block with
 // a NUL or 8-bit byte or with two From fields is refused (ErrMalformedMessage), and one with more
-// than MaxSignedInstances instances of a field to sign, or more than MaxHeaderKeys h= entries, with
-// a *LimitError; a header block over the header grammar's default limits (package rawheader: 1 MiB,
+// than MaxSignedInstances instances of a field to sign, more than MaxHeaderKeys h= entries, or (with
+// simple header canonicalization) a signed field of more than MaxSimpleFoldLines continuation
+// lines, with a *LimitError; a header block over the header grammar's default limits (package rawheader: 1 MiB,
 // 10,000 fields, 16,384 lines in a field) with an error matching ErrLimit and the grammar's
 // *rawheader.LimitError. AppendSignature refuses the same.
 func (s *Signer) Sign(dst, raw []byte) ([]byte, error) {

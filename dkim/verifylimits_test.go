@@ -147,7 +147,8 @@ func TestVerifyLimits(t *testing.T) {
 		{"fields at the grammar's limit", fields(rawheader.DefaultMaxFields), false},
 		{"fields over the grammar's limit", fields(rawheader.DefaultMaxFields + 1), true},
 		{"simple, folds at the limit", sign(simple, foldedMessage(dkim.MaxSimpleFoldLines)), false},
-		{"simple, folds over the limit", sign(simple, foldedMessage(dkim.MaxSimpleFoldLines+1)), true},
+		{"simple, folds over the limit", bytes.Replace(sign(simple, foldedMessage(dkim.MaxSimpleFoldLines)),
+			[]byte("\r\n y\r\n\r\n"), []byte("\r\n y\r\n y\r\n\r\n"), 1), true},
 		{"relaxed, folds far over the simple limit", sign(relaxed, foldedMessage(50*dkim.MaxSimpleFoldLines)), false},
 		{"header over MaxVerifyHeaderBytes", hugeHeader, true},
 		{"h= over MaxHeaderKeys", manyKeys, true},
@@ -258,6 +259,16 @@ func TestSignRefusals(t *testing.T) {
 		case !c.limit && !errors.Is(err, dkim.ErrMalformedMessage):
 			t.Errorf("%s: Sign error = %v; want ErrMalformedMessage", c.name, err)
 		}
+	}
+	// Sign refuses to sign, with simple header canonicalization, a field over MaxSimpleFoldLines
+	// continuation lines, which Verify refuses (found by FuzzSignStripVerify: a folded Subject).
+	simple := NewSigner(t, testKeys[1], dkim.Simple)
+	if _, err := simple.Sign(nil, foldedMessage(dkim.MaxSimpleFoldLines)); err != nil {
+		t.Errorf("simple, %d continuation lines: %v", dkim.MaxSimpleFoldLines, err)
+	}
+	var fle *dkim.LimitError
+	if _, err := simple.Sign(nil, foldedMessage(dkim.MaxSimpleFoldLines+1)); !errors.As(err, &fle) || fle.Limit != dkim.MaxSimpleFoldLines {
+		t.Errorf("simple, %d continuation lines: %v, want a *LimitError", dkim.MaxSimpleFoldLines+1, err)
 	}
 	// At the limit it signs, and the signature verifies.
 	ok := strings.Repeat("To: c@example.org\r\n", dkim.MaxSignedInstances-1) + base + "\r\nbody\r\n"
