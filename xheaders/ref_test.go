@@ -121,8 +121,20 @@ func refParseFull(raw string) refHeader {
 
 func refIsSES(name string) bool { return strings.HasPrefix(strings.ToUpper(name), "X-SES-") }
 
-// refRemove drops every X-SES-* field of the header block and keeps every other byte.
+// refRemove drops every X-SES-* field of the header block and keeps every other byte, until a
+// reading of the result finds no X-SES-* field (removing the top fields can expose a leading mbox
+// From line, after which the reading goes on past the bad line that ended it before).
 func refRemove(raw string) string {
+	for {
+		r := refRemoveOnce(raw)
+		if r == raw {
+			return r
+		}
+		raw = r
+	}
+}
+
+func refRemoveOnce(raw string) string {
 	h := refParseFull(raw)
 	var b strings.Builder
 	last := 0

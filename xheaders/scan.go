@@ -310,6 +310,26 @@ func (e *Effective) Headers() (Headers, error) {
 // nothing per field, so it needs none of the grammar's limits, and no X-SES-* field past them
 // escapes it (Read, which keeps the fields, returns a *rawheader.LimitError there).
 func Remove(dst, raw []byte) []byte {
+	start := len(dst)
+	dst = removeOnce(dst, raw)
+	if exposesMboxFrom(raw, dst[start:]) {
+		dst = append(dst[:start], removeOnce(nil, dst[start:])...)
+	}
+	return dst
+}
+
+// exposesMboxFrom reports whether removing the fields at the top of raw left out starting with
+// "From ", which raw did not: in "X-SES-A: 1\nFrom x\nX-SES-B: 2\n\n" the block ends at the bad
+// line 2, but once line 1 is gone that line is a leading mbox From line, which the grammar skips,
+// and X-SES-B becomes a header field. A second removal over out removes what that reading finds
+// (the From line stays at the top, so there is never a third). The test is a superset of the
+// grammar's (a "From :" field also starts with "From "); a second removal where nothing changed
+// removes nothing.
+func exposesMboxFrom(raw, out []byte) bool {
+	return len(out) < len(raw) && bytes.HasPrefix(out, []byte("From ")) && !bytes.HasPrefix(raw, []byte("From "))
+}
+
+func removeOnce(dst, raw []byte) []byte {
 	var s rawheader.Scanner
 	s.ResetLimits(raw, unlimited())
 	var spans [maxSpans]rawheader.Span
@@ -349,6 +369,14 @@ const maxSpans = 16
 // builder put them); the body is never moved or copied. raw[:k] is left with unspecified content.
 // It does not allocate. Like Remove, it reads the whole header block, whatever its size.
 func RemoveInPlace(raw []byte) []byte {
+	out := removeInPlaceOnce(raw)
+	if exposesMboxFrom(raw, out) { // see Remove
+		out = removeInPlaceOnce(out)
+	}
+	return out
+}
+
+func removeInPlaceOnce(raw []byte) []byte {
 	var s rawheader.Scanner
 	s.ResetLimits(raw, unlimited())
 	// First a reading that writes nothing and notes where the fields are.

@@ -98,6 +98,22 @@ func RemoveTo(w io.Writer, r io.Reader) (int64, error) {
 		return 0, err
 	}
 	c := countWriter{w: w}
+	k, top := 0, true // k: the first byte kept; top: the noted spans all lie at the top
+	for _, sp := range x.spans[:min(x.n, len(x.spans))] {
+		if sp.Start != k {
+			top = false
+			break
+		}
+		k = sp.End
+	}
+	if exposesMboxFrom(buf, buf[k:]) || top && x.n > len(x.spans) {
+		// Removing the top fields may expose a leading mbox From line (see Remove). buf holds
+		// every line up to the first empty one, so Remove on it reads what a reader of the
+		// output would.
+		out := Remove(nil, buf)
+		c.write(out)
+		return c.copyRest(nil, r)
+	}
 	c.writeRemoved(buf[:end], &x)
 	return c.copyRest(buf[end:], r)
 }

@@ -3,6 +3,7 @@ package main_test
 import (
 	"bytes"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -34,5 +35,15 @@ func TestOverGrammarLimits(t *testing.T) {
 		if c.args[0] == "lint" && !bytes.Contains(r.stdout, []byte("error [header-too-large]")) {
 			t.Errorf("lint: no header-too-large error\n%.500s", r.stdout)
 		}
+	}
+}
+
+// Removing the X-SES fields at the top can leave an mbox-style "From " line first, which readers
+// skip, making the X-SES field below it a header field: strip removes that one too and says so.
+func TestStripExposedMboxFrom(t *testing.T) {
+	msg := "X-SES-CONFIGURATION-SET: a\r\nFrom x\r\nX-SES-SOURCE-ARN: arn:aws:ses:us-east-1:123456789012:identity/example.com\r\n\r\nbody\r\n"
+	r := run(t, strings.NewReader(msg), nil, "strip", "-")
+	if r.code != 0 || string(r.stdout) != "From x\r\n\r\nbody\r\n" || !bytes.Contains(r.stderr, []byte("removed the X-SES-* fields below it too")) {
+		t.Errorf("strip: exit %d\n%q\n%s", r.code, r.stdout, r.stderr)
 	}
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"io"
@@ -69,7 +70,9 @@ func runStrip(e *env, opts any, args []string) error {
 	}
 	// buf holds the whole header block (and perhaps the first body bytes): Remove on it removes
 	// what Remove on the whole message would.
-	if _, err := out.w.Write(xheaders.Remove(nil, buf)); err != nil {
+	stripped := xheaders.Remove(nil, buf)
+	exposed := bytes.HasPrefix(stripped, []byte("From ")) && !bytes.HasPrefix(buf, []byte("From "))
+	if _, err := out.w.Write(stripped); err != nil {
 		return failure(name+": "+err.Error(), err)
 	}
 	if _, err := io.Copy(out.w, in); err != nil {
@@ -78,7 +81,7 @@ func runStrip(e *env, opts any, args []string) error {
 	if err := out.commit(); err != nil {
 		return err
 	}
-	for _, d := range stripDiagnostics(buf) {
+	for _, d := range stripDiagnostics(buf, exposed) {
 		writeString(e.stderr, e.cmd+": "+name+": "+d+"\n")
 	}
 	return nil
@@ -87,7 +90,11 @@ func runStrip(e *env, opts any, args []string) error {
 // stripDiagnostics states which reading strip applied where the header block can be read more
 // than one way: a malformed block (a line that is not a field, a bare CR), whose X-SES-* fields
 // after the bad line strip leaves in place, and a leading mbox From line, which it keeps.
-func stripDiagnostics(buf []byte) []string {
+//
+// exposed says that every field above the bad line was an X-SES-* field and the bad line an
+// mbox-style "From " line: with them removed it leads the message, readers skip it, and the
+// X-SES-* fields below it are header fields, so strip removed those too (xheaders.Remove).
+func stripDiagnostics(buf []byte, exposed bool) []string {
 	var out []string
 	var sc rawheader.Scanner
 	sc.Reset(buf)
@@ -98,6 +105,11 @@ func stripDiagnostics(buf []byte) []string {
 	}
 	var se *rawheader.SyntaxError
 	if errors.As(sc.Err(), &se) {
+		if exposed {
+			return append(out, "line "+strconv.Itoa(se.Line)+": malformed header block: "+se.Reason+
+				"; every field above it was an X-SES-* field, so without them this line leads the message as an mbox "+
+				"From line, which readers skip: strip removed the X-SES-* fields below it too")
+		}
 		out = append(out, "line "+strconv.Itoa(se.Line)+": malformed header block: "+se.Reason+
 			"; strip read the header block as ending there (the strict reading) and removed X-SES-* fields above it only")
 		for f := range rawheader.LenientFields(buf, se.Offset, se.Line) {
