@@ -14,6 +14,7 @@ import (
 	msgauth "github.com/emersion/go-msgauth/dkim"
 
 	"github.com/sesraw/sesraw/dkim"
+	"github.com/sesraw/sesraw/internal/testutil"
 	"github.com/sesraw/sesraw/rawheader"
 )
 
@@ -282,31 +283,11 @@ func TestSignRefusals(t *testing.T) {
 	}
 }
 
-// corpusDir returns ../shared/corpus/messages beside the repository (the 591 real messages of
-// the project's reference corpus, read in place, never copied), or "" when it is absent.
-func corpusDir(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for d := dir; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			if _, err := os.Stat(filepath.Join(d, "..", "shared", "corpus", "messages")); err == nil {
-				return filepath.Join(d, "..", "shared", "corpus", "messages")
-			}
-		}
-		if filepath.Dir(d) == d {
-			return ""
-		}
-	}
-}
-
 // TestVerifyCorpusWithinLimits: every message of the corpus is inside Verify's limits, and Verify
 // (which reduces the header first) reports for each signature exactly what go-msgauth reports
 // given the message whole.
 func TestVerifyCorpusWithinLimits(t *testing.T) {
-	dir := corpusDir(t)
+	dir := testutil.CorpusDir()
 	if dir == "" {
 		t.Skip("../shared/corpus/messages is absent: the corpus is read in place beside the repository, never copied into it")
 	}

@@ -17,33 +17,12 @@ import (
 
 	"github.com/sesraw/sesraw/dkim"
 	"github.com/sesraw/sesraw/internal/cli"
+	"github.com/sesraw/sesraw/internal/testutil"
 	"github.com/sesraw/sesraw/preflight"
 	"github.com/sesraw/sesraw/rawheader"
 	"github.com/sesraw/sesraw/sesrules"
 	"github.com/sesraw/sesraw/xheaders"
 )
-
-// corpusMessages returns the path of ../shared/corpus/messages beside the repository (real messages
-// from public projects, read in place and never copied into the repository), or "" when absent.
-func corpusMessages(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for d := dir; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			p := filepath.Join(d, "..", "shared", "corpus", "messages")
-			if _, err := os.Stat(p); err == nil {
-				return p
-			}
-			return ""
-		}
-		if filepath.Dir(d) == d {
-			return ""
-		}
-	}
-}
 
 // crlf makes every bare LF of b a CRLF.
 func crlf(b []byte) []byte {
@@ -120,7 +99,7 @@ func signClass(err error, flags rawheader.Flags, gerr error, fields []rawheader.
 // with go-msgauth and with python3-dkim; every refusal falls in a documented class. It logs the
 // count per class (go test -v).
 func TestCorpusHeaderAgreement(t *testing.T) {
-	dir := corpusMessages(t)
+	dir := testutil.CorpusDir()
 	if dir == "" {
 		if os.Getenv("CI") == "true" {
 			t.Fatal("../shared/corpus/messages is absent (CI=true: the corpus test may not skip)")

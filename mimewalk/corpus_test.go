@@ -8,29 +8,9 @@ import (
 	"sort"
 	"strings"
 	"testing"
-)
 
-// corpusDir returns ../shared/corpus/messages beside the repository (real messages from public
-// projects, read in place, never copied into the repository), or "" when it is absent.
-func corpusDir(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for d := dir; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			p := filepath.Join(d, "..", "shared", "corpus", "messages")
-			if _, err := os.Stat(p); err == nil {
-				return p
-			}
-			return ""
-		}
-		if filepath.Dir(d) == d {
-			return ""
-		}
-	}
-}
+	"github.com/sesraw/sesraw/internal/testutil"
+)
 
 // TestCorpusAgainstGoMessage walks every message of the reference corpus with mimewalk and with
 // go-message. Where go-message reads a message and the walk finds no structural problem and no
@@ -38,7 +18,7 @@ func corpusDir(t *testing.T) string {
 // leaves, in the same order, with the same paths, media types, header fields and decoded bodies.
 // The counts per class are logged.
 func TestCorpusAgainstGoMessage(t *testing.T) {
-	dir := corpusDir(t)
+	dir := testutil.CorpusDir()
 	if dir == "" {
 		if os.Getenv("CI") == "true" {
 			t.Fatal("../shared/corpus/messages is absent; under CI=true this test must run")
