@@ -22,7 +22,7 @@ import (
 const (
 	// MaxVerifyHeaderBytes bounds the header block Verify reads, line ends included. Real header
 	// blocks are a few KiB; the largest in the 591-message test corpus is 213 KB.
-	MaxVerifyHeaderBytes = 1 << 20
+	MaxVerifyHeaderBytes = rawheader.DefaultMaxBytes
 	// MaxHeaderKeys bounds the h= entries of one DKIM-Signature. Real signatures name a dozen or
 	// two fields (at most 16 in the test corpus); Sign never writes more.
 	MaxHeaderKeys = 64
