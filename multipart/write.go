@@ -8,6 +8,10 @@ import (
 // WriteBody writes the body that follows the header block (after the blank line): for a leaf its
 // encoded content, for a container its parts with boundaries. It streams Readers with fixed buffers.
 //
+// WriteBody writes through buffers it reuses from one call to the next (kept per processor, so
+// concurrent writes do not wait on one another): w must not retain the slices passed to its
+// Write method, as io.Writer's contract says.
+//
 // A Part's Reader that returns no data and no error 100 times in a row fails the write with an
 // error wrapping io.ErrNoProgress (and ErrInvalidPart), as bufio does. Use WriteBodyContext to be
 // able to stop a write whose Reader or Writer is slow.
@@ -22,18 +26,19 @@ func (t *Tree) WriteBody(w io.Writer) (int64, error) {
 // interrupted: one that blocks forever can be unblocked only by its owner (closing the file, pipe
 // or connection, or setting a deadline on it). w then holds a truncated body.
 func (t *Tree) WriteBodyContext(ctx context.Context, w io.Writer) (int64, error) {
-	size := outBufSize
-	if n, ok := t.BodySize(); ok && n < outBufSize {
-		size = max(int(n), minBufSize)
+	b := bodyWriters.Get().(*bodyWriter)
+	*b = bodyWriter{w: w, buf: b.buf[:0], in: b.in, ctx: ctx, done: ctx.Done()}
+	if !b.canceled() {
+		b.bounds = b.boundsA[:0]
+		t.writeNode(b, 0, true)
+		b.flush()
 	}
-	b := bodyWriter{w: w, buf: make([]byte, 0, size), ctx: ctx, done: ctx.Done()}
-	if b.canceled() {
-		return 0, b.err
+	n, err := b.n, b.err
+	if cap(b.buf) <= 2*outBufSize {
+		*b = bodyWriter{buf: b.buf[:0], in: b.in} // keep the buffers, drop w and ctx
+		bodyWriters.Put(b)
 	}
-	b.bounds = b.boundsA[:0]
-	t.writeNode(&b, 0, true)
-	b.flush()
-	return b.n, b.err
+	return n, err
 }
 
 func (t *Tree) writeNode(b *bodyWriter, i int, top bool) {
