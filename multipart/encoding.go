@@ -1,6 +1,7 @@
 package multipart
 
 import (
+	"bytes"
 	"encoding/binary"
 	"math/bits"
 )
@@ -51,76 +52,75 @@ type dataScan struct {
 // scan reads data once and returns what the choice of encoding needs together with the exact
 // size of its quoted-printable encoding, so a quoted-printable leaf is sized in the same pass that
 // chooses its encoding and encoded once, when written. The column arithmetic is qpEncoder.encode's
-// (TestQPScanSize and FuzzQPEncode hold them equal).
+// (TestQPMatchesReference and FuzzQPEncode hold them equal). eqUnder is looked for (one fast
+// search) only when the rest allows 7bit, the one choice it decides.
 func scan(data []byte, crlf bool) dataScan {
 	var s dataScan
-	s.outLen = int64(len(data))
-	line := 0        // input octets on the current line
-	col := 0         // output column of the quoted-printable encoding
-	var out int64    // quoted-printable octets so far
-	var high uint8   // OR of the octets seen one at a time (non-ASCII when its top bit is set)
-	var highw uint64 // OR of the words seen eight octets at a time
-	var esc int64    // octets written as escapes
-	for i := 0; i < len(data); {
-		if i+8 <= len(data) {
-			// A word at a time, as qpEncoder.encode takes it; '=' (for "=_") and the controls
-			// (line breaks, NUL, bare CR or LF) are left to the octet-wise path below.
+	n := len(data)
+	s.outLen = int64(n)
+	var high uint64 // OR of the octets read (non-ASCII when a top bit is set)
+	var esc int     // octets written as escapes
+	var extra int64 // encoded octets that are not the encoding of an input octet: breaks, CR of LF
+	col := 0        // output column of the quoted-printable encoding
+	line0 := 0      // where the current line starts
+	for i := 0; i < n; {
+		// Whole words that fit on the line and hold no control.
+		k, nc, e, h := qpSizeRun(data[i:], col)
+		i += k
+		col = nc
+		esc += e
+		high |= h
+		if i == n {
+			break
+		}
+		if i+8 <= n {
+			// A word that holds a control or reaches column 75, as qpEncoder.encode takes it.
 			v := binary.LittleEndian.Uint64(data[i:])
-			em, spec := qpClassify(v, true)
-			highw |= v
+			em, spec := qpClassify(v)
+			high |= v
 			m := em >> 7
-			k := bits.OnesCount64(m)
-			if w := 8 + 2*k; spec == 0 && col+w <= qpLineMax-1 {
-				col += w
-				out += int64(w)
-				esc += int64(k)
-				line += 8
-				i += 8
-				continue
-			}
-			n := 8
+			nl := 8
 			if spec != 0 {
-				n = bits.TrailingZeros64(spec) >> 3
+				nl = bits.TrailingZeros64(spec) >> 3
 			}
-			if n > 0 {
-				if n < 8 {
-					m &= 1<<(8*n) - 1
+			if nl > 0 {
+				if nl < 8 {
+					m &= 1<<(8*nl) - 1
 				}
-				ends, w, take := qpLanes(m, n, col)
-				if take < n && !(take == n-1 && col+w <= qpLineMax && qpLineEnd(data, i+n, crlf)) {
+				ends, w, take := qpLanes(m, nl, col)
+				if take < nl && !(take == nl-1 && col+w <= qpLineMax && qpLineEnd(data, i+nl, crlf)) {
 					w = qpLaneEnd(ends, take)
 				} else {
-					take = n
+					take = nl
 				}
-				esc += int64(bits.OnesCount64(m & (1<<(8*take) - 1)))
+				esc += laneCount(m & (1<<(8*take) - 1))
 				col += w
-				out += int64(w)
-				line += take
 				i += take
-				if take < n {
-					out += 3 // a soft break
+				if take < nl {
+					extra += 3 // a soft break
 					col = 0
 					continue
 				}
-				if n == 8 {
+				if nl == 8 {
 					continue
 				}
 			}
 		}
 		c := data[i]
-		if c == '\r' && i+1 < len(data) && data[i+1] == '\n' || c == '\n' && crlf {
+		if c == '\r' && i+1 < n && data[i+1] == '\n' || c == '\n' && crlf {
 			if i > 0 && (data[i-1] == ' ' || data[i-1] == '\t') {
-				out, _ = qpFixWSSize(out, col)
+				extra += qpFixWSExtra(col)
 			}
-			s.maxLine = max(s.maxLine, line)
-			line, col = 0, 0
-			out += 2
+			s.maxLine = max(s.maxLine, i-line0)
+			col = 0
 			if c == '\r' {
 				i += 2
-				continue
+			} else {
+				s.outLen++ // a bare LF in text is written CRLF
+				extra++
+				i++
 			}
-			s.outLen++ // a bare LF in text is written CRLF
-			i++
+			line0 = i
 			continue
 		}
 		switch {
@@ -128,42 +128,60 @@ func scan(data []byte, crlf bool) dataScan {
 			s.bare = true
 		case c == 0:
 			s.nul = true
-		case c == '=' && i+1 < len(data) && data[i+1] == '_':
-			s.eqUnder = true
 		}
-		high |= c
-		w := int(qpTab[c] >> 24)
-		if w != 1 {
+		high |= uint64(c)
+		w := 1
+		if qpTab[c]>>24 != 1 {
 			w = 3
 			esc++
 		}
 		if col+w > qpLineMax-1 && (col+w > qpLineMax || !qpLineEnd(data, i+1, crlf)) {
-			out += 3
+			extra += 3
 			col = 0
 		}
-		out += int64(w)
 		col += w
-		line++
 		i++
 	}
-	if n := len(data); n > 0 && (data[n-1] == ' ' || data[n-1] == '\t') {
-		out, _ = qpFixWSSize(out, col)
+	if n > 0 && (data[n-1] == ' ' || data[n-1] == '\t') {
+		extra += qpFixWSExtra(col)
 	}
-	s.maxLine = max(s.maxLine, line)
-	s.nonASCII = high >= 0x80 || highw&msb8 != 0
-	s.qpExtra = 2 * esc
-	s.qpLen = out
+	s.maxLine = max(s.maxLine, n-line0)
+	s.nonASCII = high&msb8 != 0
+	s.qpExtra = 2 * int64(esc)
+	s.qpLen = int64(n) + s.qpExtra + extra
+	if !s.nonASCII && !s.nul && !s.bare && s.maxLine <= qpLineMax {
+		s.eqUnder = bytes.Contains(data, []byte("=_"))
+	}
 	return s
 }
 
-// qpFixWSSize is qpFixWS for sizes: the SP or TAB last counted becomes an escape.
-func qpFixWSSize(out int64, col int) (int64, int) {
-	col--
-	if col+3 > qpLineMax {
-		out += 3
-		col = 0
+// qpSizeRun sizes the whole words at the start of p that hold no control and fit on the line at
+// column col (ending by column 75), as qpEncodeRun encodes them: it returns the octets consumed,
+// the new column, the escapes among them and the OR of the words read.
+func qpSizeRun(p []byte, col int) (k, c, esc int, high uint64) {
+	q := p
+	for len(q) >= 8 {
+		v := binary.LittleEndian.Uint64(q)
+		high |= v
+		e, spec := qpClassify(v)
+		ke := laneCount(e >> 7)
+		if spec != 0 || col+8+2*ke > qpLineMax-1 {
+			break
+		}
+		col += 8 + 2*ke
+		esc += ke
+		q = q[8:]
 	}
-	return out + 2, col + 3
+	return len(p) - len(q), col, esc, high
+}
+
+// qpFixWSExtra is qpFixWS for sizes: the octets it adds when the SP or TAB last written (ending at
+// column col) becomes an escape, a soft break before it included when "=20" would pass column 76.
+func qpFixWSExtra(col int) int64 {
+	if col-1+3 > qpLineMax {
+		return 5
+	}
+	return 2
 }
 
 func chooseEncoding(n *node, ct string) error {

@@ -57,22 +57,21 @@ const (
 
 // qpClassify classifies the eight octets of the little-endian word v, one flag per byte lane (its
 // top bit): esc for the octets written as escapes with no need to look at their neighbours (8-bit,
-// DEL, and '=' unless eqSpecial), spec for those that need a closer look: the ASCII controls (CR
-// and LF above all, also TAB, NUL and the rest) and, with eqSpecial, '='. Every test is exact per
-// lane: no carry or borrow crosses a lane.
-func qpClassify(v uint64, eqSpecial bool) (esc, spec uint64) {
+// DEL and '='), spec for those that need a closer look: the ASCII controls (CR and LF above all,
+// also TAB, NUL and the rest). Every test is exact per lane: no carry or borrow crosses a lane.
+func qpClassify(v uint64) (esc, spec uint64) {
 	lo := v &^ msb8
 	spec = ^((lo + 0x60*lsb8) | v) & msb8 // < 0x20
 	x := v ^ ('=' * lsb8)
 	eq := ^(((x &^ msb8) + 0x7f*lsb8) | x) & msb8 // == '='
-	esc = (v | (lo + lsb8)) & msb8                // >= 0x80, or 0x7F
-	if eqSpecial {
-		spec |= eq
-	} else {
-		esc |= eq
-	}
+	esc = (v | (lo + lsb8) | eq) & msb8           // >= 0x80, 0x7F, or '='
 	return esc, spec
 }
+
+// laneCount counts the lanes of m, which has one bit per byte lane (bit 0 of each byte): the
+// multiplication sums the eight bytes into the top one. It is bits.OnesCount64 without the
+// POPCNT feature check that GOAMD64=v1 builds make at every call.
+func laneCount(m uint64) int { return int(m * lsb8 >> 56) }
 
 // qpLanes works out how many of the first n lanes (1 to 8) of a word fit on the current line at
 // output column col (at most 75): m has one bit per lane (bit 0 of each byte) set for the lanes
@@ -137,7 +136,7 @@ func (q *qpEncoder) encode(dst, p []byte, atEOF bool) ([]byte, int) {
 	for i < end {
 		if i+8 <= end {
 			v := binary.LittleEndian.Uint64(p[i:])
-			esc, spec := qpClassify(v, false)
+			esc, spec := qpClassify(v)
 			m := esc >> 7
 			if w := 8 + 2*bits.OnesCount64(m); spec == 0 && col+w <= qpLineMax-1 {
 				// Eight octets that all fit on this line (the common case, kept apart so

@@ -64,13 +64,28 @@ func checkQP(t testing.TB, data []byte, crlf bool, sizes []int) {
 	if s := qpStream(data, crlf, sizes); !bytes.Equal(s, want) {
 		t.Fatalf("crlf %v, %q streamed in %v:\ngot  %q\nwant %q", crlf, data, sizes, s, want)
 	}
-	if n := scan(data, crlf).qpLen; n != int64(len(want)) {
-		t.Fatalf("crlf %v, %q: scan sized %d, encoding has %d", crlf, data, n, len(want))
+	sc := scan(data, crlf)
+	if sc.qpLen != int64(len(want)) {
+		t.Fatalf("crlf %v, %q: scan sized %d, encoding has %d", crlf, data, sc.qpLen, len(want))
 	}
+	checkScan(t, data, crlf, sc)
 	for _, line := range bytes.Split(want, []byte("\r\n")) {
 		if len(line) > qpLineMax {
 			t.Fatalf("crlf %v, %q: line of %d octets: %q", crlf, data, len(line), line)
 		}
+	}
+}
+
+// checkScan holds scan's summary of data (what the choice of encoding reads) to the reference
+// scan's, field for field; eqUnder only where it decides (the rest allows 7bit).
+func checkScan(t testing.TB, data []byte, crlf bool, got dataScan) {
+	t.Helper()
+	want := refScan(data, crlf)
+	if !(!want.nonASCII && !want.nul && !want.bare && want.maxLine <= qpLineMax) {
+		want.eqUnder = false
+	}
+	if got != want {
+		t.Fatalf("crlf %v, %q: scan\n got %+v\nwant %+v", crlf, data, got, want)
 	}
 }
 
