@@ -134,13 +134,23 @@ func (b *bodyHasher) fastLines(p []byte) []byte {
 	if !b.relaxed {
 		return b.fastSimple(p)
 	}
-	// Relaxed: offsets in p of the next HTAB and the next "SP SP" at or after the current line,
-	// len(p) when there is none. Each is searched again only once passed, so the scans cost
-	// O(len(p)) in all. Trailing SP is seen at the line's end.
-	tab, dsp := nextTab(p, 0), nextTwoSP(p, 0)
-	// p[start:good] is canonical and not yet hashed: first the run canonicalRun finds.
-	good := canonicalRun(p, min(tab, dsp))
-	i, start, empty := good, 0, 0
+	// Relaxed: offsets in p of the next HTAB, the next SP and the next "SP SP" at or after the
+	// current line, len(p) when there is none. Each is searched again only once passed, so the
+	// scans cost O(len(p)) in all. Trailing SP is seen at the line's end.
+	tab, sp := nextTab(p, 0), nextSP(p, 0)
+	// p[start:good] is canonical and not yet hashed; empty lines follow it.
+	i, start, good, empty := 0, 0, 0, 0
+	// A stretch without WSP (base64 above all) is taken whole: first the one p starts with.
+	if r := lastCRLF(p, min(tab, sp)); r > 0 {
+		good, empty = wspFree(p, 0, r)
+		i = r
+	}
+	dsp := nextTwoSP(p, max(i, sp))
+	// Then the run of same-length lines canonicalRun finds.
+	if i == 0 {
+		good = canonicalRun(p, min(tab, dsp))
+		i = good
+	}
 	for i < len(p) {
 		k := bytes.IndexByte(p[i:], '\r')
 		if k < 0 || i+k+1 >= len(p) {
@@ -186,12 +196,54 @@ func (b *bodyHasher) fastLines(p []byte) []byte {
 			start, good, empty = i, i, 0
 			continue
 		}
+		if sp < i {
+			sp = nextSPLine(p, i, e)
+		}
+		if sp > e && e-i >= minHopLine {
+			// A line without WSP: all complete lines before the next WSP are canonical.
+			r := lastCRLF(p, min(tab, sp))
+			good, empty = wspFree(p, i, r)
+			i = r
+			continue
+		}
 		i += k + 2
 		good, empty = i, 0
 	}
 	b.hashDirect(p[start:good])
 	b.empties += empty
 	return p[i:]
+}
+
+// minHopLine is the shortest line without WSP from which fastLines looks for the next WSP to take
+// every line before it at once: base64 lines have 76 columns, prose lines without SP are short.
+const minHopLine = 40
+
+// lastCRLF returns the offset just past the last CRLF that ends before w in p, or 0 when there
+// is none.
+func lastCRLF(p []byte, w int) int {
+	for k := w - 1; k > 0; k-- {
+		if p[k] == '\n' && p[k-1] == '\r' {
+			return k + 1
+		}
+	}
+	return 0
+}
+
+// wspFree takes the complete lines p[i:r] (r just past a CRLF, i at a line start), which hold no
+// SP and no HTAB: relaxed canonicalization leaves such lines as they are (a bare CR is content and
+// only CRLF ends a line), so they are canonical up to their trailing empty lines, which may end
+// the body. It returns where the canonical lines end and how many empty lines follow them
+// (end == i when all are empty; the caller's earlier empty lines are then still pending).
+func wspFree(p []byte, i, r int) (end, empty int) {
+	j := r // p[j:r] is the trailing run of CRLFs
+	for j-2 >= i && p[j-2] == '\r' && p[j-1] == '\n' {
+		j -= 2
+	}
+	if j == i {
+		return i, (r - i) / 2
+	}
+	// The first CRLF of the run ends the last line with content (even one ending in a bare CR).
+	return j + 2, (r - j - 2) / 2
 }
 
 // canonicalRun returns the length of the longest prefix of p made of complete lines that relaxed
@@ -279,6 +331,30 @@ func nextTab(p []byte, i int) int {
 		return i + k
 	}
 	return len(p)
+}
+
+// nextSP returns the offset of the first SP in p at or after i, or len(p).
+func nextSP(p []byte, i int) int {
+	if k := bytes.IndexByte(p[i:], ' '); k >= 0 {
+		return i + k
+	}
+	return len(p)
+}
+
+// nextSPLine is nextSP for i at the start of a line whose CR is at e: prose has a SP within the
+// first eight bytes of most lines, found there without a call.
+func nextSPLine(p []byte, i, e int) int {
+	if e-i >= 8 {
+		const (
+			lo7 = 0x7f7f7f7f7f7f7f7f
+			sp8 = 0x2020202020202020
+		)
+		x := binary.LittleEndian.Uint64(p[i:]) ^ sp8
+		if m := ^(((x & lo7) + lo7) | x | lo7); m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+	}
+	return nextSP(p, i)
 }
 
 // nextTwoSP returns the offset of the first "SP SP" in p at or after i, or len(p). It looks at
@@ -428,6 +504,32 @@ func (b *bodyHasher) finish() {
 		b.h.Write(b.buf[:b.n])
 		b.n = 0
 	}
+}
+
+// WriteNoWSP is Write for p without SP and without HTAB. Relaxed canonicalization leaves lines
+// without WSP as they are, as simple canonicalization leaves every line, so such lines are hashed
+// straight from p without the scan Write makes for WSP; only a run of empty lines at p's end is
+// held back (it may end the body), and a line p starts or ends inside goes through Write. Any
+// other bytes give a wrong hash: the caller vouches for p (in builds with the race detector,
+// WriteNoWSP checks and panics, so that tests run with -race catch a caller that errs).
+func (b *bodyHasher) WriteNoWSP(p []byte) (int, error) {
+	if checkNoWSP && (bytes.IndexByte(p, ' ') >= 0 || bytes.IndexByte(p, '\t') >= 0) {
+		panic("dkim: WriteNoWSP given SP or HTAB")
+	}
+	if b.cr || b.wsp || b.line {
+		return b.Write(p) // inside a line: the general path finishes it
+	}
+	n := len(p)
+	if r := lastCRLF(p, len(p)); r > 0 {
+		good, empty := wspFree(p, 0, r)
+		b.hashDirect(p[:good])
+		b.empties += empty
+		p = p[r:]
+	}
+	if len(p) > 0 {
+		b.Write(p) // an incomplete last line
+	}
+	return n, nil
 }
 
 // Sum finishes canonicalization and returns the SHA-256 body hash.

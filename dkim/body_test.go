@@ -272,3 +272,155 @@ func TestBodyHasherGuessedLines(t *testing.T) {
 		}
 	}
 }
+
+// TestBodyHasherWSPFree: the relaxed hasher takes every complete line before the next SP or HTAB
+// at once when a line of at least 40 octets has neither (base64 lines have 76 columns). Random
+// bodies of such lines, mixed with empty lines, bare CRs and LFs, lines of WSP only, trailing WSP
+// and WSP runs, whole and randomly chunked, must match the reference; so must the stretches'
+// edges: a stretch that ends the body with empty lines, one that ends at a line of WSP, at a
+// trailing SP, or at a bare CR before the CRLF.
+func TestBodyHasherWSPFree(t *testing.T) {
+	long := strings.Repeat("QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2", 2)[:76]
+	fixed := []string{
+		long + "\r\n" + long + "\r\n\r\n\r\n",
+		long + "\r\n" + long + "\r\n\r\n \r\n\t\r\n",
+		long + "\r\n" + long + "\r\n\r\nx \r\n",
+		long + "\r\n" + long + "\r" + "\r\n" + long + "\r\n\r\n a\r\n",
+		"a  b\r\n" + long + "\r\n\r" + "\r\n" + long + "\r\n\r\n\r\n" + "c\td \r\n\r\n",
+		"\r\n\r\n" + long + "\r\n" + long + "\n\r\n" + long + "\r\r\n \r\n",
+		long + "\r\n" + long, // incomplete last line
+		long + "\r\n" + long + " ",
+	}
+	rng := rand.New(rand.NewSource(11))
+	lines := []string{long, long[:40], long[:57], "", "", " ", "\t", "a b", "a  b", "ab ", "a\tb", "x\ry", long + "\r", long[:50] + "\n" + long[:30], " " + long}
+	var bodies []string
+	bodies = append(bodies, fixed...)
+	for n := 0; n < 1500; n++ {
+		var b strings.Builder
+		for k := rng.Intn(12); k >= 0; k-- {
+			l := lines[rng.Intn(len(lines))]
+			if rng.Intn(3) == 0 {
+				l = long // runs of base64 lines
+			}
+			b.WriteString(l)
+			b.WriteString("\r\n")
+		}
+		if rng.Intn(4) == 0 {
+			b.WriteString(lines[rng.Intn(len(lines))]) // an incomplete last line
+		}
+		bodies = append(bodies, b.String())
+	}
+	for _, relaxed := range []bool{true, false} {
+		s := bodySigner(t, relaxed)
+		for _, body := range bodies {
+			want := sha256.Sum256([]byte(refCanonBody(body, relaxed)))
+			if got := hashChunks(s, body); !bytes.Equal(got, want[:]) {
+				t.Fatalf("%s %q: hash differs from reference", canonName(relaxed), body)
+			}
+			var chunks []string
+			for rest := body; len(rest) > 0; {
+				k := 1 + rng.Intn(min(len(rest), 200))
+				chunks = append(chunks, rest[:k])
+				rest = rest[k:]
+			}
+			if got := hashChunks(s, chunks...); !bytes.Equal(got, want[:]) {
+				t.Fatalf("%s %q in chunks %q: hash differs from reference", canonName(relaxed), body, chunks)
+			}
+			// The same chunks, those without WSP through WriteNoWSP (as a MIME writer hands over
+			// its base64 lines), the others through Write.
+			h := s.NewBodyHasher()
+			for _, c := range chunks {
+				if strings.ContainsAny(c, " \t") {
+					h.Write([]byte(c))
+				} else if n, err := h.WriteNoWSP([]byte(c)); n != len(c) || err != nil {
+					t.Fatalf("WriteNoWSP(%q) = %d, %v", c, n, err)
+				}
+			}
+			if got := h.Sum(); !bytes.Equal(got, want[:]) {
+				t.Fatalf("%s %q in chunks %q, WriteNoWSP for those without WSP: hash differs from reference", canonName(relaxed), body, chunks)
+			}
+		}
+	}
+}
+
+// TestBodyHasherWriteNoWSP: WSP-free bodies written whole through WriteNoWSP (runs of empty lines
+// at the end, bare CRs and LFs, an incomplete last line, after pending empty lines or inside a
+// line) hash as the reference says.
+func TestBodyHasherWriteNoWSP(t *testing.T) {
+	long := strings.Repeat("QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2", 2)[:76]
+	for _, relaxed := range []bool{true, false} {
+		s := bodySigner(t, relaxed)
+		for _, tc := range []struct{ before, p, after string }{
+			{"", long + "\r\n" + long + "\r\n", ""},
+			{"", long + "\r\n\r\n\r\n", ""},
+			{"", long + "\r\n\r\n\r\n", "x\r\n"},
+			{"", "\r\n\r\n", ""},
+			{"", "\r\n\r\n", "a b\r\n"},
+			{"a\r\n\r\n", long + "\r\n", ""},
+			{"a \t", long + "\r\n", ""},       // inside a line with pending WSP
+			{"a\r", "\nb\r\n", "\r\n"},        // the CRLF cut between Write and WriteNoWSP
+			{"a", long + "\r\r\n" + long, ""}, // inside a line; a bare CR; an incomplete line
+			{"", long + "\nx\ry\r\n", " \r\n"},
+			{"", "", ""},
+		} {
+			body := tc.before + tc.p + tc.after
+			want := sha256.Sum256([]byte(refCanonBody(body, relaxed)))
+			h := s.NewBodyHasher()
+			h.Write([]byte(tc.before))
+			if n, err := h.WriteNoWSP([]byte(tc.p)); n != len(tc.p) || err != nil {
+				t.Fatalf("WriteNoWSP(%q) = %d, %v", tc.p, n, err)
+			}
+			h.Write([]byte(tc.after))
+			if got := h.Sum(); !bytes.Equal(got, want[:]) {
+				t.Errorf("%s %q + WriteNoWSP(%q) + %q: hash differs from reference", canonName(relaxed), tc.before, tc.p, tc.after)
+			}
+		}
+	}
+}
+
+// TestBodyHasherWriteNoWSPRace: with the race detector on, WriteNoWSP checks its caller's promise.
+func TestBodyHasherWriteNoWSPRace(t *testing.T) {
+	if !raceEnabled {
+		t.Skip("WriteNoWSP checks its input only in builds with the race detector")
+	}
+	h := bodySigner(t, true).NewBodyHasher()
+	defer func() {
+		if recover() == nil {
+			t.Error("WriteNoWSP took a SP without panicking")
+		}
+	}()
+	h.WriteNoWSP([]byte("a b\r\n"))
+}
+
+// TestResetBodyHasher: a hasher reset for another body gives that body's hash, without
+// allocating; one of the other canonicalization (or nil) is replaced by a new one.
+func TestResetBodyHasher(t *testing.T) {
+	relaxed, simple := bodySigner(t, true), bodySigner(t, false)
+	body := []byte("a  b \r\n\r\n")
+	h := relaxed.ResetBodyHasher(nil)
+	h.Write([]byte("something else\r\nx"))
+	h.Sum()
+	h2 := relaxed.ResetBodyHasher(h)
+	if h2 != h {
+		t.Error("ResetBodyHasher did not reuse a hasher of the same canonicalization")
+	}
+	h2.Write(body)
+	if got, want := h2.Sum(), sha256.Sum256([]byte("a b\r\n")); !bytes.Equal(got, want[:]) {
+		t.Error("reset relaxed hasher: wrong hash")
+	}
+	h3 := simple.ResetBodyHasher(h2)
+	if h3 == h2 {
+		t.Fatal("ResetBodyHasher reused a relaxed hasher for simple canonicalization")
+	}
+	h3.Write(body)
+	if got, want := h3.Sum(), sha256.Sum256([]byte("a  b \r\n")); !bytes.Equal(got, want[:]) {
+		t.Error("simple hasher from ResetBodyHasher: wrong hash")
+	}
+	if n := testing.AllocsPerRun(20, func() {
+		h = relaxed.ResetBodyHasher(h)
+		h.Write(body)
+		h.Sum()
+	}); n > 1 { // Sum's result
+		t.Errorf("%v allocations per reset and hash, want at most 1 (Sum's result)", n)
+	}
+}

@@ -578,6 +578,11 @@ type Signer struct {
 // canonicalization state across Writes, so any chunking gives the same hash.
 type BodyHasher interface {
 	io.Writer
+	// WriteNoWSP is Write for bytes the caller knows hold no SP and no HTAB, such as runs of
+	// base64 lines: both canonicalizations leave lines without WSP as they are, so they are hashed
+	// without the scan Write makes for WSP. Bytes with SP or HTAB give a wrong hash (with the race
+	// detector on, WriteNoWSP panics instead). It never fails.
+	WriteNoWSP(p []byte) (int, error)
 	// Sum returns the body hash (the bh= value, raw bytes) of everything written so far, finishing
 	// canonicalization (trailing empty lines). Call it once, after the last Write.
 	Sum() []byte
@@ -585,3 +590,15 @@ type BodyHasher interface {
 
 // NewBodyHasher returns a BodyHasher for s's body canonicalization.
 func (s *Signer) NewBodyHasher() BodyHasher { return newBodyHasher(s.bodyRelaxed) }
+
+// ResetBodyHasher returns h ready for a new body when h is a BodyHasher (from any Signer) with s's
+// body canonicalization, and NewBodyHasher() otherwise (h nil, or another canonicalization). A
+// caller that keeps one hasher per goroutine or per pooled state hashes message after message
+// without allocating; the hasher itself is not safe for concurrent use.
+func (s *Signer) ResetBodyHasher(h BodyHasher) BodyHasher {
+	if bh, ok := h.(*bodyHasher); ok && bh.relaxed == s.bodyRelaxed {
+		bh.reset()
+		return bh
+	}
+	return s.NewBodyHasher()
+}
