@@ -36,6 +36,13 @@ func (b *bodyWriter) base64Lines(src []byte) int {
 		out := b.buf[o : o+lines*b64LineOut]
 		encodeB64Lines(out, src[:lines*b64LineIn])
 		b.buf = b.buf[:o+len(out)]
+		// Record the run of base64 lines for flush (a second run in the same buffer, after other
+		// bytes, is written as those are).
+		if b.b64hi == b.b64lo {
+			b.b64lo, b.b64hi = o, len(b.buf)
+		} else if b.b64hi == o {
+			b.b64hi = len(b.buf)
+		}
 		src = src[lines*b64LineIn:]
 		done += lines * b64LineIn
 	}

@@ -28,6 +28,17 @@ type bodyWriter struct {
 	// from a Reader or write to w.
 	ctx  context.Context
 	done <-chan struct{}
+	// buf[b64lo:b64hi] is a run of complete base64 lines, which flush hands to w's WriteBase64
+	// when w has one (see base64Writer).
+	b64lo, b64hi int
+}
+
+// base64Writer is a WriteBody destination that takes runs of base64 lines apart: flush writes each
+// run of complete base64 lines (76 columns and CRLF each, so no SP or HTAB) through WriteBase64,
+// the bytes around it through Write, in order. builder's writer has one: the DKIM body hasher then
+// hashes such runs without scanning them for WSP.
+type base64Writer interface {
+	WriteBase64(p []byte) (int, error)
 }
 
 // maxEmptyReads is how many (0, nil) results in a row from a Reader (or empty writes from a
@@ -71,6 +82,8 @@ func errNoProgress() error {
 }
 
 func (b *bodyWriter) flush() {
+	lo, hi := b.b64lo, b.b64hi
+	b.b64lo, b.b64hi = 0, 0
 	if len(b.buf) == 0 || b.err != nil {
 		b.buf = b.buf[:0]
 		return
@@ -79,13 +92,34 @@ func (b *bodyWriter) flush() {
 		b.buf = b.buf[:0]
 		return
 	}
-	m, err := b.w.Write(b.buf)
+	if bw, ok := b.w.(base64Writer); ok && hi > lo {
+		b.put(b.buf[:lo], nil)
+		b.put(b.buf[lo:hi], bw)
+		b.put(b.buf[hi:], nil)
+	} else {
+		b.put(b.buf, nil)
+	}
+	b.buf = b.buf[:0]
+}
+
+// put writes p to w, through bw's WriteBase64 when bw is not nil, counts what was accepted and
+// keeps the first error (after one, it writes nothing).
+func (b *bodyWriter) put(p []byte, bw base64Writer) {
+	if len(p) == 0 || b.err != nil {
+		return
+	}
+	var m int
+	var err error
+	if bw != nil {
+		m, err = bw.WriteBase64(p)
+	} else {
+		m, err = b.w.Write(p)
+	}
 	b.n += int64(m)
-	if err == nil && m < len(b.buf) {
+	if err == nil && m < len(p) {
 		err = io.ErrShortWrite
 	}
 	b.err = err
-	b.buf = b.buf[:0]
 }
 
 func (b *bodyWriter) ensure(k int) {

@@ -15,6 +15,10 @@ import (
 // A Part's Reader that returns no data and no error 100 times in a row fails the write with an
 // error wrapping io.ErrNoProgress (and ErrInvalidPart), as bufio does. Use WriteBodyContext to be
 // able to stop a write whose Reader or Writer is slow.
+//
+// When w also has a method WriteBase64(p []byte) (int, error), runs of complete base64 lines (76
+// columns, each ending in CRLF) are written through it instead of Write, in order with the other
+// writes; the two together write exactly the bytes Write alone would.
 func (t *Tree) WriteBody(w io.Writer) (int64, error) {
 	return t.WriteBodyContext(context.Background(), w)
 }
