@@ -18,6 +18,7 @@ import (
 	"unicode/utf8"
 	"unsafe"
 
+	"github.com/sesraw/sesraw/dkim"
 	"github.com/sesraw/sesraw/multipart"
 	"github.com/sesraw/sesraw/sesrules"
 )
@@ -74,6 +75,9 @@ type assembly struct {
 	pseudo pseudoRand
 	aw     appendWriter
 	cw     countWriter
+	// h is the DKIM body hasher, kept with the pooled assembly so that signing does not allocate
+	// one per message (dkim.Signer.ResetBodyHasher; one goroutine uses an assembly at a time).
+	h dkim.BodyHasher
 }
 
 var assemblies = sync.Pool{New: func() any { return new(assembly) }}

@@ -243,7 +243,8 @@ func (a *assembly) appendTo(dst []byte) ([]byte, error) {
 		a.aw.target = b.Target
 	}
 	if b.Signer != nil {
-		a.aw.h = b.Signer.NewBodyHasher()
+		a.h = b.Signer.ResetBodyHasher(a.h)
+		a.aw.h = a.h
 	}
 	_, err = a.tree.WriteBody(&a.aw)
 	dst = a.aw.buf
@@ -321,7 +322,8 @@ func (b *Builder) WriteToContext(ctx context.Context, w io.Writer, m *Message) (
 	}
 
 	// Signed: the body hash must be known before the header is written.
-	h := b.Signer.NewBodyHasher()
+	a.h = b.Signer.ResetBodyHasher(a.h)
+	h := a.h
 	var bodyLen int64
 	twice := a.inMem || a.rereadable()
 	if twice {
@@ -552,6 +554,17 @@ func (w *appendWriter) Write(p []byte) (int, error) {
 	if w.h != nil {
 		w.h.Write(p)
 	}
+	return len(p), nil
+}
+
+// WriteBase64 is Write for a run of complete base64 lines, which multipart's WriteBody hands over
+// apart: they hold no SP or HTAB, so the body hasher takes them without its WSP scan.
+func (w *appendWriter) WriteBase64(p []byte) (int, error) {
+	if w.h == nil || w.max >= 0 && len(w.buf)+len(p) > w.max {
+		return w.Write(p)
+	}
+	w.buf = append(w.buf, p...)
+	w.h.WriteNoWSP(p)
 	return len(p), nil
 }
 
