@@ -57,70 +57,29 @@ type dataScan struct {
 func scan(data []byte, crlf bool) dataScan {
 	var s dataScan
 	n := len(data)
-	s.outLen = int64(n)
+	z := qpSizer{crlf: crlf}
 	var high uint64 // OR of the octets read (non-ASCII when a top bit is set)
 	var esc int     // octets written as escapes
-	var extra int64 // encoded octets that are not the encoding of an input octet: breaks, CR of LF
 	col := 0        // output column of the quoted-printable encoding
-	line0 := 0      // where the current line starts
 	for i := 0; i < n; {
-		// Whole words that fit on the line and hold no control.
-		k, nc, e, h := qpSizeRun(data[i:], col)
-		i += k
-		col = nc
+		var e int
+		var h uint64
+		i, col, e, h = z.words(data, i, col)
 		esc += e
 		high |= h
 		if i == n {
 			break
 		}
-		if i+8 <= n {
-			// A word that holds a control or reaches column 75, as qpEncoder.encode takes it.
-			v := binary.LittleEndian.Uint64(data[i:])
-			em, spec := qpClassify(v)
-			high |= v
-			m := em >> 7
-			nl := 8
-			if spec != 0 {
-				nl = bits.TrailingZeros64(spec) >> 3
-			}
-			if nl > 0 {
-				if nl < 8 {
-					m &= 1<<(8*nl) - 1
-				}
-				ends, w, take := qpLanes(m, nl, col)
-				if take < nl && !(take == nl-1 && col+w <= qpLineMax && qpLineEnd(data, i+nl, crlf)) {
-					w = qpLaneEnd(ends, take)
-				} else {
-					take = nl
-				}
-				esc += laneCount(m & (1<<(8*take) - 1))
-				col += w
-				i += take
-				if take < nl {
-					extra += 3 // a soft break
-					col = 0
-					continue
-				}
-				if nl == 8 {
-					continue
-				}
-			}
-		}
+		// Octet by octet: the last octets, controls other than a line break, whitespace before
+		// a line break.
 		c := data[i]
 		if c == '\r' && i+1 < n && data[i+1] == '\n' || c == '\n' && crlf {
 			if i > 0 && (data[i-1] == ' ' || data[i-1] == '\t') {
-				extra += qpFixWSExtra(col)
+				z.extra += qpFixWSExtra(col)
 			}
-			s.maxLine = max(s.maxLine, i-line0)
+			z.lineEnd(i, c)
+			i = z.line0
 			col = 0
-			if c == '\r' {
-				i += 2
-			} else {
-				s.outLen++ // a bare LF in text is written CRLF
-				extra++
-				i++
-			}
-			line0 = i
 			continue
 		}
 		switch {
@@ -136,43 +95,99 @@ func scan(data []byte, crlf bool) dataScan {
 			esc++
 		}
 		if col+w > qpLineMax-1 && (col+w > qpLineMax || !qpLineEnd(data, i+1, crlf)) {
-			extra += 3
+			z.extra += 3
 			col = 0
 		}
 		col += w
 		i++
 	}
 	if n > 0 && (data[n-1] == ' ' || data[n-1] == '\t') {
-		extra += qpFixWSExtra(col)
+		z.extra += qpFixWSExtra(col)
 	}
-	s.maxLine = max(s.maxLine, n-line0)
+	s.outLen = int64(n + z.lfs)
+	s.maxLine = max(z.maxLine, n-z.line0)
 	s.nonASCII = high&msb8 != 0
 	s.qpExtra = 2 * int64(esc)
-	s.qpLen = int64(n) + s.qpExtra + extra
+	s.qpLen = s.outLen + s.qpExtra + z.extra
 	if !s.nonASCII && !s.nul && !s.bare && s.maxLine <= qpLineMax {
 		s.eqUnder = bytes.Contains(data, []byte("=_"))
 	}
 	return s
 }
 
-// qpSizeRun sizes the whole words at the start of p that hold no control and fit on the line at
-// column col (ending by column 75), as qpEncodeRun encodes them: it returns the octets consumed,
-// the new column, the escapes among them and the OR of the words read.
-func qpSizeRun(p []byte, col int) (k, c, esc int, high uint64) {
-	q := p
-	for len(q) >= 8 {
-		v := binary.LittleEndian.Uint64(q)
+// qpSizer holds what scan counts at line breaks and soft breaks, out of the registers of the
+// word loop.
+type qpSizer struct {
+	crlf    bool
+	extra   int64 // soft breaks and whitespace made escapes: octets beyond each octet's encoding
+	lfs     int   // bare LFs of text, written CRLF
+	maxLine int   // longest line so far, octets without the line break
+	line0   int   // where the current line starts
+}
+
+// lineEnd records the line break at p[i] (c: CR of a CRLF, or a bare LF of text).
+func (z *qpSizer) lineEnd(i int, c byte) {
+	z.maxLine = max(z.maxLine, i-z.line0)
+	if c == '\r' {
+		z.line0 = i + 2
+	} else {
+		z.lfs++
+		z.line0 = i + 1
+	}
+}
+
+// words sizes p from i a word of eight octets at a time, the column being col, exactly as
+// qpEncoder.encode takes them: a whole word when it holds no control and ends by column 75;
+// otherwise the lanes before its first control, as many as fit, and a soft break if not all did
+// (the last octet of a line may take column 76). A line break right after the lanes taken is
+// taken too, unless whitespace precedes it. It returns the new i and column, the escapes among
+// the octets taken and the OR of the words read, and stops at any other control or when fewer
+// than eight octets are left.
+func (z *qpSizer) words(p []byte, i, col int) (int, int, int, uint64) {
+	var esc int
+	var high uint64
+	for i+8 <= len(p) {
+		v := binary.LittleEndian.Uint64(p[i:])
 		high |= v
 		e, spec := qpClassify(v)
-		ke := laneCount(e >> 7)
-		if spec != 0 || col+8+2*ke > qpLineMax-1 {
+		m := e >> 7
+		k := laneCount(m)
+		if spec == 0 && col+8+2*k <= qpLineMax-1 {
+			col += 8 + 2*k
+			esc += k
+			i += 8
+			continue
+		}
+		n := 8
+		if spec != 0 {
+			n = bits.TrailingZeros64(spec) >> 3 // the lanes before the first control
+			m &= 1<<(8*n) - 1
+		}
+		if n > 0 {
+			_, w, take := qpLanes(m, n, col)
+			if take < n && !(take == n-1 && col+w <= qpLineMax && qpLineEnd(p, i+n, z.crlf)) {
+				esc += laneCount(m & (1<<(8*take) - 1))
+				i += take
+				z.extra += 3 // a soft break
+				col = 0
+				continue
+			}
+			esc += laneCount(m)
+			col += w
+			i += n
+			if n == 8 {
+				continue
+			}
+		}
+		c := p[i]
+		if !(c == '\n' && z.crlf || c == '\r' && i+1 < len(p) && p[i+1] == '\n') || i > 0 && (p[i-1] == ' ' || p[i-1] == '\t') {
 			break
 		}
-		col += 8 + 2*ke
-		esc += ke
-		q = q[8:]
+		z.lineEnd(i, c)
+		i = z.line0
+		col = 0
 	}
-	return len(p) - len(q), col, esc, high
+	return i, col, esc, high
 }
 
 // qpFixWSExtra is qpFixWS for sizes: the octets it adds when the SP or TAB last written (ending at
