@@ -58,6 +58,16 @@ type Tree struct {
 	hdr   []byte // rendered MIME header fields of every node
 }
 
+// leafTree is a Tree of one leaf with room for its node and header, so that NewTree allocates
+// only this for a single-part body.
+type leafTree struct {
+	Tree
+	node [1]node
+	hdr  [leafHdrSize]byte
+}
+
+const leafHdrSize = 192 // a leaf's Content-Type with charset, and Content-Transfer-Encoding
+
 const maxDepth = 32 // nesting limit for containers; deeper trees are ErrInvalidPart
 
 // node is one Part of a Tree, in pre-order.
@@ -116,7 +126,16 @@ func NewTree(root *Part, rnd io.Reader) (*Tree, error) {
 	if count > maxPresize {
 		count = maxPresize
 	}
-	t := &Tree{root: root, nodes: make([]node, 0, count)}
+	var t *Tree
+	var hdrBuf []byte
+	if count == 1 {
+		lt := &leafTree{}
+		t, hdrBuf = &lt.Tree, lt.hdr[:0]
+		t.nodes = lt.node[:0]
+	} else {
+		t = &Tree{nodes: make([]node, 0, count)}
+	}
+	t.root = root
 	st := treeState{t: t}
 	if _, err := st.add(root, 0); err != nil {
 		return nil, err
@@ -129,11 +148,46 @@ func NewTree(root *Part, rnd io.Reader) (*Tree, error) {
 			containers++
 		}
 	}
-	var rb [15]byte
 	var bbuf []byte
 	if containers > 0 {
-		bbuf = make([]byte, 0, containers*maxBoundaryLen)
+		var err error
+		if bbuf, err = t.appendBoundaries(make([]byte, 0, containers*maxBoundaryLen), rnd); err != nil {
+			return nil, err
+		}
 	}
+	all := string(bbuf)
+	hdrSize := 0
+	for i := range t.nodes {
+		n := &t.nodes[i]
+		if !n.leaf {
+			n.boundary = all[n.bStart:n.bEnd]
+		}
+		hdrSize += 160 + len(n.p.Filename)*4
+	}
+	if hdrSize <= cap(hdrBuf) {
+		t.hdr = hdrBuf
+	} else {
+		t.hdr = make([]byte, 0, hdrSize)
+	}
+	var e emitter
+	for i := range t.nodes {
+		t.nodes[i].hdrStart = len(t.hdr)
+		hdr, err := t.appendPartHeader(t.hdr, &t.nodes[i], &e)
+		if err != nil {
+			return nil, err
+		}
+		t.hdr = hdr
+		t.nodes[i].hdrEnd = len(t.hdr)
+	}
+	return t, nil
+}
+
+// appendBoundaries appends a boundary for every container to bbuf, in pre-order (so a fixed
+// random source gives fixed output), each preceded by "--" for the collision check, and sets the
+// containers' bStart and bEnd. It fails when the random source does, or keeps producing
+// boundaries found in content.
+func (t *Tree) appendBoundaries(bbuf []byte, rnd io.Reader) ([]byte, error) {
+	var rb [15]byte
 	seq := 0
 	for i := range t.nodes {
 		n := &t.nodes[i]
@@ -157,27 +211,7 @@ func NewTree(root *Part, rnd io.Reader) (*Tree, error) {
 			}
 		}
 	}
-	all := string(bbuf)
-	hdrSize := 0
-	for i := range t.nodes {
-		n := &t.nodes[i]
-		if !n.leaf {
-			n.boundary = all[n.bStart:n.bEnd]
-		}
-		hdrSize += 160 + len(n.p.Filename)*4
-	}
-	t.hdr = make([]byte, 0, hdrSize)
-	var e emitter
-	for i := range t.nodes {
-		t.nodes[i].hdrStart = len(t.hdr)
-		hdr, err := t.appendPartHeader(t.hdr, &t.nodes[i], &e)
-		if err != nil {
-			return nil, err
-		}
-		t.hdr = hdr
-		t.nodes[i].hdrEnd = len(t.hdr)
-	}
-	return t, nil
+	return bbuf, nil
 }
 
 // readFull is io.ReadFull that fails with io.ErrNoProgress (wrapped) instead of looping forever when
