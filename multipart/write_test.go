@@ -313,3 +313,59 @@ func TestWriteBodyContext(t *testing.T) {
 		t.Errorf("expired deadline: %d, %v after %d Writes", n, err, w.writes)
 	}
 }
+
+// WriteBody reuses its buffers from one call to the next: a write that failed (Writer error,
+// canceled context, Reader error) leaves nothing behind for the next one, which writes exactly
+// what a first write does, for in-memory and Reader bodies, leaves and multiparts.
+func TestWriteBodyReuseAfterFailures(t *testing.T) {
+	text := strings.Repeat("Grüße aus dem Büro, here is the résumé =_ you asked for.\n", 300)
+	trees := []func() *multipart.Part{
+		sampleTree,
+		func() *multipart.Part {
+			return &multipart.Part{ContentType: "text/plain", Data: []byte(text), Encoding: multipart.QuotedPrintable}
+		},
+		func() *multipart.Part {
+			return &multipart.Part{ContentType: "text/html", Reader: strings.NewReader(text), Encoding: multipart.QuotedPrintable}
+		},
+		func() *multipart.Part {
+			return &multipart.Part{ContentType: "application/octet-stream", Reader: strings.NewReader(text)}
+		},
+	}
+	write := func(root *multipart.Part, w io.Writer, ctx context.Context) (int64, error) {
+		tr, err := multipart.NewTree(root, zeroRand{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tr.WriteBodyContext(ctx, w)
+	}
+	var want [][]byte
+	for _, mk := range trees {
+		var buf bytes.Buffer
+		if _, err := write(mk(), &buf, context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, buf.Bytes())
+	}
+	canceled, cancel := context.WithCancel(context.Background())
+	cancel()
+	for round := range 3 {
+		for i, mk := range trees {
+			// Fail in three ways, then write again.
+			if _, err := write(mk(), &failWriter{n: 1000 + 37*round}, context.Background()); !errors.Is(err, io.ErrClosedPipe) {
+				t.Fatalf("tree %d: failing writer: %v", i, err)
+			}
+			if _, err := write(mk(), io.Discard, canceled); !errors.Is(err, context.Canceled) {
+				t.Fatalf("tree %d: canceled context: %v", i, err)
+			}
+			bad := &multipart.Part{Reader: iotest.TimeoutReader(strings.NewReader(text))}
+			if _, err := write(bad, io.Discard, context.Background()); !errors.Is(err, iotest.ErrTimeout) {
+				t.Fatalf("reader error: %v", err)
+			}
+			var buf bytes.Buffer
+			n, err := write(mk(), &buf, context.Background())
+			if err != nil || n != int64(buf.Len()) || !bytes.Equal(buf.Bytes(), want[i]) {
+				t.Fatalf("round %d, tree %d: after failed writes: %d, %v, %d octets differ from the first write's %d", round, i, n, err, buf.Len(), len(want[i]))
+			}
+		}
+	}
+}
