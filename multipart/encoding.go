@@ -147,7 +147,7 @@ func (z *qpSizer) words(p []byte, i, col int) (int, int, int, uint64) {
 	var esc int
 	var high uint64
 	for i+8 <= len(p) {
-		v := binary.LittleEndian.Uint64(p[i:])
+		v := binary.LittleEndian.Uint64(p[i : i+8])
 		high |= v
 		e, spec := qpClassify(v)
 		m := e >> 7

@@ -135,13 +135,13 @@ func (q *qpEncoder) encode(dst, p []byte, atEOF bool) ([]byte, int) {
 	i := 0
 	for i < end {
 		if i+8 <= end {
-			v := binary.LittleEndian.Uint64(p[i:])
+			v := binary.LittleEndian.Uint64(p[i : i+8])
 			esc, spec := qpClassify(v)
 			m := esc >> 7
 			if w := 8 + 2*bits.OnesCount64(m); spec == 0 && col+w <= qpLineMax-1 {
 				// Eight octets that all fit on this line (the common case, kept apart so
 				// the next load does not wait for the column arithmetic).
-				dd := (*[64]byte)(d[o:])
+				dd := (*[64]byte)(d[o : o+64])
 				if m == 0 {
 					binary.LittleEndian.PutUint64(dd[:], v)
 				} else {
@@ -175,7 +175,7 @@ func (q *qpEncoder) encode(dst, p []byte, atEOF bool) ([]byte, int) {
 					take = n
 				}
 				// Store all eight lanes; what lies past the lanes taken is overwritten later.
-				dd := (*[64]byte)(d[o:])
+				dd := (*[64]byte)(d[o : o+64])
 				if m == 0 {
 					binary.LittleEndian.PutUint64(dd[:], v)
 				} else {
