@@ -474,11 +474,21 @@ type spillWriter struct {
 	target Target
 }
 
-func (w *spillWriter) Write(p []byte) (int, error) {
+func (w *spillWriter) Write(p []byte) (int, error) { return w.write(p, false) }
+
+// WriteBase64 is Write for multipart's runs of base64 lines, which the body hasher takes without
+// its WSP scan (see appendWriter.WriteBase64).
+func (w *spillWriter) WriteBase64(p []byte) (int, error) { return w.write(p, true) }
+
+func (w *spillWriter) write(p []byte, base64 bool) (int, error) {
 	if w.limit >= 0 && w.n+int64(len(p)) > w.limit {
 		return 0, &SizeError{Target: w.target, Size: w.over + w.n + int64(len(p)), Limit: w.target.Limit()}
 	}
-	w.h.Write(p)
+	if base64 {
+		w.h.WriteNoWSP(p)
+	} else {
+		w.h.Write(p)
+	}
 	if w.f == nil && (w.max < 0 || int64(len(w.buf)+len(p)) <= w.max) {
 		w.buf = append(w.buf, p...)
 		w.n += int64(len(p))
@@ -546,25 +556,24 @@ type appendWriter struct {
 	target Target
 }
 
-func (w *appendWriter) Write(p []byte) (int, error) {
+func (w *appendWriter) Write(p []byte) (int, error) { return w.write(p, false) }
+
+// WriteBase64 is Write for a run of complete base64 lines, which multipart's WriteBody hands over
+// apart: they hold no SP or HTAB, so the body hasher takes them without its WSP scan.
+func (w *appendWriter) WriteBase64(p []byte) (int, error) { return w.write(p, true) }
+
+func (w *appendWriter) write(p []byte, base64 bool) (int, error) {
 	if w.max >= 0 && len(w.buf)+len(p) > w.max {
 		return 0, &SizeError{Target: w.target, Size: w.over + int64(len(w.buf)+len(p)), Limit: w.target.Limit()}
 	}
 	w.buf = append(w.buf, p...)
-	if w.h != nil {
+	switch {
+	case w.h == nil:
+	case base64:
+		w.h.WriteNoWSP(p)
+	default:
 		w.h.Write(p)
 	}
-	return len(p), nil
-}
-
-// WriteBase64 is Write for a run of complete base64 lines, which multipart's WriteBody hands over
-// apart: they hold no SP or HTAB, so the body hasher takes them without its WSP scan.
-func (w *appendWriter) WriteBase64(p []byte) (int, error) {
-	if w.h == nil || w.max >= 0 && len(w.buf)+len(p) > w.max {
-		return w.Write(p)
-	}
-	w.buf = append(w.buf, p...)
-	w.h.WriteNoWSP(p)
 	return len(p), nil
 }
 
@@ -577,11 +586,23 @@ type countWriter struct {
 	target Target
 }
 
-func (w *countWriter) Write(p []byte) (int, error) {
+func (w *countWriter) Write(p []byte) (int, error) { return w.write(p, false) }
+
+// WriteBase64 is Write for multipart's runs of base64 lines: when w writes to the body hasher (the
+// first pass of a signed WriteTo), the hasher takes them without its WSP scan.
+func (w *countWriter) WriteBase64(p []byte) (int, error) { return w.write(p, true) }
+
+func (w *countWriter) write(p []byte, base64 bool) (int, error) {
 	if w.limit > 0 && w.n+int64(len(p)) > w.limit {
 		return 0, &SizeError{Target: w.target, Size: w.n + int64(len(p)), Limit: w.target.Limit()}
 	}
-	k, err := w.w.Write(p)
+	var k int
+	var err error
+	if h, ok := w.w.(dkim.BodyHasher); ok && base64 {
+		k, err = h.WriteNoWSP(p)
+	} else {
+		k, err = w.w.Write(p)
+	}
 	w.n += int64(k)
 	if err == nil && k < len(p) {
 		err = io.ErrShortWrite
