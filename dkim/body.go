@@ -345,59 +345,59 @@ func nextSP(p []byte, i int) int {
 // first eight bytes of most lines, found there without a call.
 func nextSPLine(p []byte, i, e int) int {
 	if e-i >= 8 {
-		const (
-			lo7 = 0x7f7f7f7f7f7f7f7f
-			sp8 = 0x2020202020202020
-		)
-		x := binary.LittleEndian.Uint64(p[i:]) ^ sp8
-		if m := ^(((x & lo7) + lo7) | x | lo7); m != 0 {
-			return i + bits.TrailingZeros64(m)/8
+		if m := zeroByte(binary.LittleEndian.Uint64(p[i:]) ^ sp8); m != 0 {
+			return i + bits.TrailingZeros64(m)/8 // the lowest flag is exact
 		}
 	}
 	return nextSP(p, i)
 }
 
 // nextTwoSP returns the offset of the first "SP SP" in p at or after i, or len(p). It looks at
-// eight bytes at a time (SWAR), since prose has a SP every few bytes, and hops with IndexByte over
-// stretches without SP (base64 has none).
+// eight bytes at a time (SWAR), each word compared with the word one byte further, so that no
+// state passes from word to word (prose has a SP every few bytes, so this is the pass that
+// costs), and after 64 bytes without SP hops with IndexByte to the next one (base64 has none).
 func nextTwoSP(p []byte, i int) int {
-	const (
-		lo7 = 0x7f7f7f7f7f7f7f7f
-		sp8 = 0x2020202020202020
-	)
-	prev := false // the byte before p[i] is a SP (and at or after the start offset)
-	for i+8 <= len(p) {
-		x := binary.LittleEndian.Uint64(p[i:]) ^ sp8
-		m := ^(((x & lo7) + lo7) | x | lo7) // 0x80 in each byte that is SP, exactly
-		if m == 0 {
-			// No SP in these eight bytes: hop to the next SP (base64 has none at all).
-			k := bytes.IndexByte(p[i+8:], ' ')
+	q := p[i:]
+	quiet := 0 // words in a row without SP
+	for len(q) >= 9 {
+		w := (*[9]byte)(q)
+		a := binary.LittleEndian.Uint64(w[0:]) ^ sp8
+		b := binary.LittleEndian.Uint64(w[1:]) ^ sp8
+		// A byte of a|b is zero where the byte and the next are both SP.
+		if z := zeroByte(a | b); z != 0 {
+			return len(p) - len(q) + bits.TrailingZeros64(z)/8 // the lowest flag is exact
+		}
+		q = q[8:]
+		if zeroByte(a) != 0 {
+			quiet = 0
+		} else if quiet++; quiet == 8 {
+			k := bytes.IndexByte(q, ' ')
 			if k < 0 {
 				return len(p)
 			}
-			i, prev = i+8+k, false
-			continue
+			q, quiet = q[k:], 0
 		}
-		if prev && m&0x80 != 0 {
-			return i - 1
-		}
-		if pair := m & (m >> 8); pair != 0 {
-			return i + bits.TrailingZeros64(pair)/8
-		}
-		prev = m>>63 != 0
-		i += 8
 	}
-	for ; i < len(p); i++ {
-		if p[i] != ' ' {
-			prev = false
-			continue
+	// Pairs starting before q were all looked at.
+	for k := 0; k+1 < len(q); k++ {
+		if q[k] == ' ' && q[k+1] == ' ' {
+			return len(p) - len(q) + k
 		}
-		if prev {
-			return i - 1
-		}
-		prev = true
 	}
 	return len(p)
+}
+
+// sp8 is SP in every byte of a word.
+const sp8 = 0x2020202020202020
+
+// zeroByte returns a word that is not zero if and only if some byte of x is zero; its lowest set
+// bit is the top bit of the first zero byte (bytes above it may be flagged wrongly).
+func zeroByte(x uint64) uint64 {
+	const (
+		lo1 = 0x0101010101010101
+		hi8 = 0x8080808080808080
+	)
+	return (x - lo1) &^ x & hi8
 }
 
 // relaxedLine canonicalizes one complete line (without its CRLF and without CR inside; at most
