@@ -44,12 +44,34 @@ func (f *Field) AppendUnfolded(dst []byte) []byte { return AppendUnfolded(dst, f
 // AppendUnfolded appends a field value v (as Field.Value holds it) unfolded and trimmed; see
 // Field.AppendUnfolded.
 func AppendUnfolded(dst, v []byte) []byte {
-	start := len(dst)
+	// Trim first: leading and trailing blanks, and the line breaks among them, which unfolding
+	// would delete (an LF, and a CR right before it). A CR not before an LF stays, and stops the
+	// trimming as any other byte does.
+	for len(v) > 0 {
+		if c := v[0]; isWSP(c) || c == '\n' {
+			v = v[1:]
+		} else if c == '\r' && len(v) > 1 && v[1] == '\n' {
+			v = v[2:]
+		} else {
+			break
+		}
+	}
+	for n := len(v); n > 0; n = len(v) {
+		if c := v[n-1]; isWSP(c) {
+			v = v[:n-1]
+		} else if c == '\n' {
+			if n > 1 && v[n-2] == '\r' {
+				n--
+			}
+			v = v[:n-1]
+		} else {
+			break
+		}
+	}
 	for {
 		i := bytes.IndexByte(v, '\n')
 		if i < 0 {
-			dst = append(dst, v...)
-			break
+			return append(dst, v...)
 		}
 		j := i
 		if j > 0 && v[j-1] == '\r' {
@@ -58,16 +80,6 @@ func AppendUnfolded(dst, v []byte) []byte {
 		dst = append(dst, v[:j]...)
 		v = v[i+1:]
 	}
-	out := dst[start:]
-	k, e := 0, len(out)
-	for k < e && isWSP(out[k]) {
-		k++
-	}
-	for e > k && isWSP(out[e-1]) {
-		e--
-	}
-	n := copy(out, out[k:e])
-	return dst[:start+n]
 }
 
 // Unfolded returns the value unfolded and trimmed as a string.
