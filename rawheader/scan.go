@@ -163,13 +163,21 @@ func (s *Scanner) NextPrefixBatch(prefix string) bool { return s.next(prefix, tr
 // Rewound reports whether NextPrefixBatch gave up and reset s to the start of the input.
 func (s *Scanner) Rewound() bool { return s.rewound }
 
-// Span is where a field is: the offsets of its first byte and just past its final line break.
-type Span struct{ Start, End int }
+// Span is where a field is: the offsets of its first byte and just past its final line break, and
+// of the end of its name (blanks before the colon excluded) and of its colon. The name is
+// src[Start:NameEnd], the value src[Colon+1:End] without the final line break (Value).
+type Span struct{ Start, NameEnd, Colon, End int }
 
-// collector is what PrefixSpans gathers.
-type collector struct {
-	spans []Span
-	n     int
+// Value returns the field's value in src (the input the Span is about), as Field.Value holds it.
+func (sp Span) Value(src []byte) []byte {
+	ve := sp.End
+	if ve > sp.Colon+1 && src[ve-1] == '\n' {
+		ve--
+		if ve > sp.Colon+1 && src[ve-1] == '\r' {
+			ve--
+		}
+	}
+	return src[sp.Colon+1 : ve : ve]
 }
 
 // PrefixSpans reads the whole header block from where s is and reports where the fields whose name
@@ -177,10 +185,11 @@ type collector struct {
 // first len(spans) of them in spans and returns how many there are in all, which may be more than
 // len(spans). The fields are those NextPrefix would return, in the same order; afterwards End,
 // BodyOffset, Err and Flags are what they are once NextPrefix has returned false. It is a loop over
-// NextPrefix for a caller that wants only where the fields are (xheaders' Remove): called right
-// after Reset or ResetLimits, it checks the block for bare CR once, at its end, and returns to the
-// caller once; called later (after Next or NextPrefix) it reads on from the current field, line by
-// line. It does not allocate except for the error it reports.
+// NextPrefix for a caller that wants only where the fields are (xheaders' Read and Remove): called
+// right after Reset or ResetLimits, it reads the block in one loop that keeps no line numbers,
+// compares names with the prefix a word at a time, checks the block for bare CR once, at its end,
+// and returns to the caller once; called later (after Next or NextPrefix) it reads on from the
+// current field, line by line. It does not allocate except for the error it reports.
 func (s *Scanner) PrefixSpans(prefix string, spans []Span) int {
 	if s.done {
 		return 0
@@ -193,9 +202,8 @@ func (s *Scanner) PrefixSpans(prefix string, spans []Span) int {
 		}
 	}
 	if fresh && s.fast {
-		c := collector{spans: spans}
-		if s.nextFast(prefix, true, &c) == fastEnd {
-			return c.n
+		if n, ok := s.spansFast(prefix, spans); ok {
+			return n
 		}
 		// The fast reading gave up without changing s: the exact reading decides, from the
 		// same place.
@@ -204,7 +212,7 @@ func (s *Scanner) PrefixSpans(prefix string, spans []Span) int {
 	n := 0
 	for s.nextExact(prefix) {
 		if n < len(spans) {
-			spans[n] = Span{Start: s.cur.start, End: s.cur.end}
+			spans[n] = s.FieldSpan()
 		}
 		n++
 	}
@@ -213,7 +221,7 @@ func (s *Scanner) PrefixSpans(prefix string, spans []Span) int {
 
 func (s *Scanner) next(prefix string, batch bool) bool {
 	if s.fast {
-		switch s.nextFast(prefix, batch, nil) {
+		switch s.nextFast(prefix, batch) {
 		case fastField:
 			return true
 		case fastEnd:
@@ -257,23 +265,18 @@ const (
 // the two differ. On any difference, error or limit it leaves s as it was and returns fastRetry,
 // so that nextExact reads the same bytes again and gives the exact verdict (which field, which
 // line, which error comes first).
-//
-// With collect non-nil (batch mode only), it does not stop at a field whose name starts with prefix:
-// it stores the field's offsets in collect.spans (the first len(spans) of them), counts it in
-// collect.n and reads on, so that it returns only fastEnd or fastRetry.
-func (s *Scanner) nextFast(prefix string, batch bool, collect *collector) int {
+func (s *Scanner) nextFast(prefix string, batch bool) int {
 	src := s.src
-	from := s.vfrom // bytes from here on are not yet known to be free of bare CR
 	p := s.pos
 	line, nf, flags := s.line, s.nf, s.flags
 	crlf := s.vcrlf // lines ending in CRLF from "from" on
-	maxLines, maxFields, maxEnd := s.lim.MaxFieldLines, s.lim.MaxFields, s.start+s.lim.MaxBytes
+	maxEnd := s.start + s.lim.MaxBytes
 	if maxEnd < s.start { // overflow: no byte limit in practice
 		maxEnd = int(^uint(0) >> 1)
 	}
 	for {
 		if p >= len(src) {
-			if bytes.Count(src[from:p], crByte) != crlf {
+			if nf > s.lim.MaxFields || bytes.Count(src[s.vfrom:p], crByte) != crlf {
 				return fastRetry
 			}
 			s.line, s.nf, s.flags = line, nf, flags|FlagNoSeparator
@@ -282,14 +285,14 @@ func (s *Scanner) nextFast(prefix string, batch bool, collect *collector) int {
 		}
 		switch src[p] {
 		case '\n':
-			if bytes.Count(src[from:p], crByte) != crlf {
+			if nf > s.lim.MaxFields || bytes.Count(src[s.vfrom:p], crByte) != crlf {
 				return fastRetry
 			}
 			s.line, s.nf, s.flags = line, nf, flags|FlagBareLF
 			s.finish(p, p+1)
 			return fastEnd
 		case '\r':
-			if p+1 >= len(src) || src[p+1] != '\n' || bytes.Count(src[from:p], crByte) != crlf {
+			if p+1 >= len(src) || src[p+1] != '\n' || nf > s.lim.MaxFields || bytes.Count(src[s.vfrom:p], crByte) != crlf {
 				return fastRetry
 			}
 			s.line, s.nf, s.flags = line, nf, flags
@@ -341,7 +344,7 @@ func (s *Scanner) nextFast(prefix string, batch bool, collect *collector) int {
 			}
 			e = k + 1
 			if e < len(src) && isWSP(src[e]) {
-				if lines++; lines > maxLines {
+				if lines++; lines > s.lim.MaxFieldLines {
 					return fastRetry
 				}
 				continue
@@ -351,27 +354,19 @@ func (s *Scanner) nextFast(prefix string, batch bool, collect *collector) int {
 		if e > maxEnd {
 			return fastRetry
 		}
-		if nf++; nf > maxFields {
-			return fastRetry
-		}
+		nf++ // checked against the limit before nextFast reports anything (it only grows)
 		if len(prefix) > 0 && (src[p]|0x20 != prefix[0]|0x20 || !hasPrefixFold(src[p:nameEnd], prefix)) {
 			line += lines
 			p = e
 			continue
 		}
-		if collect != nil {
-			if collect.n < len(collect.spans) {
-				collect.spans[collect.n] = Span{Start: p, End: e}
-			}
-			collect.n++
-			line += lines
-			p = e
-			continue
+		if nf > s.lim.MaxFields {
+			return fastRetry
 		}
 		if batch {
 			s.vcrlf = crlf
 		} else {
-			if bytes.Count(src[from:e], crByte) != crlf {
+			if bytes.Count(src[s.vfrom:e], crByte) != crlf {
 				return fastRetry
 			}
 			s.vfrom, s.vcrlf = e, 0
@@ -389,6 +384,137 @@ func (s *Scanner) nextFast(prefix string, batch bool, collect *collector) int {
 		s.pos = e
 		return fastField
 	}
+}
+
+// spansFast is PrefixSpans' fast reading of a whole header block, from its start: nextFast in a
+// loop of its own, which keeps only what PrefixSpans needs (no line numbers, no current field) and
+// compares names with the prefix a word at a time. It returns the number of fields whose name
+// starts with prefix, their spans stored in spans, and true, with s finished as nextFast leaves it;
+// or false with s unchanged, when the exact reading must decide (a bare CR, a line that is not a
+// field, obsolete syntax, a limit).
+func (s *Scanner) spansFast(prefix string, spans []Span) (int, bool) {
+	src := s.src
+	p := s.pos
+	maxEnd := s.start + s.lim.MaxBytes
+	if maxEnd < s.start { // overflow: no byte limit in practice
+		maxEnd = int(^uint(0) >> 1)
+	}
+	pw := prefixWordOf(prefix)
+	n, nf, crlf, bareLF := 0, 0, 0, false
+	for {
+		q := p
+		var w0 uint64 // the name's first word, for the comparison with the prefix
+		if q+8 <= len(src) {
+			w := binary.LittleEndian.Uint64(src[q:])
+			w0 = w
+			for {
+				below, above, colon := (w-0x21*lo)&^w, w|(w+lo), w^(':'*lo)
+				if m := (below | above | (colon-lo)&^colon) & hi; m != 0 {
+					q += bits.TrailingZeros64(m) >> 3
+					goto name
+				}
+				if q += 8; q+8 > len(src) {
+					break
+				}
+				w = binary.LittleEndian.Uint64(src[q:])
+			}
+		}
+		for q < len(src) && ftext[src[q]] {
+			q++
+		}
+	name:
+		if q == p {
+			break
+		}
+		nameEnd := q
+		if q == len(src) || src[q] != ':' {
+			return 0, false // obsolete syntax, or not a field: the exact reading decides
+		}
+		e := q + 1
+		for lines := 1; ; {
+			i := bytes.IndexByte(src[e:], '\n')
+			if i < 0 {
+				e = len(src)
+				break
+			}
+			e += i
+			if src[e-1] == '\r' { // e-1 >= the colon: the byte before the LF is in this field
+				crlf++
+			} else {
+				bareLF = true
+			}
+			if e++; e < len(src) && isWSP(src[e]) {
+				if lines++; lines > s.lim.MaxFieldLines {
+					return 0, false
+				}
+				continue
+			}
+			break
+		}
+		if e > maxEnd {
+			return 0, false
+		}
+		nf++
+		if nameEnd-p >= len(prefix) && (p+8 <= len(src) && (w0|pw.fold)&pw.mask == pw.word && !pw.long ||
+			(p+8 > len(src) || pw.long) && hasPrefixFold(src[p:nameEnd], prefix)) {
+			if n < len(spans) {
+				spans[n] = Span{Start: p, NameEnd: nameEnd, Colon: q, End: e}
+			}
+			n++
+		}
+		p = e
+	}
+	// No field name at p: the empty line ending the block, the end of the input, or a line the
+	// exact reading decides.
+	flags := s.flags
+	end, body := p, p
+	switch {
+	case p >= len(src):
+		end, body = len(src), len(src)
+		flags |= FlagNoSeparator
+	case src[p] == '\n':
+		body = p + 1
+		bareLF = true
+	case src[p] == '\r' && p+1 < len(src) && src[p+1] == '\n':
+		body = p + 2
+	default:
+		return 0, false
+	}
+	if nf > s.lim.MaxFields || bytes.Count(src[s.vfrom:end], crByte) != crlf {
+		return 0, false
+	}
+	if bareLF {
+		flags |= FlagBareLF
+	}
+	s.nf, s.flags = nf, flags
+	s.finish(end, body)
+	return n, true
+}
+
+// prefixWord is a prefix as a word, for comparing it with the first eight bytes of a field name in
+// one operation: (name|fold)&mask == word. Its letters are lower case, fold has 0x20 in their
+// bytes and mask 0xFF in the prefix's bytes. A prefix longer than eight bytes (long) is compared
+// byte by byte (hasPrefixFold).
+type prefixWord struct {
+	word, fold, mask uint64
+	long             bool
+}
+
+// prefixWordOf returns prefix (ASCII) as a prefixWord.
+func prefixWordOf(prefix string) prefixWord {
+	var b [8]byte
+	n := copy(b[:], prefix)
+	w := binary.LittleEndian.Uint64(b[:])
+	mask := ^uint64(0)
+	if n < 8 {
+		mask = uint64(1)<<(8*uint(n)) - 1
+	}
+	// A byte is a letter when, lower-cased (|0x20), it is at least 'a' and at most 'z': adding
+	// 0x80-'a' or 0x80-('z'+1) to a byte under 0x80 sets its high bit exactly at or above the bound.
+	l := w | 0x20*lo
+	letter := (l + (0x80-'a')*lo) &^ (l + (0x80-'z'-1)*lo) & hi &^ w & mask
+	fold := letter >> 2 // 0x80 -> 0x20 in each letter's byte
+	return prefixWord{word: (w | fold) & mask, fold: fold, mask: mask, long: len(prefix) > 8}
 }
 
 var crByte = []byte{'\r'}
@@ -566,6 +692,11 @@ func (s *Scanner) Value() []byte { return s.src[s.cur.colon+1 : s.cur.ve : s.cur
 // Span returns the offsets of the current field's first byte and just past its final line break
 // (Field().Start and Field().End, without building the Field).
 func (s *Scanner) Span() (start, end int) { return s.cur.start, s.cur.end }
+
+// FieldSpan returns the current field as a Span (where PrefixSpans notes it).
+func (s *Scanner) FieldSpan() Span {
+	return Span{Start: s.cur.start, NameEnd: s.cur.nameEnd, Colon: s.cur.colon, End: s.cur.end}
+}
 
 // Err returns the error that ended the header block: a *SyntaxError or a *LimitError, or nil.
 func (s *Scanner) Err() error { return s.err }
