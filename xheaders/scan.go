@@ -174,51 +174,57 @@ func (f Field) Unfolded() string {
 // Read scans raw's header block as SES does: header names case-insensitive, the first instance of each
 // header wins, folded values unfolded. It does not allocate. On a malformed header block it returns
 // what it found before the malformed line together with the *SyntaxError.
-func Read(raw []byte) (Effective, error) {
-	var e Effective
-	err := readInto(&e, raw)
+func Read(raw []byte) (e Effective, err error) {
+	err = readInto(&e, raw)
 	return e, err
 }
 
-// readInto fills *e. Only the counts are cleared up front (first[i] is meaningful only when
-// count[i] > 0); the first fields of absent headers are cleared at the end so that e keeps no
-// reference to an earlier input.
+// readInto fills *e. The grammar notes where the X-SES-* fields are in one reading of the block
+// (PrefixSpans); a message with more of them than readSpans is read again field by field.
 func readInto(e *Effective, raw []byte) error {
+	e.src = raw
 	e.count = [numKnown]int{}
 	e.other = 0
 	var s rawheader.Scanner
 	s.Reset(raw)
-	for s.NextPrefixBatch(sesrules.SESPrefix) {
-		e.add(&s)
-	}
-	if s.Rewound() { // the block needs the exact reading: start over with it
+	var spans [readSpans]rawheader.Span
+	if n := s.PrefixSpans(sesrules.SESPrefix, spans[:]); n <= len(spans) {
+		for i := range spans[:n] {
+			e.add(&spans[i])
+		}
+	} else {
 		e.count = [numKnown]int{}
 		e.other = 0
+		s.Reset(raw)
 		for s.NextPrefix(sesrules.SESPrefix) {
-			e.add(&s)
-		}
-	}
-	for i, c := range e.count {
-		if c == 0 {
-			e.first[i] = Field{}
+			sp := s.FieldSpan()
+			e.add(&sp)
 		}
 	}
 	return wrapErr(s.Err())
 }
 
-// add records the scanner's current field, an X-SES-* field.
-func (e *Effective) add(s *rawheader.Scanner) {
-	name := s.Name()
-	i := knownTail(name[6:]) // the scanner yields X-SES-* names only
+// readSpans is how many X-SES-* fields Read notes in one reading of the header block (more than
+// the seven known names).
+const readSpans = 8
+
+// add records the X-SES-* field at sp in e.src.
+func (e *Effective) add(sp *rawheader.Span) {
+	i := knownTail(e.src[sp.Start+6 : sp.NameEnd]) // the grammar notes X-SES-* names only
 	if i < 0 {
 		e.other++
 		return
 	}
 	if e.count[i] == 0 {
-		start, end := s.Span()
-		e.first[i] = Field{Name: name, Value: s.Value(), Offset: start, End: end}
+		e.first[i] = *sp
 	}
 	e.count[i]++
+}
+
+// field returns the first instance of the known header i (count[i] > 0).
+func (e *Effective) field(i int) Field {
+	sp := &e.first[i]
+	return Field{Name: e.src[sp.Start:sp.NameEnd:sp.NameEnd], Value: sp.Value(e.src), Offset: sp.Start, End: sp.End}
 }
 
 // ReadInto is Read filling a caller-owned Effective, which saves copying the value out; e is
@@ -232,7 +238,7 @@ func (e *Effective) First(name string) (Field, bool) {
 	if i < 0 || e.count[i] == 0 {
 		return Field{}, false
 	}
-	return e.first[i], true
+	return e.field(i), true
 }
 
 // Others returns how many X-SES-* fields with a name other than the seven known ones were present
@@ -257,7 +263,7 @@ func (e *Effective) Headers() (Headers, error) {
 		if e.count[i] == 0 {
 			continue
 		}
-		v := e.first[i].Unfolded()
+		v := e.field(i).Unfolded()
 		var err error
 		switch i {
 		case 0, 1, 2:
@@ -466,7 +472,8 @@ func (s *Scanner) BodyOffset() int { return s.raw.BodyOffset() }
 // Effective holds what SES reads from a raw message: the first instance of each known X-SES header,
 // and how many instances of each it saw.
 type Effective struct {
-	first [numKnown]Field
+	src   []byte                   // the message read; the Fields alias it
+	first [numKnown]rawheader.Span // where the first instance of each known header is (count > 0)
 	count [numKnown]int
 	other int
 }
