@@ -328,7 +328,10 @@ func (s *Scanner) nextFast(prefix string, batch bool) int {
 			flags |= FlagObsColon
 		}
 		colon := q
-		e := colon + 1
+		// The line's LF is looked for from the line's start, not from the colon: no name byte and
+		// no colon is an LF, so it is the same LF, and the search need not wait for the name's
+		// end, which the processor then works out beside it (it only decides branches).
+		e := p
 		lines := 1
 		for {
 			i := bytes.IndexByte(src[e:], '\n')
@@ -430,7 +433,7 @@ func (s *Scanner) spansFast(prefix string, spans []Span) (int, bool) {
 		if q == len(src) || src[q] != ':' {
 			return 0, false // obsolete syntax, or not a field: the exact reading decides
 		}
-		e := q + 1
+		e := p // the LF is looked for from the line's start: see nextFast
 		for lines := 1; ; {
 			i := bytes.IndexByte(src[e:], '\n')
 			if i < 0 {
