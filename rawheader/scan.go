@@ -505,9 +505,11 @@ type prefixWord struct {
 
 // prefixWordOf returns prefix (ASCII) as a prefixWord.
 func prefixWordOf(prefix string) prefixWord {
-	var b [8]byte
-	n := copy(b[:], prefix)
-	w := binary.LittleEndian.Uint64(b[:])
+	var w uint64
+	n := min(len(prefix), 8)
+	for i := 0; i < n; i++ { // in registers: a word loaded from bytes just stored would wait for them
+		w |= uint64(prefix[i]) << (8 * uint(i))
+	}
 	mask := ^uint64(0)
 	if n < 8 {
 		mask = uint64(1)<<(8*uint(n)) - 1
