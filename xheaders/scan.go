@@ -216,15 +216,19 @@ func (e *Effective) add(sp *rawheader.Span) {
 		return
 	}
 	if e.count[i] == 0 {
-		e.first[i] = *sp
+		v := sp.Value(e.src)
+		e.first[i] = fieldAt{start: sp.Start, nameEnd: sp.NameEnd, value: sp.Colon + 1, valueEnd: sp.Colon + 1 + len(v), end: sp.End}
 	}
 	e.count[i]++
 }
 
+// fieldAt is where a field and its parts are in Effective.src.
+type fieldAt struct{ start, nameEnd, value, valueEnd, end int }
+
 // field returns the first instance of the known header i (count[i] > 0).
 func (e *Effective) field(i int) Field {
-	sp := &e.first[i]
-	return Field{Name: e.src[sp.Start:sp.NameEnd:sp.NameEnd], Value: sp.Value(e.src), Offset: sp.Start, End: sp.End}
+	f, src := &e.first[i], e.src
+	return Field{Name: src[f.start:f.nameEnd:f.nameEnd], Value: src[f.value:f.valueEnd:f.valueEnd], Offset: f.start, End: f.end}
 }
 
 // ReadInto is Read filling a caller-owned Effective, which saves copying the value out; e is
@@ -234,11 +238,11 @@ func ReadInto(e *Effective, raw []byte) error { return readInto(e, raw) }
 // First returns the instance of the named header (any case) that SES uses, with its offsets, and
 // whether the header was present.
 func (e *Effective) First(name string) (Field, bool) {
-	i := knownIndexString(name)
-	if i < 0 || e.count[i] == 0 {
-		return Field{}, false
+	if i := knownIndexString(name); i >= 0 && e.count[i] > 0 {
+		f, src := &e.first[i], e.src
+		return Field{Name: src[f.start:f.nameEnd:f.nameEnd], Value: src[f.value:f.valueEnd:f.valueEnd], Offset: f.start, End: f.end}, true
 	}
-	return e.field(i), true
+	return Field{}, false
 }
 
 // Others returns how many X-SES-* fields with a name other than the seven known ones were present
@@ -472,8 +476,8 @@ func (s *Scanner) BodyOffset() int { return s.raw.BodyOffset() }
 // Effective holds what SES reads from a raw message: the first instance of each known X-SES header,
 // and how many instances of each it saw.
 type Effective struct {
-	src   []byte                   // the message read; the Fields alias it
-	first [numKnown]rawheader.Span // where the first instance of each known header is (count > 0)
+	src   []byte            // the message read; the Fields alias it
+	first [numKnown]fieldAt // where the first instance of each known header is (count > 0)
 	count [numKnown]int
 	other int
 }
