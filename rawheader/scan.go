@@ -303,8 +303,7 @@ func (s *Scanner) nextFast(prefix string, batch bool) int {
 		q := p
 		for q+8 <= len(src) {
 			w := binary.LittleEndian.Uint64(src[q:])
-			below, above, colon := (w-0x21*lo)&^w, w|(w+lo), w^(':'*lo)
-			if m := (below | above | (colon-lo)&^colon) & hi; m != 0 {
+			if m := notFtext(w); m != 0 {
 				q += bits.TrailingZeros64(m) >> 3
 				goto name
 			}
@@ -411,8 +410,7 @@ func (s *Scanner) spansFast(prefix string, spans []Span) (int, bool) {
 			w := binary.LittleEndian.Uint64(src[q:])
 			w0 = w
 			for {
-				below, above, colon := (w-0x21*lo)&^w, w|(w+lo), w^(':'*lo)
-				if m := (below | above | (colon-lo)&^colon) & hi; m != 0 {
+				if m := notFtext(w); m != 0 {
 					q += bits.TrailingZeros64(m) >> 3
 					goto name
 				}
@@ -759,19 +757,20 @@ var ftext = func() (t [256]bool) {
 // Bytes repeated in a word, for the eight-bytes-at-a-time tests.
 const lo, hi = 0x0101010101010101, 0x8080808080808080
 
+// notFtext returns the word w (eight bytes, the first in the lowest byte) with the high bit set in
+// the lowest byte that is not ftext, if any; bits above it may be set too. In each term a byte's
+// high bit is set where the byte is not ftext (below 0x21; 0x80 or above; 0x7F; ':'), and a
+// borrow or carry, which only a byte that is not ftext starts, can set it wrongly only in a byte
+// above, so the lowest set bit is exact.
+func notFtext(w uint64) uint64 {
+	return ((w - 0x21*lo) | w | (w + lo) | (w ^ (':' * lo) - lo)) & hi
+}
+
 // ftextEnd returns the offset of the first byte at or after p that is not ftext (or len(src)),
 // eight bytes at a time.
 func ftextEnd(src []byte, p int) int {
 	for p+8 <= len(src) {
-		w := binary.LittleEndian.Uint64(src[p:])
-		// In each test a byte's high bit is set where the byte is not ftext; a borrow or carry can
-		// set it wrongly only in a byte above one where it is set rightly, so the lowest set bit
-		// is exact.
-		below := (w - 0x21*lo) &^ w   // < 0x21 (control characters, SP)
-		above := w | (w + lo)         // >= 0x7F (DEL, 8-bit bytes)
-		colon := w ^ (':' * lo)       // zero where ':'
-		colon = (colon - lo) &^ colon // high bit where ':'
-		if m := (below | above | colon) & hi; m != 0 {
+		if m := notFtext(binary.LittleEndian.Uint64(src[p:])); m != 0 {
 			return p + bits.TrailingZeros64(m)>>3
 		}
 		p += 8
