@@ -12,7 +12,8 @@ import (
 )
 
 // FuzzBodyHasher: for any body and any split point, for both canonicalizations, the streaming hash
-// equals SHA-256 of the naive reference canonicalization (refCanonBody), whole or in two chunks.
+// equals SHA-256 of the naive reference canonicalization (refCanonBody), whole or in two chunks,
+// and in two chunks of which those without SP and HTAB go through WriteNoWSP.
 func FuzzBodyHasher(f *testing.F) {
 	f.Add([]byte("Hi.\r\n\r\nWe lost the game.  Are you hungry yet?\r\n\r\nJoe."), uint16(5))
 	f.Add([]byte("a \r\r\n\t\r\n \r\n"), uint16(3))
@@ -30,6 +31,17 @@ func FuzzBodyHasher(f *testing.F) {
 			}
 			if got := hashChunks(s.signer, string(body[:k]), string(body[k:])); !bytes.Equal(got, want[:]) {
 				t.Fatalf("%s %q split at %d: hash differs from reference", canonName(s.relaxed), body, k)
+			}
+			h := s.signer.NewBodyHasher()
+			for _, c := range [][]byte{body[:k], body[k:]} {
+				if bytes.ContainsAny(c, " \t") {
+					h.Write(c)
+				} else {
+					h.WriteNoWSP(c)
+				}
+			}
+			if got := h.Sum(); !bytes.Equal(got, want[:]) {
+				t.Fatalf("%s %q split at %d, WriteNoWSP for a chunk without WSP: hash differs from reference", canonName(s.relaxed), body, k)
 			}
 		}
 	})
