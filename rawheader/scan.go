@@ -139,7 +139,10 @@ func (s *Scanner) ResetLimits(src []byte, lim Limits) {
 	} else {
 		lim = lim.norm()
 	}
-	*s = Scanner{src: src, lim: lim, line: 1}
+	// Cleared, then set field by field: a composite literal is built on the stack and copied in
+	// 16-byte moves, whose loads wait for the 8-byte stores they straddle.
+	*s = Scanner{}
+	s.src, s.lim, s.line = src, lim, 1
 }
 
 // Next advances to the next field; it returns false at the end of the header block or on error.
@@ -612,7 +615,8 @@ again:
 			ve--
 		}
 	}
-	s.cur = span{start: p, nameEnd: nameEnd, colon: colon, ve: ve, end: e, line: s.line, lines: lines}
+	c := &s.cur
+	c.start, c.nameEnd, c.colon, c.ve, c.end, c.line, c.lines = p, nameEnd, colon, ve, e, s.line, lines
 	s.line += lines
 	s.pos = e
 	return true
