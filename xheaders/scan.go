@@ -180,14 +180,14 @@ func Read(raw []byte) (e Effective, err error) {
 }
 
 // readInto fills *e. The grammar notes where the X-SES-* fields are in one reading of the block
-// (PrefixSpans); a message with more of them than readSpans is read again field by field.
+// (PrefixSpans); a message with more of them than maxSpans is read again field by field.
 func readInto(e *Effective, raw []byte) error {
 	e.src = raw
 	e.count = [numKnown]int{}
 	e.other = 0
 	var s rawheader.Scanner
 	s.Reset(raw)
-	var spans [readSpans]rawheader.Span
+	var spans [maxSpans]rawheader.Span
 	if n := s.PrefixSpans(sesrules.SESPrefix, spans[:]); n <= len(spans) {
 		for i := range spans[:n] {
 			e.add(&spans[i])
@@ -204,10 +204,6 @@ func readInto(e *Effective, raw []byte) error {
 	return wrapErr(s.Err())
 }
 
-// readSpans is how many X-SES-* fields Read notes in one reading of the header block (more than
-// the seven known names).
-const readSpans = 8
-
 // add records the X-SES-* field at sp in e.src.
 func (e *Effective) add(sp *rawheader.Span) {
 	i := knownTail(e.src[sp.Start+6 : sp.NameEnd]) // the grammar notes X-SES-* names only
@@ -216,8 +212,12 @@ func (e *Effective) add(sp *rawheader.Span) {
 		return
 	}
 	if e.count[i] == 0 {
-		v := sp.Value(e.src)
-		e.first[i] = fieldAt{start: sp.Start, nameEnd: sp.NameEnd, value: sp.Colon + 1, valueEnd: sp.Colon + 1 + len(v), end: sp.End}
+		// Field by field: a composite literal is built on the stack and copied in 16-byte moves,
+		// whose loads wait for the 8-byte stores they straddle.
+		f := &e.first[i]
+		f.start, f.nameEnd, f.end = sp.Start, sp.NameEnd, sp.End
+		f.value = sp.Colon + 1
+		f.valueEnd = f.value + len(sp.Value(e.src))
 	}
 	e.count[i]++
 }
@@ -368,9 +368,10 @@ func unlimited() rawheader.Limits {
 	return rawheader.Limits{MaxBytes: -1, MaxFields: -1, MaxFieldLines: -1}
 }
 
-// maxSpans is how many X-SES-* fields Remove, RemoveInPlace and RemoveTo note in one reading of the
-// header block (more than the seven known names); a message with more is read a second time.
-const maxSpans = 16
+// maxSpans is how many X-SES-* fields Read, Remove, RemoveInPlace and RemoveTo note in one reading
+// of the header block (more than the seven known names); a message with more is read a second
+// time. It is small because the array is cleared on every call.
+const maxSpans = 8
 
 // RemoveInPlace removes every X-SES-* field of raw's header block, as Remove does, without copying
 // the message: it MODIFIES raw's header bytes and returns a subslice of raw, raw[k:], holding the
