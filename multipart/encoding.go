@@ -58,15 +58,9 @@ func scan(data []byte, crlf bool) dataScan {
 	var s dataScan
 	n := len(data)
 	z := qpSizer{crlf: crlf}
-	var high uint64 // OR of the octets read (non-ASCII when a top bit is set)
-	var esc int     // octets written as escapes
-	col := 0        // output column of the quoted-printable encoding
+	col := 0 // output column of the quoted-printable encoding
 	for i := 0; i < n; {
-		var e int
-		var h uint64
-		i, col, e, h = z.words(data, i, col)
-		esc += e
-		high |= h
+		i, col = z.words(data, i, col)
 		if i == n {
 			break
 		}
@@ -77,7 +71,7 @@ func scan(data []byte, crlf bool) dataScan {
 			if i > 0 && (data[i-1] == ' ' || data[i-1] == '\t') {
 				z.extra += qpFixWSExtra(col)
 			}
-			z.lineEnd(i, c)
+			z.lineEnd(i, c, col)
 			i = z.line0
 			col = 0
 			continue
@@ -88,13 +82,12 @@ func scan(data []byte, crlf bool) dataScan {
 		case c == 0:
 			s.nul = true
 		}
-		high |= uint64(c)
-		w := 1
-		if qpTab[c]>>24 != 1 {
+		w := int(qpTab[c] >> 24)
+		if w != 1 {
 			w = 3
-			esc++
 		}
 		if col+w > qpLineMax-1 && (col+w > qpLineMax || !qpLineEnd(data, i+1, crlf)) {
+			z.width += int64(col)
 			z.extra += 3
 			col = 0
 		}
@@ -104,10 +97,11 @@ func scan(data []byte, crlf bool) dataScan {
 	if n > 0 && (data[n-1] == ' ' || data[n-1] == '\t') {
 		z.extra += qpFixWSExtra(col)
 	}
+	z.width += int64(col)
 	s.outLen = int64(n + z.lfs)
 	s.maxLine = max(z.maxLine, n-z.line0)
-	s.nonASCII = high&msb8 != 0
-	s.qpExtra = 2 * int64(esc)
+	s.nonASCII = hasNonASCII(data)
+	s.qpExtra = z.width - int64(n-z.brkIn) // two octets per escape
 	s.qpLen = s.outLen + s.qpExtra + z.extra
 	if !s.nonASCII && !s.nul && !s.bare && s.maxLine <= qpLineMax {
 		s.eqUnder = bytes.Contains(data, []byte("=_"))
@@ -115,22 +109,45 @@ func scan(data []byte, crlf bool) dataScan {
 	return s
 }
 
+// hasNonASCII reports whether p holds an octet above 0x7F; the bodies it is asked about usually
+// have one near their start.
+func hasNonASCII(p []byte) bool {
+	i := 0
+	for ; i+8 <= len(p); i += 8 {
+		if binary.LittleEndian.Uint64(p[i:i+8])&msb8 != 0 {
+			return true
+		}
+	}
+	for ; i < len(p); i++ {
+		if p[i] >= 0x80 {
+			return true
+		}
+	}
+	return false
+}
+
 // qpSizer holds what scan counts at line breaks and soft breaks, out of the registers of the
-// word loop.
+// word loop, which keeps only the position and the column.
 type qpSizer struct {
 	crlf    bool
+	width   int64 // output columns of the lines and segments ended so far (1 or 3 per octet)
 	extra   int64 // soft breaks and whitespace made escapes: octets beyond each octet's encoding
+	brkIn   int   // input octets of the line breaks (CRLF, or a text LF)
 	lfs     int   // bare LFs of text, written CRLF
 	maxLine int   // longest line so far, octets without the line break
 	line0   int   // where the current line starts
 }
 
-// lineEnd records the line break at p[i] (c: CR of a CRLF, or a bare LF of text).
-func (z *qpSizer) lineEnd(i int, c byte) {
+// lineEnd records the line break at p[i] (c: CR of a CRLF, or a bare LF of text) ending a line
+// whose last segment is col columns wide.
+func (z *qpSizer) lineEnd(i int, c byte, col int) {
+	z.width += int64(col)
 	z.maxLine = max(z.maxLine, i-z.line0)
 	if c == '\r' {
+		z.brkIn += 2
 		z.line0 = i + 2
 	} else {
+		z.brkIn++
 		z.lfs++
 		z.line0 = i + 1
 	}
@@ -140,21 +157,15 @@ func (z *qpSizer) lineEnd(i int, c byte) {
 // qpEncoder.encode takes them: a whole word when it holds no control and ends by column 75;
 // otherwise the lanes before its first control, as many as fit, and a soft break if not all did
 // (the last octet of a line may take column 76). A line break right after the lanes taken is
-// taken too, unless whitespace precedes it. It returns the new i and column, the escapes among
-// the octets taken and the OR of the words read, and stops at any other control or when fewer
-// than eight octets are left.
-func (z *qpSizer) words(p []byte, i, col int) (int, int, int, uint64) {
-	var esc int
-	var high uint64
+// taken too, unless whitespace precedes it. It returns the new i and column, and stops at any
+// other control or when fewer than eight octets are left.
+func (z *qpSizer) words(p []byte, i, col int) (int, int) {
 	for i+8 <= len(p) {
 		v := binary.LittleEndian.Uint64(p[i : i+8])
-		high |= v
 		e, spec := qpClassify(v)
 		m := e >> 7
-		k := laneCount(m)
-		if spec == 0 && col+8+2*k <= qpLineMax-1 {
-			col += 8 + 2*k
-			esc += k
+		if w := 8 + 2*laneCount(m); spec == 0 && col+w <= qpLineMax-1 {
+			col += w
 			i += 8
 			continue
 		}
@@ -164,15 +175,14 @@ func (z *qpSizer) words(p []byte, i, col int) (int, int, int, uint64) {
 			m &= 1<<(8*n) - 1
 		}
 		if n > 0 {
-			_, w, take := qpLanes(m, n, col)
+			ends, w, take := qpLanes(m, n, col)
 			if take < n && !(take == n-1 && col+w <= qpLineMax && qpLineEnd(p, i+n, z.crlf)) {
-				esc += laneCount(m & (1<<(8*take) - 1))
-				i += take
+				z.width += int64(col + qpLaneEnd(ends, take))
 				z.extra += 3 // a soft break
+				i += take
 				col = 0
 				continue
 			}
-			esc += laneCount(m)
 			col += w
 			i += n
 			if n == 8 {
@@ -183,11 +193,11 @@ func (z *qpSizer) words(p []byte, i, col int) (int, int, int, uint64) {
 		if !(c == '\n' && z.crlf || c == '\r' && i+1 < len(p) && p[i+1] == '\n') || i > 0 && (p[i-1] == ' ' || p[i-1] == '\t') {
 			break
 		}
-		z.lineEnd(i, c)
+		z.lineEnd(i, c, col)
 		i = z.line0
 		col = 0
 	}
-	return i, col, esc, high
+	return i, col
 }
 
 // qpFixWSExtra is qpFixWS for sizes: the octets it adds when the SP or TAB last written (ending at
