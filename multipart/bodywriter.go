@@ -14,7 +14,8 @@ const outBufSize = 8 << 10 // larger buffers measured slower: output and input c
 // writes share no lock.
 var bodyWriters = sync.Pool{New: func() any { return &bodyWriter{buf: make([]byte, 0, outBufSize)} }}
 
-// bodyWriter buffers output to w, counts what w accepted, and keeps the first error.
+// bodyWriter buffers output to w, counts what w accepted, and keeps the first error. reset sets
+// every field but the buffers (buf, in, boundsA) for the next write.
 type bodyWriter struct {
 	w   io.Writer
 	buf []byte
@@ -24,6 +25,7 @@ type bodyWriter struct {
 	// bounds holds the boundaries of the containers enclosing the leaf being written.
 	bounds  []string
 	boundsA [maxDepth + 2]string
+	levels  int // entries of boundsA used since the last clear
 	// ctx and done (ctx.Done(), nil when ctx cannot be canceled) stop the write at the next read
 	// from a Reader or write to w.
 	ctx  context.Context
@@ -39,6 +41,25 @@ type bodyWriter struct {
 // hashes such runs without scanning them for WSP.
 type base64Writer interface {
 	WriteBase64(p []byte) (int, error)
+}
+
+// reset prepares b for a write to w that ctx can stop, keeping its buffers. It sets the fields
+// one by one: assigning a whole bodyWriter copies its boundary array too, under write barriers
+// while the collector runs (a quarter of a small body's NewTree + WriteBody, measured).
+func (b *bodyWriter) reset(ctx context.Context, w io.Writer) {
+	b.clear()
+	b.w, b.ctx, b.done = w, ctx, ctx.Done()
+}
+
+// clear drops what b refers to from its last write (w, ctx, the boundaries in boundsA up to
+// levels), keeping its buffers, and zeroes its counts.
+func (b *bodyWriter) clear() {
+	b.w, b.ctx, b.done = nil, nil, nil
+	b.buf = b.buf[:0]
+	b.n, b.err = 0, nil
+	clear(b.boundsA[:b.levels])
+	b.bounds, b.levels = b.boundsA[:0], 0
+	b.b64lo, b.b64hi = 0, 0
 }
 
 // maxEmptyReads is how many (0, nil) results in a row from a Reader (or empty writes from a

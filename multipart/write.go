@@ -31,15 +31,14 @@ func (t *Tree) WriteBody(w io.Writer) (int64, error) {
 // or connection, or setting a deadline on it). w then holds a truncated body.
 func (t *Tree) WriteBodyContext(ctx context.Context, w io.Writer) (int64, error) {
 	b := bodyWriters.Get().(*bodyWriter)
-	*b = bodyWriter{w: w, buf: b.buf[:0], in: b.in, ctx: ctx, done: ctx.Done()}
+	b.reset(ctx, w)
 	if !b.canceled() {
-		b.bounds = b.boundsA[:0]
 		t.writeNode(b, 0, true)
 		b.flush()
 	}
 	n, err := b.n, b.err
 	if cap(b.buf) <= 2*outBufSize {
-		*b = bodyWriter{buf: b.buf[:0], in: b.in} // keep the buffers, drop w and ctx
+		b.clear() // keep the buffers, drop w, ctx and the boundaries
 		bodyWriters.Put(b)
 	}
 	return n, err
@@ -52,6 +51,7 @@ func (t *Tree) writeNode(b *bodyWriter, i int, top bool) {
 		return
 	}
 	b.bounds = append(b.bounds, n.boundary)
+	b.levels = max(b.levels, len(b.bounds))
 	for c := n.first; c >= 0 && b.err == nil; c = t.nodes[c].next {
 		cn := &t.nodes[c]
 		b.str("--")
