@@ -533,3 +533,34 @@ func TestTXTRecordErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestSignRefuses8BitHeader: a NUL or an 8-bit byte anywhere in the header block (the check looks
+// at eight bytes at a time) is refused with ErrMalformedMessage naming its offset, the first one
+// when there are two.
+func TestSignRefuses8BitHeader(t *testing.T) {
+	s := NewSigner(t, testKeys[0], dkim.Relaxed)
+	bh := s.NewBodyHasher().Sum()
+	base := "From: a@example.com\r\nSubject: a subject long enough for several words\r\n"
+	inValue := func(k int) bool { // not in a field name, a colon or a line end
+		return k >= len("From: ") && k < len("From: a@example.com") || k >= len("From: a@example.com\r\nSubject: ") && k < len(base)-2
+	}
+	for _, bad := range []byte{0, 0x80, 0xe9, 0xff} {
+		for i := range len(base) {
+			if !inValue(i) {
+				continue
+			}
+			h := []byte(base)
+			h[i] = bad
+			if inValue(i + 9) {
+				h[i+9] = 0xff // a second one after it
+			}
+			_, err := s.AppendSignature(nil, h, bh)
+			if !errors.Is(err, dkim.ErrMalformedMessage) || !strings.Contains(err.Error(), " at offset "+strconv.Itoa(i)+" ") && !strings.HasSuffix(err.Error(), " at offset "+strconv.Itoa(i)) {
+				t.Fatalf("byte %#x at %d: %v", bad, i, err)
+			}
+		}
+	}
+	if _, err := s.AppendSignature(nil, []byte(base), bh); err != nil {
+		t.Fatalf("7-bit header: %v", err)
+	}
+}
