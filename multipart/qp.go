@@ -62,9 +62,10 @@ const (
 func qpClassify(v uint64) (esc, spec uint64) {
 	lo := v &^ msb8
 	spec = ^((lo + 0x60*lsb8) | v) & msb8 // < 0x20
-	x := v ^ ('=' * lsb8)
-	eq := ^(((x &^ msb8) + 0x7f*lsb8) | x) & msb8 // == '='
-	esc = (v | (lo + lsb8) | eq) & msb8           // >= 0x80, 0x7F, or '='
+	// t's lane top bit is clear exactly when the low seven bits are '=' (no lane carries: at
+	// most 0x7F + 0x7F), so ^t flags '=' among the ASCII lanes; the others are escapes anyway.
+	t := (lo ^ '='*lsb8) + 0x7f*lsb8
+	esc = (v | (lo + lsb8) | ^t) & msb8 // >= 0x80, 0x7F, or '='
 	return esc, spec
 }
 
