@@ -43,6 +43,11 @@
 // other attachments put everything in multipart/mixed, outermost. A message with neither Text nor
 // HTML gets an empty text/plain part, so every message has a body part a client can show.
 //
+// Text and HTML, and an attachment of a text/* type (given, or guessed from its extension) whose
+// content is in Data, are put in canonical form as multipart writes every in-memory text/* body: a
+// bare LF becomes CRLF (RFC 2046 §4.1.1); a bare CR is kept. Content from a Path or a Reader is
+// written byte for byte (base64), so a ".txt" file with LF line ends comes back as it was.
+//
 // The header block is, in order: the X-SES-* fields (xheaders.Headers.Append: each at most once,
 // canonical spelling, at the very top), the DKIM-Signature when signing (so that once SES strips
 // the X-SES block the signature is the first field, as RFC 6376 §5.6 prefers), Return-Path, From,

@@ -125,7 +125,7 @@ func buildOnce(t *testing.T, deep bool, name, subject, filename, hvalue, text, r
 		return
 	}
 	checkBoundaries(t, raw)
-	s := parseSeen(t, raw)
+	s, types := parseSeenTypes(t, raw)
 	if collapse(s.Subject) != collapse(subject) {
 		t.Errorf("Subject %q parses back as %q", subject, s.Subject)
 	}
@@ -139,7 +139,13 @@ func buildOnce(t *testing.T, deep bool, name, subject, filename, hvalue, text, r
 	// go-message decodes RFC 2047 encoded words inside the (already RFC 2231-decoded) file name,
 	// so a name that itself looks like an encoded word comes back decoded: a client quirk,
 	// not a property of the message, which carries the name exactly (filename*=).
-	if len(s.Attachments) != 1 || s.Attachments[0].Filename != filename && !strings.Contains(filename, "=?") || string(s.Attachments[0].Data) != text {
+	// An attachment of a text/* type (here from its extension, ".txt") is put in canonical form
+	// like the body: a bare LF becomes CRLF, a bare CR stays (multipart's rule, RFC 2046 §4.1.1).
+	wantData := text
+	if len(types) == 1 && strings.HasPrefix(types[0], "text/") {
+		wantData = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\n", "\r\n")
+	}
+	if len(s.Attachments) != 1 || s.Attachments[0].Filename != filename && !strings.Contains(filename, "=?") || string(s.Attachments[0].Data) != wantData {
 		t.Errorf("attachment %q parses back as %+v", filename, s.Attachments)
 	}
 }

@@ -274,11 +274,19 @@ func addrs(list []*gomail.Address) []string {
 // parseSeen parses raw with go-message, as a client would.
 func parseSeen(t *testing.T, raw []byte) seen {
 	t.Helper()
+	s, _ := parseSeenTypes(t, raw)
+	return s
+}
+
+// parseSeenTypes is parseSeen that also returns the media type of each attachment, in order.
+func parseSeenTypes(t *testing.T, raw []byte) (seen, []string) {
+	t.Helper()
 	mr, err := gomail.CreateReader(bytes.NewReader(raw))
 	if err != nil {
 		t.Fatalf("go-message: %v", err)
 	}
 	var s seen
+	var types []string
 	if s.Subject, err = mr.Header.Subject(); err != nil {
 		t.Fatalf("go-message Subject: %v", err)
 	}
@@ -312,6 +320,7 @@ func parseSeen(t *testing.T, raw []byte) seen {
 			switch {
 			case cid != "":
 				s.Attachments = append(s.Attachments, seenPart{Filename: dparams["filename"], ContentID: cid, Inline: true, Data: data})
+				types = append(types, ct)
 			case ct == "text/plain":
 				s.Text = string(data)
 			case ct == "text/html":
@@ -324,10 +333,12 @@ func parseSeen(t *testing.T, raw []byte) seen {
 			if err != nil {
 				t.Fatalf("go-message Filename: %v", err)
 			}
+			ct, _, _ := h.ContentType()
 			s.Attachments = append(s.Attachments, seenPart{Filename: name, ContentID: strings.Trim(h.Get("Content-Id"), "<>"), Data: data})
+			types = append(types, ct)
 		}
 	}
-	return s
+	return s, types
 }
 
 // parseSeenStdlib reads the top-level header as net/mail does.
