@@ -141,8 +141,8 @@ func BenchmarkQuotedPrintable8KB(b *testing.B) {
 	}
 	text := []byte(sb.String()[:8<<10])
 	p := &multipart.Part{ContentType: "text/plain", Data: text, Encoding: multipart.QuotedPrintable}
-	// NewTree runs the encoder once to know the exact size (BodySize must be exact before
-	// anything is written) and keeps the encoding of a body this small; WriteBody copies it.
+	// NewTree's scan chooses the encoding and sizes it (BodySize must be exact before anything is
+	// written); WriteBody encodes.
 	b.Run("newtree+write", func(b *testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(int64(len(text)))

@@ -86,7 +86,7 @@ func scan(data []byte, crlf bool) dataScan {
 		if w != 1 {
 			w = 3
 		}
-		if col+w > qpLineMax-1 && (col+w > qpLineMax || !qpLineEnd(data, i+1, crlf)) {
+		if qpOverflows(col+w, data, i+1, crlf) {
 			z.width += int64(col)
 			z.extra += 3
 			col = 0
@@ -176,7 +176,7 @@ func (z *qpSizer) words(p []byte, i, col int) (int, int) {
 		}
 		if n > 0 {
 			ends, w, take := qpLanes(m, n, col)
-			if take < n && !(take == n-1 && col+w <= qpLineMax && qpLineEnd(p, i+n, z.crlf)) {
+			if qpLanesOverflow(take, n, col+w, p, i+n, z.crlf) {
 				z.width += int64(col + qpLaneEnd(ends, take))
 				z.extra += 3 // a soft break
 				i += take

@@ -80,7 +80,7 @@ func laneCount(m uint64) int { return int(m * lsb8 >> 56) }
 // byte lane: lane j ends j+1 octets plus two per escape up to it), the width w of the n lanes,
 // and fit, the lanes that end by column 75: n when all do. When fit < n the lane after them needs
 // a soft break before it, unless it is the last octet of its line (fit == n-1 and the line ends
-// after the n lanes) and ends by column 76: the caller checks that.
+// after the n lanes) and ends by column 76: qpLanesOverflow decides.
 func qpLanes(m uint64, n, col int) (ends uint64, w, fit int) {
 	ends = m*lsb8*2 + 0x0807060504030201
 	w = int(ends >> (8*n - 8) & 0xff)
@@ -170,7 +170,7 @@ func (q *qpEncoder) encode(dst, p []byte, atEOF bool) ([]byte, int) {
 					m &= 1<<(8*n) - 1
 				}
 				ends, w, take := qpLanes(m, n, col)
-				if take < n && !(take == n-1 && col+w <= qpLineMax && qpLineEnd(p, i+n, crlf)) {
+				if qpLanesOverflow(take, n, col+w, p, i+n, crlf) {
 					w = qpLaneEnd(ends, take)
 				} else {
 					take = n
@@ -227,7 +227,7 @@ func (q *qpEncoder) encode(dst, p []byte, atEOF bool) ([]byte, int) {
 			e, w = 3<<24|uint32(upperHex[c&15])<<16|uint32(upperHex[c>>4])<<8|'=', 3 // bare CR or LF
 		}
 		// At column 75 only the last octet of a line fits (a soft break's '=' takes the 76th).
-		if col+w > qpLineMax-1 && (col+w > qpLineMax || !qpLineEnd(p, i+1, crlf)) {
+		if qpOverflows(col+w, p, i+1, crlf) {
 			d[o], d[o+1], d[o+2] = '=', '\r', '\n'
 			o += 3
 			col = 0
@@ -263,4 +263,20 @@ func qpFixWS(d []byte, o, col int) (int, int) {
 // qpLineEnd reports whether a line ends at p[j]: the end of p, CRLF, or (text) a bare LF.
 func qpLineEnd(p []byte, j int, crlf bool) bool {
 	return j == len(p) || p[j] == '\r' && j+1 < len(p) && p[j+1] == '\n' || p[j] == '\n' && crlf
+}
+
+// qpOverflows reports whether encoded octets ending at output column end, followed in p by p[j:],
+// must go to the next line after a soft break: they may end by column 75, or at column 76 when a
+// line break follows them (a soft break's '=' takes the 76th column otherwise). The encoder and
+// the sizing scan both place soft breaks by it.
+func qpOverflows(end int, p []byte, j int, crlf bool) bool {
+	return end > qpLineMax-1 && (end > qpLineMax || !qpLineEnd(p, j, crlf))
+}
+
+// qpLanesOverflow is qpOverflows for the n lanes of a word of which qpLanes found that take fit by
+// column 75, the n lanes ending at column end and followed in p by p[j:]: when take < n the lanes
+// do not all fit, except that the last may end at column 76 when a line break follows it. (When
+// take < n the lanes end past column 75, so qpOverflows' first test is not repeated.)
+func qpLanesOverflow(take, n, end int, p []byte, j int, crlf bool) bool {
+	return take < n && (take < n-1 || end > qpLineMax || !qpLineEnd(p, j, crlf))
 }
