@@ -239,6 +239,8 @@ func ReadInto(e *Effective, raw []byte) error { return readInto(e, raw) }
 // whether the header was present.
 func (e *Effective) First(name string) (Field, bool) {
 	if i := knownIndexString(name); i >= 0 && e.count[i] > 0 {
+		// field(i) written out: through the inlined call the Field is built in a temporary and
+		// copied, 11 more instructions per call (cachegrind, BenchmarkXSESRead).
 		f, src := &e.first[i], e.src
 		return Field{Name: src[f.start:f.nameEnd:f.nameEnd], Value: src[f.value:f.valueEnd:f.valueEnd], Offset: f.start, End: f.end}, true
 	}
