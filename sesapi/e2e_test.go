@@ -281,8 +281,7 @@ func TestE2ESendEmailV1(t *testing.T) {
 // verified certificate, AUTH over TLS, and the same bytes as SendRawEmail with the header method
 // in DATA, X-SES headers on top, byte-identical on arrival.
 func TestE2ESMTP(t *testing.T) {
-	const keyID, secret = "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
-	password, err := sesapi.SMTPPassword(secret, "us-east-1")
+	password, err := sesapi.SMTPPassword(smtpSecret, "us-east-1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -290,16 +289,16 @@ func TestE2ESMTP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := sestest.StartSMTPWith(sestest.SMTPOptions{TLS: "starttls", Certificate: &cert.TLS, RequireAuth: true, Users: map[string]string{keyID: password}})
+	srv, err := sestest.StartSMTPWith(sestest.SMTPOptions{TLS: "starttls", Certificate: &cert.TLS, RequireAuth: true, Users: map[string]string{smtpKeyID: password}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer srv.Close()
 	ctx := e2eContext(t)
-	if _, err := readmeSMTP(ctx, readmeMessage(pdf), srv.Addr, []*x509.Certificate{cert.Leaf}, keyID, secret); err != nil {
+	if _, err := readmeSMTP(ctx, readmeMessage(pdf), srv.Addr, []*x509.Certificate{cert.Leaf}, smtpKeyID, smtpSecret); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := readmeSMTP(ctx, readmeMessage(pdf), srv.Addr, []*x509.Certificate{cert.Leaf}, keyID, "wrong secret"); !errors.Is(err, sesapi.ErrBadCredentials) {
+	if _, err := readmeSMTP(ctx, readmeMessage(pdf), srv.Addr, []*x509.Certificate{cert.Leaf}, smtpKeyID, "wrong secret"); !errors.Is(err, sesapi.ErrBadCredentials) {
 		t.Errorf("wrong secret: %v, want ErrBadCredentials", err)
 	}
 	msgs := srv.Messages()
@@ -316,7 +315,7 @@ func TestE2ESMTP(t *testing.T) {
 	if !bytes.HasPrefix(got.Data, []byte(top)) {
 		t.Errorf("DATA begins %q, want %q", got.Data[:min(len(got.Data), len(top))], top)
 	}
-	if got.From != "billing@example.com" || strings.Join(got.To, ",") != "customer@example.net" || got.Username != keyID || !got.TLS {
+	if got.From != "billing@example.com" || strings.Join(got.To, ",") != "customer@example.net" || got.Username != smtpKeyID || !got.TLS {
 		t.Errorf("envelope %q -> %q, user %q, TLS %v", got.From, got.To, got.Username, got.TLS)
 	}
 	if a := srv.Auths(); len(a) != 2 || !a[0].TLS || !a[0].OK || a[1].OK {
@@ -335,7 +334,7 @@ func TestE2ESMTP(t *testing.T) {
 	if !bytes.Equal(sm.Data, want.RawMessage.Data) {
 		t.Error("SMTP bytes differ from SendRawEmail ByHeaders bytes")
 	}
-	ss, err := sesapi.NewSMTPSender(sesapi.SMTPConfig{Addr: srv.Addr, RootCAs: []*x509.Certificate{cert.Leaf}, Username: keyID, Password: password})
+	ss, err := sesapi.NewSMTPSender(sesapi.SMTPConfig{Addr: srv.Addr, RootCAs: []*x509.Certificate{cert.Leaf}, Username: smtpKeyID, Password: password})
 	if err != nil {
 		t.Fatal(err)
 	}

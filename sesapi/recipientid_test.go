@@ -1,8 +1,6 @@
 package sesapi_test
 
 import (
-	"crypto/tls"
-	"crypto/x509"
 	"net/mail"
 	"testing"
 
@@ -10,7 +8,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 
 	"github.com/sesraw/sesraw/builder"
-	"github.com/sesraw/sesraw/internal/sestest"
 	"github.com/sesraw/sesraw/sesapi"
 	"github.com/sesraw/sesraw/sesapitest"
 	"github.com/sesraw/sesraw/xheaders"
@@ -125,34 +122,11 @@ func TestRecipientMessageIDGlobalEndpoint(t *testing.T) {
 // Region (SMTPConfig.Region here: the in-process server listens on loopback, not on
 // email-smtp.REGION.amazonaws.com), and leaves it empty when it does not.
 func TestRecipientMessageIDSMTP(t *testing.T) {
-	const keyID, secret = "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
-	password, err := sesapi.SMTPPassword(secret, "us-east-1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := sestest.NewCertificate("127.0.0.1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := sesapitest.NewServer(sesapitest.Options{
-		AccessKeys: map[string]string{keyID: "210987654321"},
-		Identities: []sesapitest.Identity{{Account: "123456789012", Region: "us-east-1", Name: "example.com"}},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	addr, err := s.StartSMTP(sesapitest.SMTPOptions{
-		TLSConfig: &tls.Config{Certificates: []tls.Certificate{cert.TLS}, MinVersion: tls.VersionTLS12},
-		Auth:      true,
-		Passwords: map[string]string{keyID: password},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, cfg := startSESAPITestSMTP(t)
 	_, sms := smtpMessages(t, 1)
 	for region, domain := range map[string]string{"us-east-1": "@email.amazonses.com", "": ""} {
-		ss, err := sesapi.NewSMTPSender(sesapi.SMTPConfig{Addr: addr, Region: region, RootCAs: []*x509.Certificate{cert.Leaf}, Username: keyID, Password: password, MaxConns: 1})
+		cfg.Region = region
+		ss, err := sesapi.NewSMTPSender(cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -172,7 +146,8 @@ func TestRecipientMessageIDSMTP(t *testing.T) {
 			t.Errorf("Region %q: RecipientMessageID %q, want %q", region, res.RecipientMessageID, want)
 		}
 		// The SMTP transport of a Batch: its Region stands in when the sender has none.
-		ss, err = sesapi.NewSMTPSender(sesapi.SMTPConfig{Addr: addr, RootCAs: []*x509.Certificate{cert.Leaf}, Username: keyID, Password: password, MaxConns: 1})
+		cfg.Region = ""
+		ss, err = sesapi.NewSMTPSender(cfg)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -15,32 +15,8 @@ import (
 // with a password derived by SMTPPassword: SES records the X-SES headers of DATA and the whole
 // envelope, and its throttling and quota replies come back as ErrThrottled and ErrDailyQuota.
 func TestSMTPSenderAgainstSESAPITest(t *testing.T) {
-	const keyID, secret = "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
-	password, err := sesapi.SMTPPassword(secret, "us-east-1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := sestest.NewCertificate("127.0.0.1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := sesapitest.NewServer(sesapitest.Options{
-		AccessKeys: map[string]string{keyID: "210987654321"},
-		Identities: []sesapitest.Identity{{Account: "123456789012", Region: "us-east-1", Name: "example.com"}},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	addr, err := s.StartSMTP(sesapitest.SMTPOptions{
-		TLSConfig: &tls.Config{Certificates: []tls.Certificate{cert.TLS}, MinVersion: tls.VersionTLS12},
-		Auth:      true,
-		Passwords: map[string]string{keyID: password},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ss, err := sesapi.NewSMTPSender(sesapi.SMTPConfig{Addr: addr, RootCAs: []*x509.Certificate{cert.Leaf}, Username: keyID, Password: password, MaxConns: 1})
+	s, cfg := startSESAPITestSMTP(t)
+	ss, err := sesapi.NewSMTPSender(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,4 +47,41 @@ func TestSMTPSenderAgainstSESAPITest(t *testing.T) {
 	if _, err := ss.Send(ctx, sms[0], nil); !errors.Is(err, sesapi.ErrDailyQuota) {
 		t.Errorf("over the daily quota: %v, want ErrDailyQuota", err)
 	}
+}
+
+// smtpKeyID and smtpSecret are the access key whose SMTP password (SMTPPassword, us-east-1) the
+// in-process SES accepts; its account is 210987654321, a delegate of example.com's owner.
+const smtpKeyID, smtpSecret = "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+
+// startSESAPITestSMTP starts the in-process SES with example.com verified in us-east-1 (account
+// 123456789012) and its SMTP interface on loopback, STARTTLS with a certificate of its own and
+// AUTH required, and returns it with the SMTPConfig that reaches it as smtpKeyID (one connection,
+// no Region). Both are closed when the test ends.
+func startSESAPITestSMTP(t *testing.T) (*sesapitest.Server, sesapi.SMTPConfig) {
+	t.Helper()
+	password, err := sesapi.SMTPPassword(smtpSecret, "us-east-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := sestest.NewCertificate("127.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := sesapitest.NewServer(sesapitest.Options{
+		AccessKeys: map[string]string{smtpKeyID: "210987654321"},
+		Identities: []sesapitest.Identity{{Account: "123456789012", Region: "us-east-1", Name: "example.com"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	addr, err := s.StartSMTP(sesapitest.SMTPOptions{
+		TLSConfig: &tls.Config{Certificates: []tls.Certificate{cert.TLS}, MinVersion: tls.VersionTLS12},
+		Auth:      true,
+		Passwords: map[string]string{smtpKeyID: password},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, sesapi.SMTPConfig{Addr: addr, RootCAs: []*x509.Certificate{cert.Leaf}, Username: smtpKeyID, Password: password, MaxConns: 1}
 }
