@@ -547,13 +547,5 @@ func (s *Sender) SendRawMessageV2(ctx context.Context, c EmailV2API, r *RawMessa
 	return newResult(aws.ToString(out.MessageId), region, requestID(out.ResultMetadata), out), nil
 }
 
-func v2Region(op string, c interface{ Options() sesv2.Options }, optFns []func(*sesv2.Options)) (string, error) {
-	o := c.Options()
-	for _, f := range optFns {
-		f(&o)
-	}
-	return needRegion(op, o.Region)
-}
-
 // opV2Raw names SES v2 SendEmail with a raw message in errors (the same operation as opV2).
 const opV2Raw = opV2

@@ -102,6 +102,15 @@ func v1Region(op string, c interface{ Options() ses.Options }, optFns []func(*se
 	return needRegion(op, o.Region)
 }
 
+// v2Region is v1Region for SES v2 clients.
+func v2Region(op string, c interface{ Options() sesv2.Options }, optFns []func(*sesv2.Options)) (string, error) {
+	o := c.Options()
+	for _, f := range optFns {
+		f(&o)
+	}
+	return needRegion(op, o.Region)
+}
+
 func needRegion(op, region string) (string, error) {
 	if region == "" {
 		return "", &CheckError{Op: op, Field: "Region", Reason: "the client has no region, so the identity's region cannot be checked", Err: ErrNoRegion}
@@ -169,11 +178,7 @@ func (s *Sender) SendTemplatedEmail(ctx context.Context, c TemplatedEmailAPI, m 
 // SendEmailV2 checks and builds m for SES v2 SendEmail with raw content (see EmailV2Input), with
 // the region of c (after optFns), then sends it with c and returns SES's answer (see SendRawEmail).
 func (s *Sender) SendEmailV2(ctx context.Context, c EmailV2API, m *builder.Message, optFns ...func(*sesv2.Options)) (*Result, error) {
-	o := c.Options()
-	for _, f := range optFns {
-		f(&o)
-	}
-	region, err := needRegion(opV2, o.Region)
+	region, err := v2Region(opV2, c, optFns)
 	if err != nil {
 		return nil, err
 	}
