@@ -131,7 +131,12 @@ func (b *TokenBucket) refill(now time.Time) {
 	}
 }
 
+// sleepCtx waits for d or until ctx is done, whichever comes first, and returns ctx's error in the
+// second case (also when d <= 0 and ctx is already done). Every wait of the package goes through it.
 func sleepCtx(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

@@ -284,7 +284,7 @@ func (s *SMTPSender) Send(ctx context.Context, m *SMTPMail, opts *SendOptions) (
 		if !smtpRetryable(err) {
 			return res, err
 		}
-		if err := sleepContext(ctx, s.backoff(n)); err != nil {
+		if err := sleepCtx(ctx, s.backoff(n)); err != nil {
 			return nil, newSendFailure("sesapi: SMTP: waiting to retry after: "+err.Error(), ErrNotSent, ctx.Err())
 		}
 	}
@@ -311,20 +311,6 @@ func (s *SMTPSender) backoff(n int) time.Duration {
 		return 10 * time.Second
 	}
 	return 30 * time.Second
-}
-
-func sleepContext(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // checkSMTPMail runs the checks that need no network.
