@@ -109,7 +109,12 @@ type qpEncoder struct {
 
 // qpMaxOut bounds the encoding of k input octets: three octets each, plus a soft break (3 octets)
 // at most every 24 input octets (75 columns hold 25 escapes), plus slack for whole-word stores.
-func qpMaxOut(k int) int { return 3*k + 3*(k/24) + 64 }
+func qpMaxOut(k int) int { return 3*k + 3*(k/24) + qpWin }
+
+// qpWin is the window of dst a word's stores go through: a lane's encoding is stored at an offset
+// read from a byte (at most 255) as four octets. Declaring the window that large lets the compiler
+// drop both the bounds check and a masking AND per lane; only the first 8*3 octets are ever used.
+const qpWin = 256 + 4
 
 // encode appends the encoding of a prefix of p to dst and returns how much of p it consumed. Unless
 // atEOF, it stops short of the last two octets, which it needs as lookahead.
@@ -136,25 +141,31 @@ func (q *qpEncoder) encode(dst, p []byte, atEOF bool) ([]byte, int) {
 	i := 0
 	for i < end {
 		if i+8 <= end {
-			v := binary.LittleEndian.Uint64(p[i : i+8])
+			pw := (*[8]byte)(p[i : i+8])
+			v := binary.LittleEndian.Uint64(pw[:])
 			esc, spec := qpClassify(v)
 			m := esc >> 7
 			if w := 8 + 2*bits.OnesCount64(m); spec == 0 && col+w <= qpLineMax-1 {
 				// Eight octets that all fit on this line (the common case, kept apart so
 				// the next load does not wait for the column arithmetic).
-				dd := (*[64]byte)(d[o : o+64])
+				dd := (*[qpWin]byte)(d[o : o+qpWin])
 				if m == 0 {
 					binary.LittleEndian.PutUint64(dd[:], v)
 				} else {
-					pos := (m*lsb8-m)*2 + 0x0706050403020100
-					binary.LittleEndian.PutUint32(dd[pos&31:], qpTab[uint8(v)])
-					binary.LittleEndian.PutUint32(dd[pos>>8&31:], qpTab[uint8(v>>8)])
-					binary.LittleEndian.PutUint32(dd[pos>>16&31:], qpTab[uint8(v>>16)])
-					binary.LittleEndian.PutUint32(dd[pos>>24&31:], qpTab[uint8(v>>24)])
-					binary.LittleEndian.PutUint32(dd[pos>>32&31:], qpTab[uint8(v>>32)])
-					binary.LittleEndian.PutUint32(dd[pos>>40&31:], qpTab[uint8(v>>40)])
-					binary.LittleEndian.PutUint32(dd[pos>>48&31:], qpTab[uint8(v>>48)])
-					binary.LittleEndian.PutUint32(dd[pos>>56&31:], qpTab[uint8(v>>56)])
+					// Lane j's encoding starts at j plus two per escape before it. The
+					// offsets go through memory (at) and the octets are read from p (pw):
+					// one load each, where extracting them from registers takes a copy, a
+					// shift and a mask, and spills in a loop that is short of registers.
+					var at [8]byte
+					binary.LittleEndian.PutUint64(at[:], (m*lsb8-m)*2+0x0706050403020100)
+					binary.LittleEndian.PutUint32(dd[at[0]:], qpTab[pw[0]])
+					binary.LittleEndian.PutUint32(dd[at[1]:], qpTab[pw[1]])
+					binary.LittleEndian.PutUint32(dd[at[2]:], qpTab[pw[2]])
+					binary.LittleEndian.PutUint32(dd[at[3]:], qpTab[pw[3]])
+					binary.LittleEndian.PutUint32(dd[at[4]:], qpTab[pw[4]])
+					binary.LittleEndian.PutUint32(dd[at[5]:], qpTab[pw[5]])
+					binary.LittleEndian.PutUint32(dd[at[6]:], qpTab[pw[6]])
+					binary.LittleEndian.PutUint32(dd[at[7]:], qpTab[pw[7]])
 				}
 				o += w
 				col += w
@@ -176,21 +187,22 @@ func (q *qpEncoder) encode(dst, p []byte, atEOF bool) ([]byte, int) {
 					take = n
 				}
 				// Store all eight lanes; what lies past the lanes taken is overwritten later.
-				dd := (*[64]byte)(d[o : o+64])
+				dd := (*[qpWin]byte)(d[o : o+qpWin])
 				if m == 0 {
 					binary.LittleEndian.PutUint64(dd[:], v)
 				} else {
 					// Where each lane's encoding starts (its end minus its width), so the
-					// eight stores do not wait on one another.
-					pos := ends - m*2 - lsb8
-					binary.LittleEndian.PutUint32(dd[pos&31:], qpTab[uint8(v)])
-					binary.LittleEndian.PutUint32(dd[pos>>8&31:], qpTab[uint8(v>>8)])
-					binary.LittleEndian.PutUint32(dd[pos>>16&31:], qpTab[uint8(v>>16)])
-					binary.LittleEndian.PutUint32(dd[pos>>24&31:], qpTab[uint8(v>>24)])
-					binary.LittleEndian.PutUint32(dd[pos>>32&31:], qpTab[uint8(v>>32)])
-					binary.LittleEndian.PutUint32(dd[pos>>40&31:], qpTab[uint8(v>>40)])
-					binary.LittleEndian.PutUint32(dd[pos>>48&31:], qpTab[uint8(v>>48)])
-					binary.LittleEndian.PutUint32(dd[pos>>56&31:], qpTab[uint8(v>>56)])
+					// eight stores do not wait on one another; loaded as above.
+					var at [8]byte
+					binary.LittleEndian.PutUint64(at[:], ends-m*2-lsb8)
+					binary.LittleEndian.PutUint32(dd[at[0]:], qpTab[pw[0]])
+					binary.LittleEndian.PutUint32(dd[at[1]:], qpTab[pw[1]])
+					binary.LittleEndian.PutUint32(dd[at[2]:], qpTab[pw[2]])
+					binary.LittleEndian.PutUint32(dd[at[3]:], qpTab[pw[3]])
+					binary.LittleEndian.PutUint32(dd[at[4]:], qpTab[pw[4]])
+					binary.LittleEndian.PutUint32(dd[at[5]:], qpTab[pw[5]])
+					binary.LittleEndian.PutUint32(dd[at[6]:], qpTab[pw[6]])
+					binary.LittleEndian.PutUint32(dd[at[7]:], qpTab[pw[7]])
 				}
 				o += w
 				col += w
