@@ -140,38 +140,51 @@ func (q *qpEncoder) encode(dst, p []byte, atEOF bool) ([]byte, int) {
 	col, crlf := q.col, q.crlf
 	i := 0
 	for i < end {
+		// Words of eight octets that all fit on this line, the common case, in a loop of its
+		// own that only goes on or stops: the word that stops it is classified again below
+		// (once per line or soft break), which costs less than what one loop holding both
+		// paths cost after every word (the allocator restored the other paths' registers).
+		// laneCount, not bits.OnesCount64: the latter's feature check and fallback call make
+		// the allocator spill around it (GOAMD64=v1).
+		for i+8 <= end {
+			pw := (*[8]byte)(p[i : i+8])
+			v := binary.LittleEndian.Uint64(pw[:])
+			esc, spec := qpClassify(v)
+			m := esc >> 7
+			w := 8 + 2*laneCount(m)
+			if spec != 0 || col+w > qpLineMax-1 {
+				break
+			}
+			dd := (*[qpWin]byte)(d[o : o+qpWin])
+			if m == 0 {
+				binary.LittleEndian.PutUint64(dd[:], v)
+			} else {
+				// Lane j's encoding starts at j plus two per escape before it. The
+				// offsets go through memory (at) and the octets are read from p (pw):
+				// one load each, where extracting them from registers takes a copy, a
+				// shift and a mask, and spills in a loop that is short of registers.
+				var at [8]byte
+				binary.LittleEndian.PutUint64(at[:], (m*lsb8-m)*2+0x0706050403020100)
+				binary.LittleEndian.PutUint32(dd[at[0]:], qpTab[pw[0]])
+				binary.LittleEndian.PutUint32(dd[at[1]:], qpTab[pw[1]])
+				binary.LittleEndian.PutUint32(dd[at[2]:], qpTab[pw[2]])
+				binary.LittleEndian.PutUint32(dd[at[3]:], qpTab[pw[3]])
+				binary.LittleEndian.PutUint32(dd[at[4]:], qpTab[pw[4]])
+				binary.LittleEndian.PutUint32(dd[at[5]:], qpTab[pw[5]])
+				binary.LittleEndian.PutUint32(dd[at[6]:], qpTab[pw[6]])
+				binary.LittleEndian.PutUint32(dd[at[7]:], qpTab[pw[7]])
+			}
+			o += w
+			col += w
+			i += 8
+		}
+		// The word the loop stopped at, classified again (once per line or soft break): its
+		// lanes before the first control octet, as many as fit on this line.
 		if i+8 <= end {
 			pw := (*[8]byte)(p[i : i+8])
 			v := binary.LittleEndian.Uint64(pw[:])
 			esc, spec := qpClassify(v)
 			m := esc >> 7
-			if w := 8 + 2*bits.OnesCount64(m); spec == 0 && col+w <= qpLineMax-1 {
-				// Eight octets that all fit on this line (the common case, kept apart so
-				// the next load does not wait for the column arithmetic).
-				dd := (*[qpWin]byte)(d[o : o+qpWin])
-				if m == 0 {
-					binary.LittleEndian.PutUint64(dd[:], v)
-				} else {
-					// Lane j's encoding starts at j plus two per escape before it. The
-					// offsets go through memory (at) and the octets are read from p (pw):
-					// one load each, where extracting them from registers takes a copy, a
-					// shift and a mask, and spills in a loop that is short of registers.
-					var at [8]byte
-					binary.LittleEndian.PutUint64(at[:], (m*lsb8-m)*2+0x0706050403020100)
-					binary.LittleEndian.PutUint32(dd[at[0]:], qpTab[pw[0]])
-					binary.LittleEndian.PutUint32(dd[at[1]:], qpTab[pw[1]])
-					binary.LittleEndian.PutUint32(dd[at[2]:], qpTab[pw[2]])
-					binary.LittleEndian.PutUint32(dd[at[3]:], qpTab[pw[3]])
-					binary.LittleEndian.PutUint32(dd[at[4]:], qpTab[pw[4]])
-					binary.LittleEndian.PutUint32(dd[at[5]:], qpTab[pw[5]])
-					binary.LittleEndian.PutUint32(dd[at[6]:], qpTab[pw[6]])
-					binary.LittleEndian.PutUint32(dd[at[7]:], qpTab[pw[7]])
-				}
-				o += w
-				col += w
-				i += 8
-				continue
-			}
 			n := 8
 			if spec != 0 {
 				n = bits.TrailingZeros64(spec) >> 3 // the lanes before the first control
@@ -217,6 +230,9 @@ func (q *qpEncoder) encode(dst, p []byte, atEOF bool) ([]byte, int) {
 					continue
 				}
 			}
+		}
+		if i >= end {
+			break
 		}
 		// Line breaks, and an octet that reaches column 75.
 		c := p[i]
