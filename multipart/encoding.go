@@ -51,58 +51,91 @@ type dataScan struct {
 
 // scan reads data once and returns what the choice of encoding needs together with the exact
 // size of its quoted-printable encoding, so a quoted-printable leaf is sized in the same pass that
-// chooses its encoding and encoded once, when written. The column arithmetic is qpEncoder.encode's
-// (TestQPMatchesReference and FuzzQPEncode hold them equal). eqUnder is looked for (one fast
-// search) only when the rest allows 7bit, the one choice it decides.
+// chooses its encoding and encoded once, when written. eqUnder is looked for (one fast search)
+// only when the rest allows 7bit, the one choice it decides.
+//
+// The size comes a line at a time, from its width w (one column per octet, three per escape):
+// every segment that a soft break ends takes 73 to 75 columns (it ends when the next octet, at
+// most three columns wide, does not fit by column 75) and the last one at most 76, so w alone
+// gives the number of soft breaks when only one number fits it (qpSoftBreaks): for every line up
+// to 149 columns, and most wider ones. Only the others, and lines with soft breaks that end in
+// whitespace (whose escape depends on the last column), are laid out octet by octet as
+// qpEncoder.encode does (qpLayout, at most once per line). TestQPSoftBreaksByWidth,
+// TestQPMatchesReference and FuzzQPEncode hold the result to the encoding and to the previous
+// scan (refScan). So the pass that finds a line's end and counts its escapes keeps no column.
 func scan(data []byte, crlf bool) dataScan {
 	var s dataScan
 	n := len(data)
-	z := qpSizer{crlf: crlf}
-	col := 0 // output column of the quoted-printable encoding
-	for i := 0; i < n; {
-		i, col = z.words(data, i, col)
-		if i == n {
+	var esc int64   // octets written as escapes
+	var extra int64 // soft breaks, and whitespace before a line break or the end made an escape
+	lfs := 0        // bare LFs of text, written CRLF
+	maxLine := 0
+	start, lineEsc := 0, 0 // the current line's start and escapes so far
+	for i := 0; ; {
+		j, acc := qpEscapeWords(data, i, min(n, i+8*255)) // no lane of acc passes 255
+		lineEsc += laneSum(acc)
+		i = j
+		brk := 0 // the line break's length: 2 for CRLF, 1 for a bare LF of text, 0 at the end
+		if i < n {
+			// A control (a line break most often), one of the last seven octets, or where
+			// qpEscapeWords had to stop.
+			switch c := data[i]; {
+			case c == '\n' && crlf:
+				brk = 1
+				lfs++
+			case c == '\r' && i+1 < n && data[i+1] == '\n':
+				brk = 2
+			case c >= 0x20:
+				if i+8 <= n {
+					continue
+				}
+				if qpTab[c]>>24 != 1 {
+					lineEsc++
+				}
+				i++
+				continue
+			case c == '\t':
+				i++
+				continue
+			case c == '\r' || c == '\n':
+				s.bare = true
+				fallthrough
+			default:
+				s.nul = s.nul || c == 0
+				lineEsc++
+				i++
+				continue
+			}
+		}
+		// The line data[start:i] ends here.
+		octets := i - start
+		maxLine = max(maxLine, octets)
+		col := octets + 2*lineEsc // the line's width, and its last column when it needs no soft break
+		ws := false
+		if octets > 0 {
+			c := data[i-1]
+			ws = c == ' ' || c == '\t'
+		}
+		breaks, ok := qpSoftBreaks(col)
+		if !ok || ws && breaks > 0 {
+			breaks, col = qpLayout(data[start:i], crlf)
+		}
+		extra += 3 * int64(breaks)
+		if ws {
+			extra += qpFixWSExtra(col)
+		}
+		esc += int64(lineEsc)
+		if brk == 0 {
 			break
 		}
-		// Octet by octet: the last octets, controls other than a line break, whitespace before
-		// a line break.
-		c := data[i]
-		if c == '\r' && i+1 < n && data[i+1] == '\n' || c == '\n' && crlf {
-			if i > 0 && (data[i-1] == ' ' || data[i-1] == '\t') {
-				z.extra += qpFixWSExtra(col)
-			}
-			z.lineEnd(i, c, col)
-			i = z.line0
-			col = 0
-			continue
-		}
-		switch {
-		case c == '\r' || c == '\n':
-			s.bare = true
-		case c == 0:
-			s.nul = true
-		}
-		w := int(qpTab[c] >> 24)
-		if w != 1 {
-			w = 3
-		}
-		if qpOverflows(col+w, data, i+1, crlf) {
-			z.width += int64(col)
-			z.extra += 3
-			col = 0
-		}
-		col += w
-		i++
+		i += brk
+		start, lineEsc = i, 0
 	}
-	if n > 0 && (data[n-1] == ' ' || data[n-1] == '\t') {
-		z.extra += qpFixWSExtra(col)
-	}
-	z.width += int64(col)
-	s.outLen = int64(n + z.lfs)
-	s.maxLine = max(z.maxLine, n-z.line0)
+	s.outLen = int64(n + lfs)
+	s.maxLine = maxLine
 	s.nonASCII = hasNonASCII(data)
-	s.qpExtra = z.width - int64(n-z.brkIn) // two octets per escape
-	s.qpLen = s.outLen + s.qpExtra + z.extra
+	s.qpExtra = 2 * esc
+	s.qpLen = s.outLen + s.qpExtra + extra
 	if !s.nonASCII && !s.nul && !s.bare && s.maxLine <= qpLineMax {
 		s.eqUnder = bytes.Contains(data, []byte("=_"))
 	}
@@ -126,59 +159,76 @@ func hasNonASCII(p []byte) bool {
 	return false
 }
 
-// qpSizer holds what scan counts at line breaks and soft breaks, out of the registers of the
-// word loop, which keeps only the position and the column.
-type qpSizer struct {
-	crlf    bool
-	width   int64 // output columns of the lines and segments ended so far (1 or 3 per octet)
-	extra   int64 // soft breaks and whitespace made escapes: octets beyond each octet's encoding
-	brkIn   int   // input octets of the line breaks (CRLF, or a text LF)
-	lfs     int   // bare LFs of text, written CRLF
-	maxLine int   // longest line so far, octets without the line break
-	line0   int   // where the current line starts
-}
-
-// lineEnd records the line break at p[i] (c: CR of a CRLF, or a bare LF of text) ending a line
-// whose last segment is col columns wide.
-func (z *qpSizer) lineEnd(i int, c byte, col int) {
-	z.width += int64(col)
-	z.maxLine = max(z.maxLine, i-z.line0)
-	if c == '\r' {
-		z.brkIn += 2
-		z.line0 = i + 2
-	} else {
-		z.brkIn++
-		z.lfs++
-		z.line0 = i + 1
+// qpEscapeWords reads p from i a word of eight octets at a time, up to lim or the first control,
+// and returns where it stopped (at the control, or where fewer than eight octets are left before
+// lim) and the escape flags of the octets before: their per-lane counts, one at most per word.
+// It is a function of its own, not inlined, so that its loop has the registers to itself (the
+// caller's values live across it would take some, and be reloaded at every word).
+//
+//go:noinline
+func qpEscapeWords(p []byte, i, lim int) (int, uint64) {
+	var acc uint64
+	for ; i+8 <= lim; i += 8 {
+		e, spec := qpClassify(binary.LittleEndian.Uint64(p[i : i+8]))
+		if spec != 0 {
+			k := bits.TrailingZeros64(spec) >> 3 // the lanes before the control
+			return i + k, acc + e>>7&(1<<(8*k)-1)
+		}
+		acc += e >> 7
 	}
+	return i, acc
 }
 
-// words sizes p from i a word of eight octets at a time, the column being col, exactly as
-// qpEncoder.encode takes them: a whole word when it holds no control and ends by column 75;
-// otherwise the lanes before its first control, as many as fit, and a soft break if not all did
-// (the last octet of a line may take column 76). A line break right after the lanes taken is
-// taken too, unless whitespace precedes it. It returns the new i and column, and stops at any
-// other control or when fewer than eight octets are left.
-func (z *qpSizer) words(p []byte, i, col int) (int, int) {
-	for i+8 <= len(p) {
-		v := binary.LittleEndian.Uint64(p[i : i+8])
-		e, spec := qpClassify(v)
-		m := e >> 7
-		if w := 8 + 2*laneCount(m); spec == 0 && col+w <= qpLineMax-1 {
-			col += w
+// laneSum returns the sum of the eight byte lanes of v.
+func laneSum(v uint64) int {
+	const lo16 = 0x00ff00ff00ff00ff
+	v = v&lo16 + v>>8&lo16                   // four 16-bit lanes
+	return int(v * 0x0001000100010001 >> 48) // summed into the top one
+}
+
+// qpSoftBreaks returns the number of soft breaks of a line w columns wide, and whether its width
+// alone decides it. A line of at most 76 columns has none. Otherwise every segment before a soft
+// break ends by column 75 and at column 73 or after (the octet that did not fit is at most three
+// columns wide), and the last one ends by column 76: k soft breaks are certain when
+// 75k + 2 <= w (k-1 breaks would leave more than 76 columns) and w <= 73k + 76 (k breaks leave
+// at most 76).
+func qpSoftBreaks(w int) (int, bool) {
+	const seg, minSeg = qpLineMax - 1, qpLineMax - 3
+	switch {
+	case w <= qpLineMax:
+		return 0, true
+	case w <= minSeg+qpLineMax:
+		return 1, true
+	}
+	k := uint(w-qpLineMax+minSeg-1) / minSeg // the fewest breaks that can leave at most 76
+	return int(k), uint(w) >= seg*k+2
+}
+
+// qpLayout lays out one line (without its line break, which it does not hold) exactly as
+// qpEncoder.encode does, and returns its soft breaks and the column where it ends: a word of
+// eight octets at a time when it holds no control and ends by column 75; otherwise the lanes
+// before its first control, as many as fit, and a soft break if not all did (the last octet of a
+// line may take column 76); controls (TAB, and escapes) and the last octets one at a time.
+func qpLayout(line []byte, crlf bool) (breaks, col int) {
+	i := 0
+	for i+8 <= len(line) {
+		e, spec := qpClassify(binary.LittleEndian.Uint64(line[i : i+8]))
+		// spec is 0 or has a lane's top bit set: one comparison tests both.
+		if w := col + qpWordWidth(e); spec|uint64(w) <= qpLineMax-1 {
+			col = w
 			i += 8
 			continue
 		}
+		m := e >> 7
 		n := 8
 		if spec != 0 {
-			n = bits.TrailingZeros64(spec) >> 3 // the lanes before the first control
+			n = bits.TrailingZeros64(spec) >> 3
 			m &= 1<<(8*n) - 1
 		}
 		if n > 0 {
-			ends, w, take := qpLanes(m, n, col)
-			if qpLanesOverflow(take, n, col+w, p, i+n, z.crlf) {
-				z.width += int64(col + qpLaneEnd(ends, take))
-				z.extra += 3 // a soft break
+			_, w, take := qpLanes(m, n, col)
+			if qpLanesOverflow(take, n, col+w, line, i+n, crlf) {
+				breaks++
 				i += take
 				col = 0
 				continue
@@ -189,16 +239,32 @@ func (z *qpSizer) words(p []byte, i, col int) (int, int) {
 				continue
 			}
 		}
-		c := p[i]
-		if !(c == '\n' && z.crlf || c == '\r' && i+1 < len(p) && p[i+1] == '\n') || i > 0 && (p[i-1] == ' ' || p[i-1] == '\t') {
-			break
-		}
-		z.lineEnd(i, c, col)
-		i = z.line0
+		breaks, col = qpLayoutOctet(line, i, breaks, col, crlf)
+		i++
+	}
+	for ; i < len(line); i++ {
+		breaks, col = qpLayoutOctet(line, i, breaks, col, crlf)
+	}
+	return breaks, col
+}
+
+// qpLayoutOctet lays out line[i], one octet (TAB is one column, other controls escapes, as CR and
+// LF are inside a line), for qpLayout.
+func qpLayoutOctet(line []byte, i, breaks, col int, crlf bool) (int, int) {
+	w := int(qpTab[line[i]] >> 24)
+	if w != 1 {
+		w = 3
+	}
+	if qpOverflows(col+w, line, i+1, crlf) {
+		breaks++
 		col = 0
 	}
-	return i, col
+	return breaks, col + w
 }
+
+// qpWordWidth returns the output width of a word of eight octets without controls whose escapes
+// qpClassify flagged in esc: eight columns, and two more per escape.
+func qpWordWidth(esc uint64) int { return 8 + 2*laneCount(esc>>7) }
 
 // qpFixWSExtra is qpFixWS for sizes: the octets it adds when the SP or TAB last written (ending at
 // column col) becomes an escape, a soft break before it included when "=20" would pass column 76.
