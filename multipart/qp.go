@@ -136,8 +136,24 @@ func (q *qpEncoder) encode(dst, p []byte, atEOF bool) ([]byte, int) {
 		dst = append(dst[:cap(dst)], make([]byte, need-(cap(dst)-o0))...)
 	}
 	d := dst[:cap(dst)]
-	o := o0
-	col, crlf := q.col, q.crlf
+	i, o, col := qpEncodeLoop(d, p, end, o0, q.col, q.crlf)
+	// Whitespace just written that the end of the data or a line break (seen by lookahead) follows.
+	if o > o0 && (d[o-1] == ' ' || d[o-1] == '\t') && qpLineEnd(p, i, q.crlf) {
+		o, col = qpFixWS(d, o, col)
+	}
+	q.col = col
+	return d[:o], i
+}
+
+// qpEncodeLoop encodes p[:end] (p[end:] is lookahead) to d[o:] starting at output column col, and
+// returns how much of p it consumed, the new o and the new col. It is encode's loop in a function
+// of its own so that fewer values are live across its loops: not the receiver, not dst, not
+// where the output started (i > 0 says whether anything was written, as every octet consumed
+// writes at least one), and, below, one length per slice instead of a length and a capacity.
+func qpEncodeLoop(d, p []byte, end, o, col int, crlf bool) (int, int, int) {
+	// Slices whose length is their capacity: one value each for the bounds checks, not two.
+	d = d[:cap(d)]
+	p = p[:len(p):len(p)]
 	i := 0
 	for i < end {
 		// Words of eight octets that all fit on this line, the common case, in a loop of its
@@ -237,7 +253,7 @@ func (q *qpEncoder) encode(dst, p []byte, atEOF bool) ([]byte, int) {
 		// Line breaks, and an octet that reaches column 75.
 		c := p[i]
 		if c == '\r' && i+1 < len(p) && p[i+1] == '\n' || c == '\n' && crlf {
-			if o > o0 && (d[o-1] == ' ' || d[o-1] == '\t') {
+			if i > 0 && (d[o-1] == ' ' || d[o-1] == '\t') {
 				o, _ = qpFixWS(d, o, col)
 			}
 			d[o], d[o+1] = '\r', '\n'
@@ -265,12 +281,7 @@ func (q *qpEncoder) encode(dst, p []byte, atEOF bool) ([]byte, int) {
 		col += w
 		i++
 	}
-	// Whitespace just written that the end of the data or a line break (seen by lookahead) follows.
-	if o > o0 && (d[o-1] == ' ' || d[o-1] == '\t') && qpLineEnd(p, i, crlf) {
-		o, col = qpFixWS(d, o, col)
-	}
-	q.col = col
-	return d[:o], i
+	return i, o, col
 }
 
 // qpFixWS rewrites the SP or TAB last written (at d[o-1], column col-1) as an escape, with a soft
