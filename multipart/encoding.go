@@ -168,15 +168,32 @@ func hasNonASCII(p []byte) bool {
 //go:noinline
 func qpEscapeWords(p []byte, i, lim int) (int, uint64) {
 	var acc uint64
-	for ; i+8 <= lim; i += 8 {
-		e, spec := qpClassifyLoads(binary.LittleEndian.Uint64(p[i : i+8]))
+	var e, spec uint64
+	// Two words a round: one bounds check and one loop test for both.
+	for ; i+16 <= lim; i += 16 {
+		w := (*[16]byte)(p[i : i+16])
+		e, spec = qpClassifyLoads(binary.LittleEndian.Uint64(w[:8]))
 		if spec != 0 {
-			k := bits.TrailingZeros64(spec) >> 3 // the lanes before the control
-			return i + k, acc + e>>7&(1<<(8*k)-1)
+			goto control
+		}
+		acc += e >> 7
+		e, spec = qpClassifyLoads(binary.LittleEndian.Uint64(w[8:]))
+		if spec != 0 {
+			i += 8
+			goto control
 		}
 		acc += e >> 7
 	}
-	return i, acc
+	if i+8 > lim {
+		return i, acc
+	}
+	e, spec = qpClassifyLoads(binary.LittleEndian.Uint64(p[i : i+8]))
+	if spec == 0 {
+		return i + 8, acc + e>>7
+	}
+control:
+	k := bits.TrailingZeros64(spec) >> 3 // the lanes before the control
+	return i + k, acc + e>>7&(1<<(8*k)-1)
 }
 
 // qpClassifyConsts are qpClassify's constants, for qpClassifyLoads; never written.
