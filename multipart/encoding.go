@@ -66,80 +66,90 @@ type dataScan struct {
 func scan(data []byte, crlf bool) dataScan {
 	var s dataScan
 	n := len(data)
-	var esc int64   // octets written as escapes
-	var extra int64 // soft breaks, and whitespace before a line break or the end made an escape
-	lfs := 0        // bare LFs of text, written CRLF
-	maxLine := 0
-	start, lineEsc := 0, 0 // the current line's start and escapes so far
+	z := qpSizer{crlf: crlf}
 	for i := 0; ; {
-		j, acc := qpEscapeWords(data, i, min(n, i+8*255)) // no lane of acc passes 255
-		lineEsc += laneSum(acc)
-		i = j
-		brk := 0 // the line break's length: 2 for CRLF, 1 for a bare LF of text, 0 at the end
-		if i < n {
-			// A control (a line break most often), one of the last seven octets, or where
-			// qpEscapeWords had to stop.
-			switch c := data[i]; {
-			case c == '\n' && crlf:
-				brk = 1
-				lfs++
-			case c == '\r' && i+1 < n && data[i+1] == '\n':
-				brk = 2
-			case c >= 0x20:
-				if i+8 <= n {
-					continue
-				}
-				if qpTab[c]>>24 != 1 {
-					lineEsc++
-				}
-				i++
-				continue
-			case c == '\t':
-				i++
-				continue
-			case c == '\r' || c == '\n':
-				s.bare = true
-				fallthrough
-			default:
-				s.nul = s.nul || c == 0
-				lineEsc++
-				i++
-				continue
-			}
-		}
-		// The line data[start:i] ends here.
-		octets := i - start
-		maxLine = max(maxLine, octets)
-		col := octets + 2*lineEsc // the line's width, and its last column when it needs no soft break
-		ws := false
-		if octets > 0 {
-			c := data[i-1]
-			ws = c == ' ' || c == '\t'
-		}
-		breaks, ok := qpSoftBreaks(col)
-		if !ok || ws && breaks > 0 {
-			breaks, col = qpLayout(data[start:i], crlf)
-		}
-		extra += 3 * int64(breaks)
-		if ws {
-			extra += qpFixWSExtra(col)
-		}
-		esc += int64(lineEsc)
-		if brk == 0 {
+		i = z.lines(data, i)
+		if i == n {
 			break
 		}
-		i += brk
-		start, lineEsc = i, 0
+		// A control other than a line break, one of the last seven octets, or where lines
+		// had to stop.
+		switch c := data[i]; {
+		case c == '\n' && crlf:
+			z.lineEnd(data, i, 1)
+			i++
+			continue
+		case c == '\r' && i+1 < n && data[i+1] == '\n':
+			z.lineEnd(data, i, 2)
+			i += 2
+			continue
+		case c >= 0x20:
+			if i+8 <= n {
+				continue
+			}
+			if qpTab[c]>>24 != 1 {
+				z.lineEsc++
+			}
+		case c == '\t':
+		case c == '\r' || c == '\n':
+			s.bare = true
+			z.lineEsc++
+		case c == 0:
+			s.nul = true
+			z.lineEsc++
+		default:
+			z.lineEsc++
+		}
+		i++
 	}
-	s.outLen = int64(n + lfs)
-	s.maxLine = maxLine
+	z.lineEnd(data, n, 0)
+	s.outLen = int64(n + z.lfs)
+	s.maxLine = z.maxLine
 	s.nonASCII = hasNonASCII(data)
-	s.qpExtra = 2 * esc
-	s.qpLen = s.outLen + s.qpExtra + extra
+	s.qpExtra = 2 * z.esc
+	s.qpLen = s.outLen + s.qpExtra + z.extra
 	if !s.nonASCII && !s.nul && !s.bare && s.maxLine <= qpLineMax {
 		s.eqUnder = bytes.Contains(data, []byte("=_"))
 	}
 	return s
+}
+
+// qpSizer holds what scan counts, a line at a time.
+type qpSizer struct {
+	crlf    bool
+	start   int   // where the current line starts
+	lineEsc int   // octets of the current line written as escapes, so far
+	esc     int64 // octets written as escapes, in the lines ended so far
+	extra   int64 // soft breaks, and whitespace before a line break or the end made an escape
+	lfs     int   // bare LFs of text, written CRLF
+	maxLine int   // longest line, octets without the line break
+}
+
+// lineEnd ends the current line at p[i], where a line break of brk octets starts (CRLF 2, a
+// bare LF of text 1; 0 at the end of p), and sizes its soft breaks and whitespace escape.
+func (z *qpSizer) lineEnd(p []byte, i, brk int) {
+	octets := i - z.start
+	z.maxLine = max(z.maxLine, octets)
+	col := octets + 2*z.lineEsc // the line's width, and its last column when it needs no soft break
+	ws := false
+	if octets > 0 {
+		c := p[i-1]
+		ws = c == ' ' || c == '\t'
+	}
+	breaks, ok := qpSoftBreaks(col)
+	if !ok || ws && breaks > 0 {
+		breaks, col = qpLayout(p[z.start:i], z.crlf)
+	}
+	z.extra += 3 * int64(breaks)
+	if ws {
+		z.extra += qpFixWSExtra(col)
+	}
+	z.esc += int64(z.lineEsc)
+	z.lineEsc = 0
+	if brk == 1 {
+		z.lfs++
+	}
+	z.start = i + brk
 }
 
 // hasNonASCII reports whether p holds an octet above 0x7F; the bodies it is asked about usually
@@ -159,41 +169,76 @@ func hasNonASCII(p []byte) bool {
 	return false
 }
 
-// qpEscapeWords reads p from i a word of eight octets at a time, up to lim or the first control,
-// and returns where it stopped (at the control, or where fewer than eight octets are left before
-// lim) and the escape flags of the octets before: their per-lane counts, one at most per word.
-// It is a function of its own, not inlined, so that its loop has the registers to itself (the
-// caller's values live across it would take some, and be reloaded at every word).
+// lines reads p from i two words of eight octets a round, adding the escape flags of each line's
+// octets to per-lane counts (summed at the line's end), and ends the lines it meets (CRLF, or with
+// crlf a bare LF): those of at most 149 columns that do not end in whitespace itself, the others
+// through lineEnd. It returns where it stopped: at another control, where fewer than eight octets
+// are left, or where a line has taken 255 words (a lane's count holds 255). It is a function of
+// its own, not inlined, so that its loop has the registers to itself.
 //
 //go:noinline
-func qpEscapeWords(p []byte, i, lim int) (int, uint64) {
-	var acc uint64
-	var e, spec uint64
-	// Two words a round: one bounds check and one loop test for both.
-	for ; i+16 <= lim; i += 16 {
-		w := (*[16]byte)(p[i : i+16])
-		e, spec = qpClassifyLoads(binary.LittleEndian.Uint64(w[:8]))
-		if spec != 0 {
-			goto control
+func (z *qpSizer) lines(p []byte, i int) int {
+	var acc uint64 // escapes per byte lane: at most one per word
+	lim := min(len(p), i+8*255)
+	for {
+		var e, spec uint64
+		for ; i+16 <= lim; i += 16 {
+			w := (*[16]byte)(p[i : i+16])
+			e, spec = qpClassifyLoads(binary.LittleEndian.Uint64(w[:8]))
+			if spec != 0 {
+				goto control
+			}
+			acc += e >> 7
+			e, spec = qpClassifyLoads(binary.LittleEndian.Uint64(w[8:]))
+			if spec != 0 {
+				i += 8
+				goto control
+			}
+			acc += e >> 7
 		}
-		acc += e >> 7
-		e, spec = qpClassifyLoads(binary.LittleEndian.Uint64(w[8:]))
-		if spec != 0 {
+		if i+8 > lim {
+			z.lineEsc += laneSum(acc)
+			return i
+		}
+		e, spec = qpClassifyLoads(binary.LittleEndian.Uint64(p[i : i+8]))
+		if spec == 0 {
+			acc += e >> 7
 			i += 8
-			goto control
+			continue
 		}
-		acc += e >> 7
+	control:
+		k := bits.TrailingZeros64(spec) >> 3 // the lanes before the control
+		acc += e >> 7 & (1<<(8*k) - 1)
+		i += k
+		brk := 1
+		if c := p[i]; !(c == '\n' && z.crlf) {
+			if !(c == '\r' && i+1 < len(p) && p[i+1] == '\n') {
+				z.lineEsc += laneSum(acc)
+				return i
+			}
+			brk = 2
+		}
+		// The line p[z.start:i] ends here: when it is at most 149 columns wide and does not
+		// end in whitespace, its soft breaks are certain (see scan) and sized here.
+		esc := z.lineEsc + laneSum(acc)
+		octets := i - z.start
+		if w := octets + 2*esc; w <= qpLineMax-3+qpLineMax && (octets == 0 || p[i-1] != ' ' && p[i-1] != '\t') {
+			if w > qpLineMax {
+				z.extra += 3
+			}
+			z.maxLine = max(z.maxLine, octets)
+			z.esc += int64(esc)
+			z.lineEsc = 0
+			z.lfs += 2 - brk
+			z.start = i + brk
+		} else {
+			z.lineEsc = esc
+			z.lineEnd(p, i, brk)
+		}
+		i += brk
+		acc = 0
+		lim = min(len(p), i+8*255)
 	}
-	if i+8 > lim {
-		return i, acc
-	}
-	e, spec = qpClassifyLoads(binary.LittleEndian.Uint64(p[i : i+8]))
-	if spec == 0 {
-		return i + 8, acc + e>>7
-	}
-control:
-	k := bits.TrailingZeros64(spec) >> 3 // the lanes before the control
-	return i + k, acc + e>>7&(1<<(8*k)-1)
 }
 
 // qpClassifyConsts are qpClassify's constants, for qpClassifyLoads; never written.
@@ -201,8 +246,9 @@ var qpClassifyConsts = [...]uint64{0x7f * lsb8, 0x60 * lsb8, '=' * lsb8, lsb8, m
 
 // qpClassifyLoads is qpClassify with its constants read from memory. The compiler writes a
 // 64-bit constant into the instruction stream at each use (six per word in qpClassify), which in
-// qpEscapeWords' loop take ALU slots from the arithmetic; loads use the load ports, and that loop
-// runs about 1.35 times as fast with them. TestQPClassifyLoads holds it to qpClassify.
+// the word loop of qpSizer.lines take ALU slots from the arithmetic; loads use the load ports.
+// That loop alone ran 1.35 times as fast with them, the whole scan 1.06 times. TestQPClassifyLoads
+// holds it to qpClassify.
 func qpClassifyLoads(v uint64) (esc, spec uint64) {
 	k := &qpClassifyConsts
 	lo := v & k[0]

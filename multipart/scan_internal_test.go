@@ -72,7 +72,7 @@ func TestQPSoftBreaksByWidth(t *testing.T) {
 }
 
 // TestQPScanLongLine checks scan on a line longer than the 255 words whose per-lane counts
-// qpEscapeWords keeps between sums, with escapes in every lane.
+// scan's lines keeps between sums, with escapes in every lane.
 func TestQPScanLongLine(t *testing.T) {
 	for _, n := range []int{8*255 - 1, 8 * 255, 8*255 + 1, 3 * 8 * 255} {
 		body := bytes.Repeat([]byte("\xc3\xa9=a"), n/4+1)[:n]
