@@ -496,9 +496,9 @@ func rootTerminator(n *node) {
 		return
 	}
 	if n.enc != Base64 {
-		n.term = "\r\n"
-	}
-	if n.size >= 0 {
-		n.size += int64(len(n.term))
+		n.term = true
+		if n.size >= 0 {
+			n.size += 2
+		}
 	}
 }

@@ -74,8 +74,8 @@ func (t *Tree) writeNode(b *bodyWriter, i int, top bool) {
 // writeLeaf writes the encoded body of leaf n.
 func (t *Tree) writeLeaf(b *bodyWriter, n *node) {
 	t.writeLeafContent(b, n)
-	if n.term != "" {
-		b.str(n.term)
+	if n.term {
+		b.str("\r\n")
 	}
 }
 
