@@ -172,9 +172,10 @@ func hasNonASCII(p []byte) bool {
 // lines reads p from i two words of eight octets a round, adding the escape flags of each line's
 // octets to per-lane counts (summed at the line's end), and ends the lines it meets (CRLF, or with
 // crlf a bare LF): those of at most 149 columns that do not end in whitespace itself, the others
-// through lineEnd. It returns where it stopped: at another control, where fewer than eight octets
-// are left, or where a line has taken 255 words (a lane's count holds 255). It is a function of
-// its own, not inlined, so that its loop has the registers to itself.
+// through lineEnd. The last octets (fewer than eight) it reads one at a time. It returns where it
+// stopped: at another control, at the end of p, or where a line has taken 255 words (a lane's
+// count holds 255; scan calls it again). It is a function of its own, not inlined, so that its
+// loop has the registers to itself.
 //
 //go:noinline
 func (z *qpSizer) lines(p []byte, i int) int {
@@ -198,6 +199,12 @@ func (z *qpSizer) lines(p []byte, i int) int {
 		}
 		if i+8 > lim {
 			z.lineEsc += laneSum(acc)
+			if lim == len(p) {
+				// The last octets, fewer than eight, up to a control.
+				for ; i < len(p) && p[i] >= 0x20; i++ {
+					z.lineEsc += int(qpTab[p[i]]>>24) >> 1 // 1 for an escape (3), 0 for 1
+				}
+			}
 			return i
 		}
 		e, spec = qpClassifyLoads(binary.LittleEndian.Uint64(p[i : i+8]))

@@ -71,10 +71,15 @@ func TestQPSoftBreaksByWidth(t *testing.T) {
 	}
 }
 
-// TestQPScanLongLine checks scan on a line longer than the 255 words whose per-lane counts
-// scan's lines keeps between sums, with escapes in every lane.
+// TestQPScanLongLine checks scan on lines longer than the 255 words whose per-lane counts
+// qpSizer.lines keeps between sums (and around that length, where the last octets come after a
+// sum), with escapes in every lane.
 func TestQPScanLongLine(t *testing.T) {
-	for _, n := range []int{8*255 - 1, 8 * 255, 8*255 + 1, 3 * 8 * 255} {
+	for n := 8*255 - 9; n <= 8*255+9; n++ {
+		body := bytes.Repeat([]byte("\xc3\xa9=a"), n/4+1)[:n]
+		checkQP(t, body, true, []int{4096})
+	}
+	for _, n := range []int{8*255 - 1, 8 * 255, 8*255 + 1, 3 * 8 * 255, 2*8*255 + 5} {
 		body := bytes.Repeat([]byte("\xc3\xa9=a"), n/4+1)[:n]
 		checkQP(t, body, true, []int{4096})
 		checkQP(t, append(body, "\r\nx"...), false, []int{100})
