@@ -72,8 +72,9 @@ func scan(data []byte, crlf bool) dataScan {
 		if i == n {
 			break
 		}
-		// A control other than a line break, one of the last seven octets, or where lines
-		// had to stop.
+		// A control lines does not take (TAB, NUL, a bare CR or LF, a line break among the
+		// last seven octets), or where lines stopped after 255 words of one line (then, rarely,
+		// one of the last seven octets).
 		switch c := data[i]; {
 		case c == '\n' && crlf:
 			z.lineEnd(data, i, 1)
