@@ -281,14 +281,7 @@ func TestE2ESendEmailV1(t *testing.T) {
 // verified certificate, AUTH over TLS, and the same bytes as SendRawEmail with the header method
 // in DATA, X-SES headers on top, byte-identical on arrival.
 func TestE2ESMTP(t *testing.T) {
-	password, err := sesapi.SMTPPassword(smtpSecret, "us-east-1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := sestest.NewCertificate("127.0.0.1")
-	if err != nil {
-		t.Fatal(err)
-	}
+	password, cert := smtpPassword(t), testCert(t)
 	srv, err := sestest.StartSMTPWith(sestest.SMTPOptions{TLS: "starttls", Certificate: &cert.TLS, RequireAuth: true, Users: map[string]string{smtpKeyID: password}})
 	if err != nil {
 		t.Fatal(err)

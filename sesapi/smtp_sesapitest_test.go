@@ -6,7 +6,6 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/sesraw/sesraw/internal/sestest"
 	"github.com/sesraw/sesraw/sesapi"
 	"github.com/sesraw/sesraw/sesapitest"
 )
@@ -53,20 +52,23 @@ func TestSMTPSenderAgainstSESAPITest(t *testing.T) {
 // in-process SES accepts; its account is 210987654321, a delegate of example.com's owner.
 const smtpKeyID, smtpSecret = "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 
+// smtpPassword returns smtpSecret's SMTP password for us-east-1 (SMTPPassword).
+func smtpPassword(t *testing.T) string {
+	t.Helper()
+	password, err := sesapi.SMTPPassword(smtpSecret, "us-east-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return password
+}
+
 // startSESAPITestSMTP starts the in-process SES with example.com verified in us-east-1 (account
 // 123456789012) and its SMTP interface on loopback, STARTTLS with a certificate of its own and
 // AUTH required, and returns it with the SMTPConfig that reaches it as smtpKeyID (one connection,
 // no Region). Both are closed when the test ends.
 func startSESAPITestSMTP(t *testing.T) (*sesapitest.Server, sesapi.SMTPConfig) {
 	t.Helper()
-	password, err := sesapi.SMTPPassword(smtpSecret, "us-east-1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := sestest.NewCertificate("127.0.0.1")
-	if err != nil {
-		t.Fatal(err)
-	}
+	password, cert := smtpPassword(t), testCert(t)
 	s, err := sesapitest.NewServer(sesapitest.Options{
 		AccessKeys: map[string]string{smtpKeyID: "210987654321"},
 		Identities: []sesapitest.Identity{{Account: "123456789012", Region: "us-east-1", Name: "example.com"}},
