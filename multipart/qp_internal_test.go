@@ -145,27 +145,35 @@ func TestQPBodySize(t *testing.T) {
 	}
 }
 
-// TestQPClassify holds qpClassify to qpClass for every octet in every lane, next to neighbours
-// that could carry or borrow into it: spec flags exactly the controls, esc exactly the other
-// octets written as escapes.
-func TestQPClassify(t *testing.T) {
+// laneWords calls f with every octet c in every lane of a word whose other lanes hold fill, for
+// fills that could carry or borrow into the lane (c's neighbours in a SWAR test).
+func laneWords(f func(v uint64, c byte, lane int, fill byte)) {
 	for c := range 256 {
 		for lane := range 8 {
 			for _, fill := range []byte{'a', 0x00, 0x1f, 0x20, '=', 0x7e, 0x7f, 0x80, 0xff} {
 				v := uint64(fill) * lsb8
 				v = v&^(0xff<<(8*lane)) | uint64(c)<<(8*lane)
-				esc, spec := qpClassify(v)
-				for j := range 8 {
-					gotEsc, gotSpec := esc>>(8*j+7)&1 == 1, spec>>(8*j+7)&1 == 1
-					b := fill
-					if j == lane {
-						b = byte(c)
-					}
-					if gotSpec != (b < 0x20) || gotEsc != (b >= 0x20 && qpClass[b] == qpEsc) {
-						t.Fatalf("octet %#x in lane %d among %#x: lane %d (%#x) esc %v spec %v", c, lane, fill, j, b, gotEsc, gotSpec)
-					}
-				}
+				f(v, byte(c), lane, fill)
 			}
 		}
 	}
+}
+
+// TestQPClassify holds qpClassify to qpClass for every octet in every lane, next to neighbours
+// that could carry or borrow into it: spec flags exactly the controls, esc exactly the other
+// octets written as escapes.
+func TestQPClassify(t *testing.T) {
+	laneWords(func(v uint64, c byte, lane int, fill byte) {
+		esc, spec := qpClassify(v)
+		for j := range 8 {
+			gotEsc, gotSpec := esc>>(8*j+7)&1 == 1, spec>>(8*j+7)&1 == 1
+			b := fill
+			if j == lane {
+				b = c
+			}
+			if gotSpec != (b < 0x20) || gotEsc != (b >= 0x20 && qpClass[b] == qpEsc) {
+				t.Fatalf("octet %#x in lane %d among %#x: lane %d (%#x) esc %v spec %v", c, lane, fill, j, b, gotEsc, gotSpec)
+			}
+		}
+	})
 }
