@@ -93,14 +93,19 @@ func (t *Tree) writeLeafContent(b *bodyWriter, n *node) {
 		case QuotedPrintable:
 			q := qpEncoder{crlf: n.crlf}
 			data := p.Data
-			step := cap(b.buf) / 4 // qpMaxOut(step) fits the buffer
 			for len(data) > 0 && b.err == nil {
-				chunk := data
-				atEOF := true
-				if len(chunk) > step {
-					chunk, atEOF = chunk[:step], false
+				// As much as surely fits the free part of the buffer, flushing first when
+				// that is less than half of it and less than what is left: a body
+				// whose encoding fits an empty buffer is encoded in one call.
+				k := qpFits(cap(b.buf) - len(b.buf))
+				if k < min(len(data), qpFits(cap(b.buf))/2) {
+					b.flush()
+					k = qpFits(cap(b.buf))
 				}
-				b.ensure(qpMaxOut(len(chunk)))
+				chunk, atEOF := data, true
+				if len(chunk) > k {
+					chunk, atEOF = chunk[:k], false
+				}
 				var used int
 				b.buf, used = q.encode(b.buf, chunk, atEOF)
 				data = data[used:]
@@ -139,6 +144,10 @@ func (t *Tree) writeLeafContent(b *bodyWriter, n *node) {
 		}
 	}
 }
+
+// qpFits returns how many input octets a quoted-printable encoder can take when free octets of
+// output room are left: the most k with qpMaxOut(k) <= free (3*(k/24) is at most k/8).
+func qpFits(free int) int { return max(0, (free-qpWin)*8/25) }
 
 func sizeErr(size, got int64) error {
 	return newErr(ErrSizeMismatch, "declared "+string(appendDec(nil, int(size)))+", read "+string(appendDec(nil, int(got))))
