@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the benchmarks (issues 7 and 16) and prints everything BENCHMARKS.md publishes:
-#   ./run.sh [results file]   (default results/new.txt; COUNT=10 runs of every benchmark)
+#   ./run.sh [results file]   (default results/new.txt; COUNT=10 runs of every benchmark, in rounds)
 # 1. the raw results (kept in the results file), 2. the benchstat table, 3. medians, ratios and
 # every issue 16 target with PASS/FAIL (cmd/ratios; from the medians, then from the paired
 # benchmarks of bench/, which alternate the operations compared inside every iteration and compare
@@ -16,8 +16,19 @@ benchstat=golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 echo "== machine"
 lscpu | grep -E '^(Model name|CPU\(s\)|Thread|Core)' || true
 go version
-echo "== go test -run='^\$' -bench=. -count=$count"
-go test -run='^$' -bench=. -count="$count" -timeout=2h | tee "$out"
+# The runs are interleaved: each of the count rounds runs every benchmark once, so every
+# benchmark's median draws on the same stretch of time. With -count, the ten runs of one benchmark
+# came one after another, and a ratio of two medians compared different minutes of a VM whose
+# speed drifts (the Build+Sign row moved from 1.08x to 1.14x between two runs with no change).
+echo "== $count rounds of: go test -run='^\$' -bench=. -count=1"
+bin=results/bench.test.tmp
+go test -c -o "$bin"
+: >"$out"
+for round in $(seq "$count"); do
+  echo "-- round $round of $count" >&2
+  "./$bin" -test.run='^$' -test.bench=. -test.count=1 -test.timeout=2h | tee -a "$out"
+done
+rm -f "$bin"
 echo "== benchstat"
 go run "$benchstat" "$out"
 echo "== ratios and targets"
