@@ -83,7 +83,9 @@ func laneCount(m uint64) int { return int(m * lsb8 >> 56) }
 // after the n lanes) and ends by column 76: qpLanesOverflow decides.
 func qpLanes(m uint64, n, col int) (ends uint64, w, fit int) {
 	ends = m*lsb8*2 + 0x0807060504030201
-	w = int(ends >> (8*n - 8) & 0xff)
+	// Shift counts below 64 (here and in qpLaneEnd) masked as such: the compiler then drops
+	// the code it adds for larger ones.
+	w = int(ends >> ((8*n - 8) & 63) & 0xff)
 	if col+w <= qpLineMax-1 {
 		return ends, w, n
 	}
@@ -93,7 +95,7 @@ func qpLanes(m uint64, n, col int) (ends uint64, w, fit int) {
 
 // qpLaneEnd returns the end offset of lane j-1 in ends (0 for j == 0): the width of j lanes.
 func qpLaneEnd(ends uint64, j int) int {
-	return int(ends << 8 >> (8 * j) & 0xff)
+	return int(ends << 8 >> ((8 * j) & 63) & 0xff)
 }
 
 // qpEncoder is a streaming quoted-printable encoder (RFC 2045 §6.7): encoded lines are at most 76
@@ -207,7 +209,7 @@ func qpEncodeLoop(d, p []byte, end, o, col int, crlf bool) (int, int, int) {
 			}
 			if n > 0 {
 				if n < 8 {
-					m &= 1<<(8*n) - 1
+					m &= 1<<((8*n)&63) - 1
 				}
 				ends, w, take := qpLanes(m, n, col)
 				if qpLanesOverflow(take, n, col+w, p, i+n, crlf) {
@@ -233,16 +235,32 @@ func qpEncodeLoop(d, p []byte, end, o, col int, crlf bool) (int, int, int) {
 					binary.LittleEndian.PutUint32(dd[at[6]:], qpTab[pw[6]])
 					binary.LittleEndian.PutUint32(dd[at[7]:], qpTab[pw[7]])
 				}
-				o += w
-				col += w
 				i += take
 				if take < n {
-					d[o], d[o+1], d[o+2] = '=', '\r', '\n'
-					o += 3
+					// A soft break after the lanes taken, into the window as one store.
+					binary.LittleEndian.PutUint32(dd[uint8(w):], '='|'\r'<<8|'\n'<<16)
+					o += w + 3
 					col = 0
 					continue
 				}
+				o += w
+				col += w
 				if n == 8 {
+					continue
+				}
+				// A hard line break right after the lanes (CRLF, or LF in text) that no
+				// whitespace precedes: CRLF into the window too, without the octet path
+				// below. (The lanes may end at column 76: qpLanesOverflow saw the break.)
+				c := pw[n]
+				brk := c == '\n' && crlf || c == '\r' && n < 7 && pw[n+1] == '\n'
+				if brk && pw[n-1] != ' ' && pw[n-1] != '\t' {
+					binary.LittleEndian.PutUint16(dd[uint8(w):], '\r'|'\n'<<8)
+					o += 2
+					col = 0
+					i++
+					if c == '\r' {
+						i++
+					}
 					continue
 				}
 			}

@@ -3,6 +3,7 @@ package multipart
 import (
 	"bytes"
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -176,4 +177,26 @@ func TestQPClassify(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestQPLineEdges holds the encoder to the reference on lines of every length around the
+// 76-column limit, at every alignment to the 8-octet words the encoder reads, whose last octet is
+// plain, whitespace or an escape and which end in every kind of line end (or none), in both line
+// break modes, whole and streamed: the soft and hard breaks the word that stops the word loop
+// writes itself, and those the octet path writes.
+func TestQPLineEdges(t *testing.T) {
+	lasts := []string{"", "b", " ", "\t", "\xc3\xa9", "=", "\x7f"}
+	ends := []string{"", "\n", "\r\n", "\r", "\r\r\n", "\n\n", " \n", "\x00"}
+	for _, crlf := range []bool{false, true} {
+		for lead := range 8 {
+			for n := 64; n <= 84; n++ {
+				for _, last := range lasts {
+					for _, end := range ends {
+						body := strings.Repeat("y", lead) + "\n" + strings.Repeat("a", n) + last + end + "zz"
+						checkQP(t, []byte(body), crlf, []int{5, 64})
+					}
+				}
+			}
+		}
+	}
 }
