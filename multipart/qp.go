@@ -163,13 +163,16 @@ func qpEncodeLoop(d, p []byte, end, o, col int, crlf bool) (int, int, int) {
 		// (once per line or soft break), which costs less than what one loop holding both
 		// paths cost after every word (the allocator restored the other paths' registers).
 		// laneCount, not bits.OnesCount64: the latter's feature check and fallback call make
-		// the allocator spill around it (GOAMD64=v1).
+		// the allocator spill around it (GOAMD64=v1). The word's load and laneCount are
+		// written out, not called: an inlined call whose own line has no instruction left
+		// leaves an inline-mark NOP in the loop, one per call per word.
 		for i+8 <= end {
 			pw := (*[8]byte)(p[i : i+8])
-			v := binary.LittleEndian.Uint64(pw[:])
+			v := uint64(pw[0]) | uint64(pw[1])<<8 | uint64(pw[2])<<16 | uint64(pw[3])<<24 |
+				uint64(pw[4])<<32 | uint64(pw[5])<<40 | uint64(pw[6])<<48 | uint64(pw[7])<<56
 			esc, spec := qpClassify(v)
 			m := esc >> 7
-			w := 8 + 2*laneCount(m)
+			w := 8 + int(m*lsb8>>56)*2 // 8 + 2*laneCount(m)
 			if spec != 0 || col+w > qpLineMax-1 {
 				break
 			}
