@@ -179,6 +179,40 @@ func TestQPClassify(t *testing.T) {
 	})
 }
 
+// TestQPClassifyPlain holds qpClassifyPlain to qpClassify on every word of laneWords that holds
+// neither '=' nor DEL (the words it is used on).
+func TestQPClassifyPlain(t *testing.T) {
+	laneWords(func(v uint64, c byte, lane int, fill byte) {
+		if c == '=' || c == 0x7f || fill == '=' || fill == 0x7f {
+			return
+		}
+		esc, spec := qpClassify(v)
+		m, spec2 := qpClassifyPlain(v)
+		if m != esc>>7 || spec2 != spec {
+			t.Fatalf("octet %#x in lane %d among %#x: m %#x spec %#x, qpClassify esc>>7 %#x spec %#x", c, lane, fill, m, spec2, esc>>7, spec)
+		}
+	})
+}
+
+// TestQPEqualsDEL puts '=' and DEL (which end the stretches the word loop classifies with
+// qpClassifyPlain) at every offset of a text, alone, doubled and mixed, and the text at every
+// offset of a run of them, in both modes, whole and streamed in chunks that cut around them.
+func TestQPEqualsDEL(t *testing.T) {
+	text := strings.Repeat("Gr\xc3\xbc\xc3\x9fe aus dem B\xc3\xbcro, here is the Q3 report you asked for.\n", 3)
+	for _, s := range []string{"=", "\x7f", "==", "\x7f\x7f", "=\x7f", "\x7f="} {
+		for k := 0; k <= len(text); k++ {
+			body := text[:k] + s + text[k:]
+			checkQP(t, []byte(body), k%2 == 0, []int{1 + k%11, 2 + k%64})
+		}
+	}
+	for _, run := range []string{strings.Repeat("=", 100), strings.Repeat("a=b\x7f", 40), strings.Repeat("\x7f", 90)} {
+		for k := 0; k <= len(run); k += 3 {
+			body := run[:k] + text + run[k:]
+			checkQP(t, []byte(body), k%2 == 1, []int{3 + k%17, 200})
+		}
+	}
+}
+
 // TestQPLineEdges holds the encoder to the reference on lines of every length around the
 // 76-column limit, at every alignment to the 8-octet words the encoder reads, whose last octet is
 // plain, whitespace or an escape and which end in every kind of line end (or none), in both line
