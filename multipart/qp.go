@@ -71,11 +71,13 @@ func qpClassify(v uint64) (esc, spec uint64) {
 }
 
 // qpClassifyPlain is qpClassify for a word that holds neither '=' nor DEL, whose escapes are then
-// the octets with their top bit set: it returns spec as qpClassify does, and m, the escapes at
-// bit 0 of their lanes (qpClassify's esc>>7). Five fewer operations and three fewer 64-bit
-// constants a word; TestQPClassify holds it to qpClassify.
-func qpClassifyPlain(v uint64) (m, spec uint64) {
-	return v >> 7 & lsb8, ^((v&^msb8 + 0x60*lsb8) | v) & msb8
+// the octets with their top bit set: it returns m, the escapes at bit 0 of their lanes
+// (qpClassify's esc>>7), and ctl, which is not zero exactly when a lane holds a control (< 0x20).
+// ctl flags the lowest such lane as qpClassify's spec does, but the borrow out of a control's lane
+// may flag lanes above it too: the word loop only tests it against zero. Half the operations and
+// half the 64-bit constants of qpClassify; TestQPClassifyPlain holds it to it.
+func qpClassifyPlain(v uint64) (m, ctl uint64) {
+	return v >> 7 & lsb8, (v - 0x20*lsb8) &^ v & msb8
 }
 
 // qpIndex returns the offset of the first c in p[i:end], or end.
@@ -201,9 +203,9 @@ func qpEncodeLoop(d, p []byte, end, o, col int, crlf bool) (int, int, int) {
 			pw := (*[8]byte)(p[i : i+8])
 			v := uint64(pw[0]) | uint64(pw[1])<<8 | uint64(pw[2])<<16 | uint64(pw[3])<<24 |
 				uint64(pw[4])<<32 | uint64(pw[5])<<40 | uint64(pw[6])<<48 | uint64(pw[7])<<56
-			m, spec := qpClassifyPlain(v)
+			m, ctl := qpClassifyPlain(v)
 			w := 8 + int(m*lsb8>>56)*2 // 8 + 2*laneCount(m)
-			if spec != 0 || col+w > qpLineMax-1 {
+			if ctl != 0 || col+w > qpLineMax-1 {
 				break
 			}
 			dd := (*[qpWin]byte)(d[o : o+qpWin])

@@ -180,16 +180,17 @@ func TestQPClassify(t *testing.T) {
 }
 
 // TestQPClassifyPlain holds qpClassifyPlain to qpClassify on every word of laneWords that holds
-// neither '=' nor DEL (the words it is used on).
+// neither '=' nor DEL (the words it is used on): the same escapes, and ctl not zero exactly when
+// spec is not, with the same lowest lane.
 func TestQPClassifyPlain(t *testing.T) {
 	laneWords(func(v uint64, c byte, lane int, fill byte) {
 		if c == '=' || c == 0x7f || fill == '=' || fill == 0x7f {
 			return
 		}
 		esc, spec := qpClassify(v)
-		m, spec2 := qpClassifyPlain(v)
-		if m != esc>>7 || spec2 != spec {
-			t.Fatalf("octet %#x in lane %d among %#x: m %#x spec %#x, qpClassify esc>>7 %#x spec %#x", c, lane, fill, m, spec2, esc>>7, spec)
+		m, ctl := qpClassifyPlain(v)
+		if m != esc>>7 || (ctl == 0) != (spec == 0) || ctl&-ctl != spec&-spec {
+			t.Fatalf("octet %#x in lane %d among %#x: m %#x ctl %#x, qpClassify esc>>7 %#x spec %#x", c, lane, fill, m, ctl, esc>>7, spec)
 		}
 	})
 }
