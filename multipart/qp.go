@@ -77,8 +77,13 @@ func qpClassify(v uint64) (esc, spec uint64) {
 // may flag lanes above it too: the word loop only tests it against zero. Half the operations and
 // half the 64-bit constants of qpClassify; TestQPClassifyPlain holds it to it.
 func qpClassifyPlain(v uint64) (m, ctl uint64) {
-	return v >> 7 & lsb8, (v - 0x20*lsb8) &^ v & msb8
+	return v >> 7 & lsb8, (v - qpSpaces) &^ v & msb8
 }
+
+// qpSpaces is 0x20 in every lane: a variable, never written, so that the word loop reads it from
+// memory instead of carrying the 64-bit constant as one more instruction of each word (paired CPU
+// time: text and HTML 1 to 2.5% faster, Latin-1 the same).
+var qpSpaces uint64 = 0x20 * lsb8
 
 // qpIndex returns the offset of the first c in p[i:end], or end.
 func qpIndex(p []byte, i, end int, c byte) int {
