@@ -209,7 +209,10 @@ func qpEncodeLoop(d, p []byte, end, o, col int, crlf bool) (int, int, int) {
 			v := uint64(pw[0]) | uint64(pw[1])<<8 | uint64(pw[2])<<16 | uint64(pw[3])<<24 |
 				uint64(pw[4])<<32 | uint64(pw[5])<<40 | uint64(pw[6])<<48 | uint64(pw[7])<<56
 			m, ctl := qpClassifyPlain(v)
-			w := 8 + int(m*lsb8>>56)*2 // 8 + 2*laneCount(m)
+			w := 8
+			if m != 0 { // counted only when there is an escape: plain words skip the multiply
+				w += int(m*lsb8>>56) * 2 // 2*laneCount(m)
+			}
 			if ctl != 0 || col+w > qpLineMax-1 {
 				break
 			}
