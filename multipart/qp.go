@@ -209,32 +209,37 @@ func qpEncodeLoop(d, p []byte, end, o, col int, crlf bool) (int, int, int) {
 			v := uint64(pw[0]) | uint64(pw[1])<<8 | uint64(pw[2])<<16 | uint64(pw[3])<<24 |
 				uint64(pw[4])<<32 | uint64(pw[5])<<40 | uint64(pw[6])<<48 | uint64(pw[7])<<56
 			m, ctl := qpClassifyPlain(v)
-			w := 8
-			if m != 0 { // counted only when there is an escape: plain words skip the multiply
-				w += int(m*lsb8>>56) * 2 // 2*laneCount(m)
+			if m == 0 {
+				// A plain word, on a path of its own: width 8, one store. (Plain words
+				// are short of ALU slots, words with escapes of load ports.)
+				if ctl != 0 || col+8 > qpLineMax-1 {
+					break
+				}
+				binary.LittleEndian.PutUint64(d[o:o+8], v)
+				o += 8
+				col += 8
+				i += 8
+				continue
 			}
+			w := 8 + int(m*lsb8>>56)*2 // 8 + 2*laneCount(m)
 			if ctl != 0 || col+w > qpLineMax-1 {
 				break
 			}
+			// Lane j's encoding starts at j plus two per escape before it. The offsets go
+			// through memory (at) and the octets are read from p (pw): one load each, where
+			// extracting them from registers takes a copy, a shift and a mask, and spills in
+			// a loop that is short of registers.
 			dd := (*[qpWin]byte)(d[o : o+qpWin])
-			if m == 0 {
-				binary.LittleEndian.PutUint64(dd[:], v)
-			} else {
-				// Lane j's encoding starts at j plus two per escape before it. The
-				// offsets go through memory (at) and the octets are read from p (pw):
-				// one load each, where extracting them from registers takes a copy, a
-				// shift and a mask, and spills in a loop that is short of registers.
-				var at [8]byte
-				binary.LittleEndian.PutUint64(at[:], (m*lsb8-m)*2+0x0706050403020100)
-				binary.LittleEndian.PutUint32(dd[at[0]:], qpTab[pw[0]])
-				binary.LittleEndian.PutUint32(dd[at[1]:], qpTab[pw[1]])
-				binary.LittleEndian.PutUint32(dd[at[2]:], qpTab[pw[2]])
-				binary.LittleEndian.PutUint32(dd[at[3]:], qpTab[pw[3]])
-				binary.LittleEndian.PutUint32(dd[at[4]:], qpTab[pw[4]])
-				binary.LittleEndian.PutUint32(dd[at[5]:], qpTab[pw[5]])
-				binary.LittleEndian.PutUint32(dd[at[6]:], qpTab[pw[6]])
-				binary.LittleEndian.PutUint32(dd[at[7]:], qpTab[pw[7]])
-			}
+			var at [8]byte
+			binary.LittleEndian.PutUint64(at[:], (m*lsb8-m)*2+0x0706050403020100)
+			binary.LittleEndian.PutUint32(dd[at[0]:], qpTab[pw[0]])
+			binary.LittleEndian.PutUint32(dd[at[1]:], qpTab[pw[1]])
+			binary.LittleEndian.PutUint32(dd[at[2]:], qpTab[pw[2]])
+			binary.LittleEndian.PutUint32(dd[at[3]:], qpTab[pw[3]])
+			binary.LittleEndian.PutUint32(dd[at[4]:], qpTab[pw[4]])
+			binary.LittleEndian.PutUint32(dd[at[5]:], qpTab[pw[5]])
+			binary.LittleEndian.PutUint32(dd[at[6]:], qpTab[pw[6]])
+			binary.LittleEndian.PutUint32(dd[at[7]:], qpTab[pw[7]])
 			o += w
 			col += w
 			i += 8
