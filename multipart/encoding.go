@@ -67,8 +67,33 @@ func scan(data []byte, crlf bool) dataScan {
 	var s dataScan
 	n := len(data)
 	z := qpSizer{crlf: crlf}
+	// Without DEL, the stretches of data before each '=' (found with bytes.IndexByte) go
+	// through plainLines, whose words need fewer operations; lines takes the lines around it.
+	plain := bytes.IndexByte(data, 0x7f) < 0
+	eq := n // where the next '=' is, once i <= eq
+	if plain {
+		eq = -1
+	}
 	for i := 0; ; {
-		i = z.lines(data, i)
+		if plain {
+			if eq < i {
+				eq = bytes.IndexByte(data[i:], '=')
+				if eq < 0 {
+					eq = n
+				} else {
+					eq += i
+				}
+			}
+			i = z.plainLines(data[:eq], i)
+			if i+16 > eq {
+				// The octets before the '=' (or the end), the line that holds it, and
+				// the lines that end within 1024 octets after it: where '=' are near one
+				// another, plainLines would take little between them.
+				i = z.lines(data, i, eq+1024)
+			}
+		} else {
+			i = z.lines(data, i, n)
+		}
 		if i == n {
 			break
 		}
@@ -174,12 +199,12 @@ func hasNonASCII(p []byte) bool {
 // octets to per-lane counts (summed at the line's end), and ends the lines it meets (CRLF, or with
 // crlf a bare LF): those of at most 149 columns that do not end in whitespace itself, the others
 // through lineEnd. The last octets (fewer than eight) it reads one at a time. It returns where it
-// stopped: at another control, at the end of p, or where a line has taken 255 words (a lane's
-// count holds 255; scan calls it again). It is a function of its own, not inlined, so that its
+// stopped: at another control, at the end of p, where a line has taken 255 words (a lane's
+// count holds 255; scan calls it again), or after the first line break that ends past stop. It is a function of its own, not inlined, so that its
 // loop has the registers to itself.
 //
 //go:noinline
-func (z *qpSizer) lines(p []byte, i int) int {
+func (z *qpSizer) lines(p []byte, i, stop int) int {
 	var acc uint64 // escapes per byte lane: at most one per word
 	lim := min(len(p), i+8*255)
 	for {
@@ -244,10 +269,140 @@ func (z *qpSizer) lines(p []byte, i int) int {
 			z.lineEnd(p, i, brk)
 		}
 		i += brk
+		if i > stop {
+			return i
+		}
 		acc = 0
 		lim = min(len(p), i+8*255)
 	}
 }
+
+// plainLines is lines for a stretch p[i:] that holds no '=' and no DEL, so that a word's escapes
+// are its octets above 0x7F and only its controls need a test. It reads sixteen octets a round
+// and ends the lines it meets without leaving the rounds: the octets after a line break are the
+// next line's, so where the next round starts never waits on where a line ended. It returns
+// where it stopped: at a control that is not a line break (scan takes it), or where fewer than
+// sixteen octets are left (lines takes them, with the line that holds the '=' after them).
+//
+//go:noinline
+func (z *qpSizer) plainLines(p []byte, i int) int {
+	p = p[:len(p):len(p)]
+	var acc uint64 // escapes per byte lane: at most two a round, 127 rounds between sums
+	lim := min(len(p), i+16*127)
+	for {
+		var a, b uint64
+		for ; i+16 <= lim; i += 16 {
+			w := (*[16]byte)(p[i : i+16])
+			a = binary.LittleEndian.Uint64(w[:8])
+			b = binary.LittleEndian.Uint64(w[8:])
+			// A lane's top bit is set in v-0x20 when it is below 0x20 or 0xA0 and up
+			// (borrowing from below only after a lane that is below 0x20), and in ^v when
+			// it is below 0x80: in some lane exactly when the round holds a control.
+			if ((a-0x20*lsb8)&^a|(b-0x20*lsb8)&^b)&msb8 != 0 {
+				goto control
+			}
+			acc += a>>7&lsb8 + b>>7&lsb8
+		}
+		z.lineEsc += laneSum(acc)
+		if lim == len(p) {
+			return i
+		}
+		acc = 0
+		lim = min(len(p), i+16*127)
+		continue
+	control:
+		{
+			ca, cb := qpControls(a), qpControls(b)
+			ea, eb := a>>7&lsb8, b>>7&lsb8
+			if x := ca>>7 | cb>>6; x&(x-1) == 0 && z.crlf {
+				// One control in the round (x has a bit for each of a's and of b's), the
+				// common line end when it is an LF of text that needs at most one soft break
+				// and no whitespace escape; without branching on which word holds it.
+				c := ca | cb
+				mA := (ca|-ca)>>63 - 1 // all ones when the control is b's
+				bm := c>>7 - 1         // its word's lanes before it
+				before := ea&(bm|mA) + eb&bm&mA
+				pos := i + bits.TrailingZeros64(c)>>3 + int(8&mA)
+				esc := z.lineEsc + laneSum(acc+before)
+				octets := pos - z.start
+				if w := octets + 2*esc; p[pos] == '\n' && w <= qpLineMax-3+qpLineMax && (octets == 0 || p[pos-1] != ' ' && p[pos-1] != '\t') {
+					z.extra += int64(3 & ((qpLineMax - w) >> 63)) // a soft break past 76 columns
+					z.maxLine = max(z.maxLine, octets)
+					z.esc += int64(esc)
+					z.lineEsc = 0
+					z.lfs++
+					z.start = pos + 1
+					acc = ea + eb - before // the next line's, after the LF
+					i += 16
+					continue
+				}
+			}
+			// The controls of the round in order, word by word: TAB is one column,
+			// line breaks end their lines, anything else stops here.
+			base := i
+			i += 16
+			c, e := qpControls(a), a>>7&lsb8
+			skip := uint64(0)
+			for half := 0; ; half++ {
+				for c != 0 {
+					low := c & -c // the control's top bit
+					pos := base + bits.TrailingZeros64(c)>>3
+					before := low>>7 - 1 // the word's lanes before it
+					after := -(low << 1) // and after it
+					brk := 1
+					if ch := p[pos]; ch != '\n' || !z.crlf {
+						if ch == '\t' {
+							c &= after // one column, as any octet written as it is
+							continue
+						}
+						if ch != '\r' || pos+1 >= len(p) || p[pos+1] != '\n' {
+							z.lineEsc += laneSum(acc + e&before)
+							return pos
+						}
+						brk = 2
+						after = -(low << 9) // after the LF: none when it is the next word's
+						if low == 1<<63 {
+							if half == 0 {
+								skip = 0x80 // the LF is b's first octet
+							} else {
+								i = pos + 2 // the LF starts the next round: skip it
+							}
+						}
+					}
+					esc := z.lineEsc + laneSum(acc+e&before)
+					octets := pos - z.start
+					if w := octets + 2*esc; w <= qpLineMax-3+qpLineMax && (octets == 0 || p[pos-1] != ' ' && p[pos-1] != '\t') {
+						if w > qpLineMax {
+							z.extra += 3
+						}
+						z.maxLine = max(z.maxLine, octets)
+						z.esc += int64(esc)
+						z.lineEsc = 0
+						z.lfs += 2 - brk
+						z.start = pos + brk
+					} else {
+						z.lineEsc = esc
+						z.lineEnd(p, pos, brk)
+					}
+					acc = 0
+					c &= after
+					e &= after
+				}
+				acc += e
+				if half == 1 {
+					break
+				}
+				base += 8
+				c, e = qpControls(b)&^skip, b>>7&lsb8
+			}
+		}
+	}
+}
+
+// qpControls flags the ASCII controls (below 0x20) among the eight octets of v: the top bit of
+// each such byte lane. Exact per lane: adding 0x60 to a lane's low seven bits carries into its
+// top bit from 0x20 up, and never into the next lane.
+func qpControls(v uint64) uint64 { return ^((v&^msb8 + 0x60*lsb8) | v) & msb8 }
 
 // qpClassifyConsts are qpClassify's constants, for qpClassifyLoads; never written.
 var qpClassifyConsts = [...]uint64{0x7f * lsb8, 0x60 * lsb8, '=' * lsb8, lsb8, msb8}
