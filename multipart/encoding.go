@@ -47,6 +47,9 @@ type dataScan struct {
 	eqUnder  bool // contains "=_", which could start a boundary
 	qpExtra  int64
 	qpLen    int64 // exact length of the quoted-printable encoding (qpEncoder), terminator excluded
+	// noEq and noDEL: data holds no '=' (false also when not looked for: with a DEL, scan does
+	// not search for '=') and no DEL, for qpEncoder's fields of the same names.
+	noEq, noDEL bool
 }
 
 // scan reads data once and returns what the choice of encoding needs together with the exact
@@ -72,7 +75,11 @@ func scan(data []byte, crlf bool) dataScan {
 	plain := bytes.IndexByte(data, 0x7f) < 0
 	eq := n // where the next '=' is, once i <= eq
 	if plain {
-		eq = -1
+		eq = bytes.IndexByte(data, '=')
+		s.noDEL, s.noEq = true, eq < 0
+		if eq < 0 {
+			eq = n
+		}
 	}
 	for i := 0; ; {
 		if plain {
@@ -595,6 +602,7 @@ func chooseEncoding(n *node, ct string) error {
 		n.size = s.outLen
 	case QuotedPrintable:
 		n.size = s.qpLen
+		n.noEq, n.noDEL = s.noEq, s.noDEL
 	case Base64:
 		n.size = b64Size(s.outLen)
 	}

@@ -131,6 +131,9 @@ func qpLaneEnd(ends uint64, j int) int {
 type qpEncoder struct {
 	col  int
 	crlf bool
+	// noEq and noDEL say that the input holds no '=' and no DEL (0x7F): the caller found so
+	// (scan does, for an in-memory body), and the encoder does not search for them.
+	noEq, noDEL bool
 }
 
 // qpMaxOut bounds the encoding of k input octets: three octets each, plus a soft break (3 octets)
@@ -162,7 +165,7 @@ func (q *qpEncoder) encode(dst, p []byte, atEOF bool) ([]byte, int) {
 		dst = append(dst[:cap(dst)], make([]byte, need-(cap(dst)-o0))...)
 	}
 	d := dst[:cap(dst)]
-	i, o, col := qpEncodeLoop(d, p, end, o0, q.col, q.crlf)
+	i, o, col := qpEncodeLoop(d, p, end, o0, q.col, q.crlf, q.noEq, q.noDEL)
 	// Whitespace just written that the end of the data or a line break (seen by lookahead) follows.
 	if o > o0 && (d[o-1] == ' ' || d[o-1] == '\t') && qpLineEnd(p, i, q.crlf) {
 		o, col = qpFixWS(d, o, col)
@@ -176,7 +179,8 @@ func (q *qpEncoder) encode(dst, p []byte, atEOF bool) ([]byte, int) {
 // of its own so that fewer values are live across its loops: not the receiver, not dst, not
 // where the output started (i > 0 says whether anything was written, as every octet consumed
 // writes at least one), and, below, one length per slice instead of a length and a capacity.
-func qpEncodeLoop(d, p []byte, end, o, col int, crlf bool) (int, int, int) {
+// noEq and noDEL are qpEncoder's.
+func qpEncodeLoop(d, p []byte, end, o, col int, crlf, noEq, noDEL bool) (int, int, int) {
 	// Slices whose length is their capacity: one value each for the bounds checks, not two.
 	d = d[:cap(d)]
 	p = p[:len(p):len(p)]
@@ -185,7 +189,14 @@ func qpEncodeLoop(d, p []byte, end, o, col int, crlf bool) (int, int, int) {
 	// classifies with qpClassifyPlain. lims[1] and lims[2] are the next '=' and the next DEL,
 	// each searched again (bytes.IndexByte) only once passed, so p is searched once for each;
 	// lims[3] is end. An array, so that they stay in memory, not in registers the loop needs.
+	// What the caller knows p lacks is at end from the start, never searched for.
 	lims := [4]int{-1, -1, -1, end}
+	if noEq {
+		lims[1] = end
+	}
+	if noDEL {
+		lims[2] = end
+	}
 	for i < lims[3] {
 		if lims[0] < i {
 			if lims[1] < i {

@@ -69,6 +69,11 @@ func checkQP(t testing.TB, data []byte, crlf bool, sizes []int) {
 	if sc.qpLen != int64(len(want)) {
 		t.Fatalf("crlf %v, %q: scan sized %d, encoding has %d", crlf, data, sc.qpLen, len(want))
 	}
+	// The encoder told what scan found absent, as writeLeafContent tells it.
+	q = qpEncoder{crlf: crlf, noEq: sc.noEq, noDEL: sc.noDEL}
+	if got, _ := q.encode(nil, data, true); !bytes.Equal(got, want) {
+		t.Fatalf("crlf %v, noEq %v, noDEL %v, %q:\ngot  %q\nwant %q", crlf, sc.noEq, sc.noDEL, data, got, want)
+	}
 	checkScan(t, data, crlf, sc)
 	for _, line := range bytes.Split(want, []byte("\r\n")) {
 		if len(line) > qpLineMax {
@@ -85,6 +90,9 @@ func checkScan(t testing.TB, data []byte, crlf bool, got dataScan) {
 	if !(!want.nonASCII && !want.nul && !want.bare && want.maxLine <= qpLineMax) {
 		want.eqUnder = false
 	}
+	// noEq is only looked for without DEL.
+	want.noDEL = bytes.IndexByte(data, 0x7f) < 0
+	want.noEq = want.noDEL && bytes.IndexByte(data, '=') < 0
 	if got != want {
 		t.Fatalf("crlf %v, %q: scan\n got %+v\nwant %+v", crlf, data, got, want)
 	}

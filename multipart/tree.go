@@ -81,6 +81,8 @@ type node struct {
 	leaf     bool
 	crlf     bool  // text/* in-memory body: bare LF is written as CRLF
 	addCR    bool  // crlf and the body has a bare LF, so the written octets differ from Data
+	noEq     bool  // a quoted-printable body in memory without '=' (see dataScan)
+	noDEL    bool  // a quoted-printable body in memory without DEL
 	size     int64 // encoded body size of a leaf (terminator included), -1 when unknown
 	term     bool  // a root leaf whose encoded body would not end in CRLF: CRLF is appended
 	first    int   // first child, -1 for none

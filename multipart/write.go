@@ -91,7 +91,7 @@ func (t *Tree) writeLeafContent(b *bodyWriter, n *node) {
 			}
 			b.base64(p.Data)
 		case QuotedPrintable:
-			q := qpEncoder{crlf: n.crlf}
+			q := qpEncoder{crlf: n.crlf, noEq: n.noEq, noDEL: n.noDEL}
 			data := p.Data
 			for len(data) > 0 && b.err == nil {
 				// As much as surely fits the free part of the buffer, flushing first when

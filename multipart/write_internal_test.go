@@ -13,7 +13,7 @@ import (
 // of every width of escape, as the root and as the second part of a multipart; and the encoder
 // never needs more room than the buffer has (it would grow it).
 func TestQPWriteChunks(t *testing.T) {
-	for _, unit := range []string{"a", "\xff", "a\xc3\xa9 b=\n", "abcdefg\r\n"} {
+	for _, unit := range []string{"a", "\xff", "a\xc3\xa9 b=\n", "abcdefg\r\n", "abcdefghijklmn\x7fopqrstuvwxyz0123456789\n"} {
 		for _, n := range []int{1, 2, 3, 633, 634, 2536, 2537, 2538, 2539, 2540, 5076, 8000, 20000} {
 			data := bytes.Repeat([]byte(unit), n/len(unit)+1)[:n]
 			q := qpEncoder{crlf: true}
