@@ -319,17 +319,19 @@ func (z *qpSizer) plainLines(p []byte, i int) int {
 		continue
 	control:
 		{
-			ca, cb := qpControls(a), qpControls(b)
-			ea, eb := a>>7&lsb8, b>>7&lsb8
-			if x := ca>>7 | cb>>6; x&(x-1) == 0 && z.crlf {
-				// One control in the round (x has a bit for each of a's and of b's), the
-				// common line end when it is an LF of text that needs at most one soft break
-				// and no whitespace escape; without branching on which word holds it.
-				c := ca | cb
-				mA := (ca|-ca)>>63 - 1 // all ones when the control is b's
-				bm := c>>7 - 1         // its word's lanes before it
-				before := ea&(bm|mA) + eb&bm&mA
-				pos := i + bits.TrailingZeros64(c)>>3 + int(8&mA)
+			// The same flags as the test above, per word: every control's lane, and the
+			// lane after a control when it holds SP (borrowed from); so when there is one
+			// flag in the round, it is the round's one control.
+			fa, fb := (a-0x20*lsb8)&^a&msb8, (b-0x20*lsb8)&^b&msb8
+			if x := fa>>7 | fb>>6; x&(x-1) == 0 && z.crlf {
+				// One control, the common line end when it is an LF of text that needs at
+				// most one soft break and no whitespace escape. Without a branch on which
+				// word holds it: the lanes before it are those of the 128-bit fb:fa minus 1.
+				ma, borrow := bits.Sub64(fa>>7, 1, 0)
+				mb, _ := bits.Sub64(fb>>7, 0, borrow)
+				ea, eb := a>>7&lsb8, b>>7&lsb8
+				before := ea&ma + eb&mb
+				pos := i + (bits.TrailingZeros64(fa)+bits.TrailingZeros64(fb)&int(-borrow))>>3
 				esc := z.lineEsc + laneSum(acc+before)
 				octets := pos - z.start
 				if w := octets + 2*esc; p[pos] == '\n' && w <= qpLineMax-3+qpLineMax && (octets == 0 || p[pos-1] != ' ' && p[pos-1] != '\t') {
