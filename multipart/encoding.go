@@ -86,13 +86,12 @@ func scan(data []byte, crlf bool) dataScan {
 			if eq < i {
 				eq = qpIndex(data, i, n, '=')
 			}
+			// plainLines stops where fewer than sixteen octets are left before the '='
+			// (or the end); lines takes them, the line that holds the '=', and the lines
+			// that end within 1024 octets after it: where '=' are near one another,
+			// plainLines would take little between them.
 			i = z.plainLines(data[:eq], i)
-			if i+16 > eq {
-				// The octets before the '=' (or the end), the line that holds it, and
-				// the lines that end within 1024 octets after it: where '=' are near one
-				// another, plainLines would take little between them.
-				i = z.lines(data, i, eq+1024)
-			}
+			i = z.lines(data, i, eq+1024)
 		} else {
 			i = z.lines(data, i, n)
 		}
@@ -131,6 +130,8 @@ func scan(data []byte, crlf bool) dataScan {
 		i++
 	}
 	z.lineEnd(data, n, 0)
+	s.bare = s.bare || z.bare
+	s.nul = s.nul || z.nul
 	s.outLen = int64(n + z.lfs)
 	s.maxLine = z.maxLine
 	s.nonASCII = hasNonASCII(data)
@@ -151,6 +152,8 @@ type qpSizer struct {
 	extra   int64 // soft breaks, and whitespace before a line break or the end made an escape
 	lfs     int   // bare LFs of text, written CRLF
 	maxLine int   // longest line, octets without the line break
+	bare    bool  // plainLines met a CR or LF outside a line break
+	nul     bool  // plainLines met a NUL
 }
 
 // lineEnd ends the current line at p[i], where a line break of brk octets starts (CRLF 2, a
@@ -282,8 +285,8 @@ func (z *qpSizer) lines(p []byte, i, stop int) int {
 // plainLines is lines for a stretch p[i:] that holds no '=' and no DEL, so that a word's escapes
 // are its octets above 0x7F and only its controls need a test. It reads sixteen octets a round
 // and ends the lines it meets without leaving the rounds: the octets after a line break are the
-// next line's, so where the next round starts never waits on where a line ended. It returns
-// where it stopped: at a control that is not a line break (scan takes it), or where fewer than
+// next line's, so where the next round starts never waits on where a line ended. The other
+// controls it takes in place too (TAB one column, the rest escapes). It returns where fewer than
 // sixteen octets are left (lines takes them, with the line that holds the '=' after them).
 //
 //go:noinline
@@ -355,13 +358,16 @@ func (z *qpSizer) plainLines(p []byte, i int) int {
 					after := -(low << 1) // and after it
 					brk := 1
 					if ch := p[pos]; ch != '\n' || !z.crlf {
-						if ch == '\t' {
-							c &= after // one column, as any octet written as it is
-							continue
-						}
 						if ch != '\r' || pos+1 >= len(p) || p[pos+1] != '\n' {
-							z.lineEsc += laneSum(acc + e&before)
-							return pos
+							// TAB is one column, as any octet written as it is;
+							// the other controls are escapes (a bare CR or LF, NUL).
+							if ch != '\t' {
+								e |= low >> 7
+								z.bare = z.bare || ch == '\r' || ch == '\n'
+								z.nul = z.nul || ch == 0
+							}
+							c &= after
+							continue
 						}
 						brk = 2
 						after = -(low << 9) // after the LF: none when it is the next word's
