@@ -81,11 +81,19 @@ func scan(data []byte, crlf bool) dataScan {
 			eq = n
 		}
 	}
+	dense := 0 // searches in a row that found a '=' within 128 octets
 	for i := 0; ; {
-		if plain {
-			if eq < i {
-				eq = qpIndex(data, i, n, '=')
+		if plain && eq < i {
+			eq = qpIndex(data, i, n, '=')
+			// Where '=' come every few lines (attributes in HTML), lines takes all
+			// the rest: the stretches between them are too short to gain from.
+			dense++
+			if eq-i >= 128 {
+				dense = 0
 			}
+			plain = dense < 4
+		}
+		if plain {
 			// plainLines stops where fewer than sixteen octets are left before the '='
 			// (or the end); lines takes them, the line that holds the '=', and the lines
 			// that end within 1024 octets after it: where '=' are near one another,

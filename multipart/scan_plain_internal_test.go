@@ -87,6 +87,14 @@ func TestQPScanPlain(t *testing.T) {
 		checkQP(t, b, true, []int{4096})
 		checkQP(t, append(b, "\nx\r\n"...), true, []int{100})
 	}
+	// '=' on every line (after four such lines lines takes the rest), then none; and the other
+	// way round.
+	attr := bytes.Repeat([]byte("<td class=\"x\">Gr\xc3\xbc\xc3\x9fe</td>\n"), 12)
+	plainText := bytes.Repeat([]byte("Gr\xc3\xbc\xc3\x9fe aus dem B\xc3\xbcro, eine Zeile ohne Gleichheitszeichen\n"), 12)
+	for _, b := range [][]byte{append(bytes.Clone(attr), plainText...), append(bytes.Clone(plainText), attr...)} {
+		checkQP(t, b, true, []int{4096})
+		checkQP(t, b, false, []int{4096})
+	}
 	base := []byte("Gr\xc3\xbc\xc3\x9fe aus dem B\xc3\xbcro\nzweite Zeile, etwas l\xc3\xa4nger als die erste\r\n\tdritte\n")
 	for j := range base {
 		for _, c := range []byte{'=', 0x7f} {
