@@ -352,8 +352,8 @@ func (z *qpSizer) plainLines(p []byte, i int) int {
 					continue
 				}
 			}
-			// The controls of the round in order, word by word: TAB is one column,
-			// line breaks end their lines, anything else stops here.
+			// The controls of the round in order, word by word: line breaks end their
+			// lines, TAB is one column, the others are escapes.
 			base := i
 			i += 16
 			c, e := qpControls(a), a>>7&lsb8
