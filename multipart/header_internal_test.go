@@ -2,6 +2,7 @@ package multipart
 
 import (
 	"bytes"
+	"io"
 	"strings"
 	"testing"
 )
@@ -28,6 +29,48 @@ func TestSimpleLeafHeader(t *testing.T) {
 					t.Fatalf("%q: a type one octet past simpleTypeMax is not folded; the bound can grow", ct)
 				}
 			}
+		}
+	}
+}
+
+// TestLeafHdrSize: the header fields appendSimpleLeafHeader writes for the longest media type
+// NewTree keeps in Tree.oneHdr (simpleTypeMax octets, text/, every encoding) fit it.
+func TestLeafHdrSize(t *testing.T) {
+	for _, enc := range []Encoding{SevenBit, EightBit, QuotedPrintable, Base64} {
+		if n := len(appendSimpleLeafHeader(nil, "text/"+strings.Repeat("x", simpleTypeMax-5), enc)); n > leafHdrSize {
+			t.Fatalf("%v: %d octets, Tree.oneHdr holds %d", enc, n, leafHdrSize)
+		}
+	}
+}
+
+// writeLocal makes a tree of p and writes it, keeping the tree to itself, as a caller that only
+// writes a body does.
+func writeLocal(p *Part, w io.Writer) error {
+	tr, err := NewTree(p, nil)
+	if err != nil {
+		return err
+	}
+	_, err = tr.WriteBody(w)
+	return err
+}
+
+// TestLeafTreeAllocs: NewTree and WriteBody of one in-memory leaf, by a caller that keeps the tree
+// to itself, allocate nothing: the Tree points nowhere into itself, so it lives on the caller's
+// stack (NewTree is inlined), and the body writer is pooled.
+func TestLeafTreeAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector makes sync.Pool drop what it holds at random")
+	}
+	for _, p := range []*Part{
+		{ContentType: "text/plain", Data: []byte("Gr\xc3\xbc\xc3\x9fe aus dem B\xc3\xbcro\n"), Encoding: QuotedPrintable},
+		{ContentType: "text/html", Data: []byte("<p>Hello</p>\n")},
+		{ContentType: "application/octet-stream", Data: []byte("\x00\x01\x02")},
+	} {
+		if err := writeLocal(p, io.Discard); err != nil {
+			t.Fatal(err)
+		}
+		if n := testing.AllocsPerRun(100, func() { _ = writeLocal(p, io.Discard) }); n != 0 {
+			t.Errorf("%s: %v allocations per NewTree + WriteBody, want 0", p.ContentType, n)
 		}
 	}
 }

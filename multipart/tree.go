@@ -54,23 +54,37 @@ type Part struct {
 // change while the Tree is in use: NewTree computes the encoded sizes from it.
 type Tree struct {
 	root  *Part
-	nodes []node // pre-order; nodes[0] is root
-	hdr   []byte // rendered MIME header fields of every node
+	nodes []node // pre-order; nodes[0] is root; nil for a tree of one leaf, kept in one
+	hdr   []byte // rendered MIME header fields of every node; nil when in oneHdr
+	// A tree of one leaf (the usual body of a message) keeps its node in one and, when they fit,
+	// its header fields in oneHdr[:oneLen]: it then points nowhere into itself, so NewTree
+	// allocates nothing else for it, and a caller that keeps the tree to itself (makes it and
+	// writes it) can hold it on its stack, allocating nothing.
+	one    [1]node
+	oneHdr [leafHdrSize]byte
+	oneLen uint8
 }
 
-// leafTree is a Tree of one leaf with room for its node and header, so that NewTree allocates
-// only this for a single-part body.
-type leafTree struct {
-	Tree
-	node [1]node
-	hdr  [leafHdrSize]byte
+// list returns the nodes of t, in pre-order.
+func (t *Tree) list() []node {
+	if t.nodes == nil {
+		return t.one[:]
+	}
+	return t.nodes
 }
 
-// leafHdrSize holds a leaf's Content-Type of up to 20 octets with charset and its
-// Content-Transfer-Encoding (86 octets for text/plain in quoted-printable). The leafTree then
-// takes 256 octets, a size class below the 384 it took with room for 192: a third less to clear
-// and for the collector, per tree.
-const leafHdrSize = 96
+// header returns the rendered header fields of every node of t (node.hdrStart to hdrEnd).
+func (t *Tree) header() []byte {
+	if t.hdr == nil {
+		return t.oneHdr[:t.oneLen]
+	}
+	return t.hdr
+}
+
+// leafHdrSize holds what appendSimpleLeafHeader writes for a leaf (a Content-Type of at most
+// simpleTypeMax octets with charset, and Content-Transfer-Encoding): at most 124 octets, 86 for
+// text/plain in quoted-printable.
+const leafHdrSize = 128
 
 const maxDepth = 32 // nesting limit for containers; deeper trees are ErrInvalidPart
 
@@ -97,6 +111,7 @@ type node struct {
 
 type treeState struct {
 	t    *Tree
+	one  bool           // the tree is one leaf, kept in t.one
 	seen map[*Part]bool // used only for trees too large for a linear duplicate scan
 }
 
@@ -121,8 +136,18 @@ func countParts(p *Part, depth, budget int) int {
 // rnd supplies the boundaries' randomness (nil means crypto/rand); with a fixed rand the output is
 // byte-identical from run to run.
 func NewTree(root *Part, rnd io.Reader) (*Tree, error) {
+	// Small enough to be inlined, so that the Tree is allocated in the caller (see Tree.one).
+	t := new(Tree)
+	if err := t.init(root, rnd); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// init is NewTree's work on a zero Tree.
+func (t *Tree) init(root *Part, rnd io.Reader) error {
 	if root == nil {
-		return nil, newErr(ErrInvalidPart, "nil root part")
+		return newErr(ErrInvalidPart, "nil root part")
 	}
 	if rnd == nil {
 		rnd = crand.Reader
@@ -132,19 +157,32 @@ func NewTree(root *Part, rnd io.Reader) (*Tree, error) {
 	if count > maxPresize {
 		count = maxPresize
 	}
-	var t *Tree
-	var hdrBuf []byte
-	if count == 1 {
-		lt := &leafTree{}
-		t, hdrBuf = &lt.Tree, lt.hdr[:0]
-		t.nodes = lt.node[:0]
-	} else {
-		t = &Tree{nodes: make([]node, 0, count)}
+	if count > 1 {
+		t.nodes = make([]node, 0, count)
 	}
 	t.root = root
-	st := treeState{t: t}
+	st := treeState{t: t, one: count == 1}
 	if _, err := st.add(root, 0); err != nil {
-		return nil, err
+		return err
+	}
+	if st.one {
+		// Header fields of a leaf with nothing but a short type go in oneHdr; others,
+		// rendered by the emitter, in a buffer of their own (the emitter keeps its buffer
+		// where the compiler must assume it escapes, so oneHdr is not given to it).
+		n := &t.one[0]
+		if ct := leafType(root); simpleLeaf(root, ct) {
+			n.hdrEnd = len(appendSimpleLeafHeader(t.oneHdr[:0], ct, n.enc))
+			t.oneLen = uint8(n.hdrEnd)
+			return nil
+		}
+		var e emitter
+		hdr, err := t.appendPartHeader(make([]byte, 0, 160+len(root.Filename)*4), n, &e)
+		if err != nil {
+			return err
+		}
+		t.hdr = hdr
+		n.hdrEnd = len(hdr)
+		return nil
 	}
 	// Boundaries, in pre-order, so a fixed random source gives fixed output. They are built in one
 	// buffer, each preceded by "--" for the collision check, and become substrings of one string.
@@ -158,7 +196,7 @@ func NewTree(root *Part, rnd io.Reader) (*Tree, error) {
 	if containers > 0 {
 		var err error
 		if bbuf, err = t.appendBoundaries(make([]byte, 0, containers*maxBoundaryLen), rnd); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	all := string(bbuf)
@@ -170,26 +208,18 @@ func NewTree(root *Part, rnd io.Reader) (*Tree, error) {
 		}
 		hdrSize += 160 + len(n.p.Filename)*4
 	}
-	// A single leaf with nothing but a short type (the usual body of a message) has at most
-	// 14+20+15+2 octets of Content-Type and 45 of Content-Transfer-Encoding: it fits hdrBuf.
-	simple := len(t.nodes) == 1 && len(root.ContentType) <= 20 && len(root.Params) == 0 &&
-		root.Filename == "" && root.Disposition == "" && root.ContentID == "" && len(root.Header) == 0
-	if hdrSize <= cap(hdrBuf) || simple {
-		t.hdr = hdrBuf
-	} else {
-		t.hdr = make([]byte, 0, hdrSize)
-	}
+	t.hdr = make([]byte, 0, hdrSize)
 	var e emitter
 	for i := range t.nodes {
 		t.nodes[i].hdrStart = len(t.hdr)
 		hdr, err := t.appendPartHeader(t.hdr, &t.nodes[i], &e)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		t.hdr = hdr
 		t.nodes[i].hdrEnd = len(t.hdr)
 	}
-	return t, nil
+	return nil
 }
 
 // appendBoundaries appends a boundary for every container to bbuf, in pre-order (so a fixed
@@ -312,7 +342,11 @@ func (st *treeState) add(p *Part, depth int) (int, error) {
 		return 0, newErr(ErrInvalidPart, "part appears twice in the tree")
 	}
 	idx := len(t.nodes)
-	t.nodes = append(t.nodes, node{p: p, first: -1, next: -1, depth: depth})
+	if st.one {
+		t.one[0] = node{p: p, first: -1, next: -1, depth: depth}
+	} else {
+		t.nodes = append(t.nodes, node{p: p, first: -1, next: -1, depth: depth})
+	}
 	ct := p.ContentType
 	if ct == "" && len(p.Parts) == 0 {
 		ct = "text/plain"
@@ -360,7 +394,7 @@ func (st *treeState) add(p *Part, depth int) (int, error) {
 	if len(p.Parts) > 0 {
 		return 0, newErr(ErrInvalidPart, "leaf "+quote(ct)+" with parts (only multipart/* may have parts)")
 	}
-	n := &t.nodes[idx]
+	n := &t.list()[idx]
 	n.leaf = true
 	if err := chooseEncoding(n, ct); err != nil {
 		return 0, err
@@ -438,16 +472,26 @@ func checkPartFields(p *Part) error {
 
 // appendPartHeader renders the MIME header fields of node n.
 func (t *Tree) appendPartHeader(dst []byte, n *node, e *emitter) ([]byte, error) {
-	p := n.p
-	ct := p.ContentType
-	if ct == "" {
-		ct = "text/plain"
-	}
-	if n.leaf && len(ct) <= simpleTypeMax && len(p.Params) == 0 && p.Filename == "" &&
-		p.Disposition == "" && p.ContentID == "" && len(p.Header) == 0 {
+	ct := leafType(n.p)
+	if n.leaf && simpleLeaf(n.p, ct) {
 		return appendSimpleLeafHeader(dst, ct, n.enc), nil
 	}
 	return t.appendPartFields(dst, n, ct, e)
+}
+
+// leafType returns p's media type: "text/plain" when empty.
+func leafType(p *Part) string {
+	if p.ContentType == "" {
+		return "text/plain"
+	}
+	return p.ContentType
+}
+
+// simpleLeaf reports whether a leaf p of media type ct has nothing but a type of at most
+// simpleTypeMax octets, which appendSimpleLeafHeader renders.
+func simpleLeaf(p *Part, ct string) bool {
+	return len(ct) <= simpleTypeMax && len(p.Params) == 0 && p.Filename == "" && p.Disposition == "" &&
+		p.ContentID == "" && len(p.Header) == 0
 }
 
 // simpleTypeMax is the longest media type a leaf's Content-Type holds, charset included, without
@@ -535,8 +579,8 @@ func hasParam(ps []Param, name string) bool {
 // Content-Disposition, Content-ID, extra fields), each CRLF-terminated, without the blank line that
 // ends the header block and without MIME-Version.
 func (t *Tree) AppendHeader(dst []byte) ([]byte, error) {
-	n := &t.nodes[0]
-	return append(dst, t.hdr[n.hdrStart:n.hdrEnd]...), nil
+	n := &t.list()[0]
+	return append(dst, t.header()[n.hdrStart:n.hdrEnd]...), nil
 }
 
 // BodySize returns the exact number of bytes WriteBody will write, and false when some Reader has
@@ -546,7 +590,7 @@ func (t *Tree) BodySize() (int64, bool) {
 }
 
 func (t *Tree) nodeSize(i int, top bool) (int64, bool) {
-	n := &t.nodes[i]
+	n := &t.list()[i]
 	if n.leaf {
 		return n.size, n.size >= 0
 	}

@@ -45,7 +45,7 @@ func (t *Tree) WriteBodyContext(ctx context.Context, w io.Writer) (int64, error)
 }
 
 func (t *Tree) writeNode(b *bodyWriter, i int, top bool) {
-	n := &t.nodes[i]
+	n := &t.list()[i]
 	if n.leaf {
 		t.writeLeaf(b, n)
 		return

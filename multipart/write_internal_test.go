@@ -52,7 +52,7 @@ func TestQPWriteChunks(t *testing.T) {
 							t.Fatalf("leaf not found in %q", got)
 						}
 						got = got[i+len("quoted-printable\r\n\r\n") : j]
-					} else if tr.nodes[0].term {
+					} else if tr.list()[0].term {
 						got = bytes.TrimSuffix(got, []byte("\r\n"))
 					}
 					if !bytes.Equal(got, want) {

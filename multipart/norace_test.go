@@ -1,0 +1,5 @@
+//go:build !race
+
+package multipart
+
+const raceEnabled = false
