@@ -61,6 +61,9 @@ func TestLeafTreeAllocs(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the race detector makes sync.Pool drop what it holds at random")
 	}
+	if testing.AllocsPerRun(10, func() { inlineProbeSink = newInlineProbe().v }) != 0 {
+		t.Skip("inlining is off (-gcflags=-l, as debuggers build): no tree can live on its caller's stack")
+	}
 	for _, p := range []*Part{
 		{ContentType: "text/plain", Data: []byte("Gr\xc3\xbc\xc3\x9fe aus dem B\xc3\xbcro\n"), Encoding: QuotedPrintable},
 		{ContentType: "text/html", Data: []byte("<p>Hello</p>\n")},
@@ -74,3 +77,11 @@ func TestLeafTreeAllocs(t *testing.T) {
 		}
 	}
 }
+
+// inlineProbe tells TestLeafTreeAllocs whether the compiler inlines: newInlineProbe's value stays
+// on its caller's stack only when the call is inlined, as NewTree's must be.
+type inlineProbe struct{ v int }
+
+var inlineProbeSink int
+
+func newInlineProbe() *inlineProbe { return &inlineProbe{v: 1} }
