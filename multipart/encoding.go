@@ -75,11 +75,8 @@ func scan(data []byte, crlf bool) dataScan {
 	plain := bytes.IndexByte(data, 0x7f) < 0
 	eq := n // where the next '=' is, once i <= eq
 	if plain {
-		eq = bytes.IndexByte(data, '=')
-		s.noDEL, s.noEq = true, eq < 0
-		if eq < 0 {
-			eq = n
-		}
+		eq = qpIndex(data, 0, n, '=')
+		s.noDEL, s.noEq = true, eq == n
 	}
 	dense := 0 // searches in a row that found a '=' within 128 octets
 	for i := 0; ; {
@@ -191,6 +188,27 @@ func (z *qpSizer) lineEnd(p []byte, i, brk int) {
 	z.start = i + brk
 }
 
+// sizeLine ends the line p[z.start:pos], esc of whose octets are escapes, at a line break of brk
+// octets (CRLF 2, a bare LF of text 1). When the line is at most 149 columns wide and does not end
+// in whitespace its soft breaks are certain (see scan) and it is sized here; otherwise lineEnd lays
+// it out. lines and plainLines end their lines through it.
+func (z *qpSizer) sizeLine(p []byte, pos, brk, esc int) {
+	octets := pos - z.start
+	if w := octets + 2*esc; w <= qpLineMax-3+qpLineMax && (octets == 0 || p[pos-1] != ' ' && p[pos-1] != '\t') {
+		if w > qpLineMax {
+			z.extra += 3
+		}
+		z.maxLine = max(z.maxLine, octets)
+		z.esc += int64(esc)
+		z.lineEsc = 0
+		z.lfs += 2 - brk
+		z.start = pos + brk
+		return
+	}
+	z.lineEsc = esc
+	z.lineEnd(p, pos, brk)
+}
+
 // hasNonASCII reports whether p holds an octet above 0x7F; the bodies it is asked about usually
 // have one near their start.
 func hasNonASCII(p []byte) bool {
@@ -264,23 +282,7 @@ func (z *qpSizer) lines(p []byte, i, stop int) int {
 			}
 			brk = 2
 		}
-		// The line p[z.start:i] ends here: when it is at most 149 columns wide and does not
-		// end in whitespace, its soft breaks are certain (see scan) and sized here.
-		esc := z.lineEsc + laneSum(acc)
-		octets := i - z.start
-		if w := octets + 2*esc; w <= qpLineMax-3+qpLineMax && (octets == 0 || p[i-1] != ' ' && p[i-1] != '\t') {
-			if w > qpLineMax {
-				z.extra += 3
-			}
-			z.maxLine = max(z.maxLine, octets)
-			z.esc += int64(esc)
-			z.lineEsc = 0
-			z.lfs += 2 - brk
-			z.start = i + brk
-		} else {
-			z.lineEsc = esc
-			z.lineEnd(p, i, brk)
-		}
+		z.sizeLine(p, i, brk, z.lineEsc+laneSum(acc))
 		i += brk
 		if i > stop {
 			return i
@@ -387,21 +389,7 @@ func (z *qpSizer) plainLines(p []byte, i int) int {
 							}
 						}
 					}
-					esc := z.lineEsc + laneSum(acc+e&before)
-					octets := pos - z.start
-					if w := octets + 2*esc; w <= qpLineMax-3+qpLineMax && (octets == 0 || p[pos-1] != ' ' && p[pos-1] != '\t') {
-						if w > qpLineMax {
-							z.extra += 3
-						}
-						z.maxLine = max(z.maxLine, octets)
-						z.esc += int64(esc)
-						z.lineEsc = 0
-						z.lfs += 2 - brk
-						z.start = pos + brk
-					} else {
-						z.lineEsc = esc
-						z.lineEnd(p, pos, brk)
-					}
+					z.sizeLine(p, pos, brk, z.lineEsc+laneSum(acc+e&before))
 					acc = 0
 					c &= after
 					e &= after
