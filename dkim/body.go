@@ -127,114 +127,74 @@ func (b *bodyHasher) Write(p []byte) (int, error) {
 }
 
 // fastLines is called at the start of a line with nothing pending but empty lines. It consumes the
-// complete lines of p: runs of canonical lines are hashed straight from p, other lines go through
-// relaxedLine or the state machine, trailing empty lines stay pending. It returns the incomplete
-// last line of p, which Write gives to the state machine. Each call is O(len(p)).
+// complete lines of p: relaxed canonicalization changes a line only where it has an HTAB, a SP
+// followed by SP or by CR (a run of WSP, or WSP before the CRLF; a line of WSP only has one or the
+// other), so every complete line before the first such place is hashed straight from p, in one
+// block, and the line holding it is canonicalized on its own. Trailing empty lines stay pending.
+// It returns the incomplete last line of p, which Write gives to the state machine. Each call is
+// O(len(p)): the searches run forward only, each from past the line last canonicalized.
 func (b *bodyHasher) fastLines(p []byte) []byte {
 	if !b.relaxed {
 		return b.fastSimple(p)
 	}
-	// Relaxed: offsets in p of the next HTAB, the next SP and the next "SP SP" at or after the
-	// current line, len(p) when there is none. Each is searched again only once passed, so the
-	// scans cost O(len(p)) in all. Trailing SP is seen at the line's end.
-	tab, sp := nextTab(p, 0), nextSP(p, 0)
-	// p[start:good] is canonical and not yet hashed; empty lines follow it.
+	tab, sp := nextTab(p, 0), nextSPStop(p, 0)
+	// p[start:good] is canonical and not yet hashed; empty lines follow it; i is a line start.
 	i, start, good, empty := 0, 0, 0, 0
-	// A stretch without WSP (base64 above all) is taken whole: first the one p starts with.
-	if r := lastCRLF(p, min(tab, sp)); r > 0 {
-		good, empty = wspFree(p, 0, r)
-		i = r
-	}
-	dsp := nextTwoSP(p, max(i, sp))
-	// Then the run of same-length lines canonicalRun finds.
-	if i == 0 {
-		good = canonicalRun(p, min(tab, dsp))
-		i = good
-	}
-	for i < len(p) {
-		k := bytes.IndexByte(p[i:], '\r')
-		if k < 0 || i+k+1 >= len(p) {
-			break // incomplete line
+	for {
+		stop := min(tab, sp)
+		// Every complete line before the one holding stop is canonical.
+		// (Here start == good == i and empty == 0.)
+		if r := lastCRLFIn(p, i, stop); r > i {
+			good, empty = canonicalEnd(p, i, r)
+			i = r
 		}
-		if p[i+k+1] != '\n' {
-			// A bare CR: the state machine takes the whole line, if it is complete.
-			m := bytes.Index(p[i+k+1:], crlfRun[:2])
-			if m < 0 {
-				break
-			}
-			e := i + k + 1 + m
-			b.hashDirect(p[start:good])
-			b.empties += empty
+		if stop == len(p) {
+			break
+		}
+		// The line from i holds stop: canonicalize it, once it is complete.
+		m := bytes.Index(p[stop:], crlfRun[:2])
+		if m < 0 {
+			break
+		}
+		e := stop + m // the line's CRLF (the first; a CR before it is a bare CR, content)
+		b.hashDirect(p[start:good])
+		b.empties += empty
+		if e-i+2 <= len(b.buf) {
+			b.relaxedLine(p[i:e])
+		} else {
 			b.step(p[i : e+2])
-			i = e + 2
-			start, good, empty = i, i, 0
-			continue
 		}
-		if k == 0 {
-			empty++
-			i += 2
-			continue
-		}
-		e := i + k // the line's CR
+		i = e + 2
+		start, good, empty = i, i, 0
 		if tab < i {
 			tab = nextTab(p, i)
 		}
-		if dsp < i {
-			dsp = nextTwoSP(p, i)
-		}
-		if tab < e || dsp < e || p[e-1] == ' ' {
-			// The line needs canonicalizing: in one pass into the scratch buffer, or by the
-			// state machine when it is too long for the buffer.
-			b.hashDirect(p[start:good])
-			b.empties += empty
-			if k+2 <= len(b.buf) {
-				b.relaxedLine(p[i:e])
-			} else {
-				b.step(p[i : e+2])
-			}
-			i = e + 2
-			start, good, empty = i, i, 0
-			continue
-		}
 		if sp < i {
-			sp = nextSPLine(p, i, e)
+			sp = nextSPStop(p, i)
 		}
-		if sp > e && e-i >= minHopLine {
-			// A line without WSP: all complete lines before the next WSP are canonical.
-			r := lastCRLF(p, min(tab, sp))
-			good, empty = wspFree(p, i, r)
-			i = r
-			continue
-		}
-		i += k + 2
-		good, empty = i, 0
 	}
 	b.hashDirect(p[start:good])
 	b.empties += empty
 	return p[i:]
 }
 
-// minHopLine is the shortest line without WSP from which fastLines looks for the next WSP to take
-// every line before it at once: base64 lines have 76 columns, prose lines without SP are short.
-const minHopLine = 40
-
-// lastCRLF returns the offset just past the last CRLF that ends before w in p, or 0 when there
-// is none.
-func lastCRLF(p []byte, w int) int {
-	for k := w - 1; k > 0; k-- {
+// lastCRLFIn returns the offset just past the last CRLF in p[i:w] (w at most len(p)), or i when
+// there is none. It reads back from w only as far as that CRLF.
+func lastCRLFIn(p []byte, i, w int) int {
+	for k := w - 1; k > i; k-- {
 		if p[k] == '\n' && p[k-1] == '\r' {
 			return k + 1
 		}
 	}
-	return 0
+	return i
 }
 
-// wspFree takes the complete lines p[i:r] (r just past a CRLF, i at a line start), which hold no
-// SP and no HTAB: relaxed canonicalization leaves such lines as they are (a bare CR is content and
-// only CRLF ends a line), so they are canonical up to their trailing empty lines, which may end
+// canonicalEnd takes the complete lines p[i:r] (r just past a CRLF, i at a line start), which
+// relaxed canonicalization leaves as they are (no HTAB, no SP before SP or CR; a bare CR is content
+// and only CRLF ends a line), so they are canonical up to their trailing empty lines, which may end
 // the body. It returns where the canonical lines end and how many empty lines follow them
 // (end == i when all are empty; the caller's earlier empty lines are then still pending).
-func wspFree(p []byte, i, r int) (end, empty int) {
+func canonicalEnd(p []byte, i, r int) (end, empty int) {
 	j := r // p[j:r] is the trailing run of CRLFs
 	for j-2 >= i && p[j-2] == '\r' && p[j-1] == '\n' {
 		j -= 2
@@ -244,48 +204,6 @@ func wspFree(p []byte, i, r int) (end, empty int) {
 	}
 	// The first CRLF of the run ends the last line with content (even one ending in a bare CR).
 	return j + 2, (r - j - 2) / 2
-}
-
-// canonicalRun returns the length of the longest prefix of p made of complete lines that relaxed
-// canonicalization leaves as they are, the last of them not empty (0 when there is none): no bare
-// CR, no SP before a line's CRLF, and no line reaching lim (the first HTAB or "SP SP" in p). Lines
-// of a body often have one length (base64 above all), so the end of each line is first looked for
-// where the previous line's length puts it, and searched for only when it is not there; one count
-// of the CRs in the prefix then proves that no guess passed over a CR (each line holds exactly
-// one, its CRLF's; lines all found by search need no count), so the prefix is found without a
-// search per line. When the count disagrees it returns 0 and fastLines looks at every line.
-func canonicalRun(p []byte, lim int) int {
-	i, n, lines, nLines, hop := 0, 0, 0, 0, 0
-	guessed, nGuessed := false, false // some line was found by guess (before n)
-	for {
-		var e int // the line's CR
-		if hop > 2 && i+hop <= len(p) && p[i+hop-2] == '\r' && p[i+hop-1] == '\n' {
-			e = i + hop - 2
-			guessed = true
-		} else {
-			k := bytes.IndexByte(p[i:], '\r')
-			if k < 0 || i+k+1 >= len(p) || p[i+k+1] != '\n' {
-				break // an incomplete line or a bare CR
-			}
-			e = i + k
-		}
-		if e == i {
-			lines++ // an empty line: canonical unless it turns out to be trailing
-			i += 2
-			continue
-		}
-		if e > lim || p[e-1] == ' ' {
-			break // the line needs canonicalizing
-		}
-		lines++
-		hop = e + 2 - i
-		i = e + 2
-		n, nLines, nGuessed = i, lines, guessed
-	}
-	if nGuessed && bytes.Count(p[:n], crlfRun[:1]) != nLines {
-		return 0
-	}
-	return n
 }
 
 // fastSimple is fastLines for simple canonicalization, where complete lines are canonical as they
@@ -333,81 +251,84 @@ func nextTab(p []byte, i int) int {
 	return len(p)
 }
 
-// nextSP returns the offset of the first SP in p at or after i, or len(p).
-func nextSP(p []byte, i int) int {
-	if k := bytes.IndexByte(p[i:], ' '); k >= 0 {
-		return i + k
+// nextSPStop returns the offset of the first SP at or after i that is followed by an octet of at
+// most 0x20 (SP, CR, HTAB or another control), or len(p): where relaxed canonicalization may change
+// a line without an HTAB. A SP in the last octet of p is not reported (the line it ends is not
+// complete). It looks at sixteen octets a round with one branch, four rounds a block (prose has a
+// SP every few octets, so this is the pass that costs; the HTAB search is IndexByte's). After two
+// blocks whose last word has no SP it hops to the next SP with IndexByte (base64 has none).
+func nextSPStop(p []byte, i int) int {
+	// The constants come from memory, so that the compiler keeps them in registers instead of
+	// writing each one out again in every round.
+	c := &spStopConsts
+	sp, nlo1, n21, hi8 := c[0], c[1], c[2], c[3]
+	quiet := false // the last block's last word has no SP
+	for i <= len(p)-65 {
+		w := (*[65]byte)(p[i:])
+		if m0, m1 := spStopRound((*[17]byte)(w[0:]), sp, nlo1, n21, hi8); m0|m1 != 0 {
+			i += lowestOctet(m0, m1)
+		} else if m0, m1 := spStopRound((*[17]byte)(w[16:]), sp, nlo1, n21, hi8); m0|m1 != 0 {
+			i += 16 + lowestOctet(m0, m1)
+		} else if m0, m1 := spStopRound((*[17]byte)(w[32:]), sp, nlo1, n21, hi8); m0|m1 != 0 {
+			i += 32 + lowestOctet(m0, m1)
+		} else if m0, m1 := spStopRound((*[17]byte)(w[48:]), sp, nlo1, n21, hi8); m0|m1 != 0 {
+			i += 48 + lowestOctet(m0, m1)
+		} else {
+			i += 64
+			x := binary.LittleEndian.Uint64(w[56:]) ^ sp
+			if (x+nlo1)&^x&hi8 != 0 {
+				quiet = false
+			} else if !quiet {
+				quiet = true
+			} else {
+				// No SP for a while (base64, say): IndexByte goes to the next one far faster.
+				k := bytes.IndexByte(p[i:], ' ')
+				if k < 0 {
+					return len(p)
+				}
+				i, quiet = i+k, false
+			}
+			continue
+		}
+		// The lowest flag: a stop, or an octet a borrow flagged (see spStopRound).
+		if p[i] == ' ' && p[i+1] <= ' ' {
+			return i
+		}
+		i++
+	}
+	for ; i+1 < len(p); i++ {
+		if p[i] == ' ' && p[i+1] <= ' ' {
+			return i
+		}
 	}
 	return len(p)
 }
 
-// nextSPLine is nextSP for i at the start of a line whose CR is at e: prose has a SP within the
-// first eight bytes of most lines, found there without a call.
-func nextSPLine(p []byte, i, e int) int {
-	if e-i >= 8 {
-		if m := zeroByte(binary.LittleEndian.Uint64(p[i:]) ^ sp8); m != 0 {
-			return i + bits.TrailingZeros64(m)/8 // the lowest flag is exact
-		}
-	}
-	return nextSP(p, i)
+// spStopRound flags the octets of w[0:16] that are SP followed by an octet below 0x21: the top bit
+// of octet k of m0 (k < 8) or of m1 (k >= 8). An octet is flagged where x, the octets XOR SP, has a
+// zero (zeroByte) and y, the octets one further, has an octet below 0x21 (the same test with 0x21
+// for 0x01). Both tests flag every such octet, and may also flag an octet above one they flag (a
+// borrow), so only the lowest flag is a candidate, which nextSPStop checks and passes over when it
+// is not a stop. sp, nlo1, n21 and hi8 are spStopConsts.
+func spStopRound(w *[17]byte, sp, nlo1, n21, hi8 uint64) (m0, m1 uint64) {
+	x0 := binary.LittleEndian.Uint64(w[0:]) ^ sp
+	y0 := binary.LittleEndian.Uint64(w[1:])
+	x1 := binary.LittleEndian.Uint64(w[8:]) ^ sp
+	y1 := binary.LittleEndian.Uint64(w[9:])
+	return (x0 + nlo1) &^ x0 & (y0 + n21) &^ y0 & hi8, (x1 + nlo1) &^ x1 & (y1 + n21) &^ y1 & hi8
 }
 
-// nextTwoSP returns the offset of the first "SP SP" in p at or after i, or len(p). It looks at
-// sixteen bytes at a time (SWAR, one branch for two words), each word compared with the word one
-// byte further, so that no state passes from word to word (prose has a SP every few bytes, so
-// this is the pass that costs), and after 64 bytes without SP hops with IndexByte to the next one
-// (base64 has none).
-func nextTwoSP(p []byte, i int) int {
-	q := p[i:]
-	quiet := 0 // words in a row without SP
-	// Two words per round, one branch for the pairs of both.
-	for len(q) >= 17 {
-		w := (*[17]byte)(q)
-		a0 := binary.LittleEndian.Uint64(w[0:]) ^ sp8
-		b0 := binary.LittleEndian.Uint64(w[1:]) ^ sp8
-		a1 := binary.LittleEndian.Uint64(w[8:]) ^ sp8
-		b1 := binary.LittleEndian.Uint64(w[9:]) ^ sp8
-		if zeroByte(a0|b0)|zeroByte(a1|b1) != 0 {
-			break // the word loop below finds it
-		}
-		q = q[16:]
-		if zeroByte(a0)|zeroByte(a1) != 0 {
-			quiet = 0
-		} else if quiet += 2; quiet == 8 {
-			k := bytes.IndexByte(q, ' ')
-			if k < 0 {
-				return len(p)
-			}
-			q, quiet = q[k:], 0
-		}
+// lowestOctet returns the offset of the lowest flagged octet of a round (m0|m1 not zero).
+func lowestOctet(m0, m1 uint64) int {
+	if m0 != 0 {
+		return bits.TrailingZeros64(m0) / 8
 	}
-	for len(q) >= 9 {
-		w := (*[9]byte)(q)
-		a := binary.LittleEndian.Uint64(w[0:]) ^ sp8
-		b := binary.LittleEndian.Uint64(w[1:]) ^ sp8
-		// A byte of a|b is zero where the byte and the next are both SP.
-		if z := zeroByte(a | b); z != 0 {
-			return len(p) - len(q) + bits.TrailingZeros64(z)/8 // the lowest flag is exact
-		}
-		q = q[8:]
-		if zeroByte(a) != 0 {
-			quiet = 0
-		} else if quiet++; quiet == 8 {
-			k := bytes.IndexByte(q, ' ')
-			if k < 0 {
-				return len(p)
-			}
-			q, quiet = q[k:], 0
-		}
-	}
-	// Pairs starting before q were all looked at.
-	for k := 0; k+1 < len(q); k++ {
-		if q[k] == ' ' && q[k+1] == ' ' {
-			return len(p) - len(q) + k
-		}
-	}
-	return len(p)
+	return 8 + bits.TrailingZeros64(m1)/8
 }
+
+// spStopConsts are nextSPStop's constants: SP in every octet, minus 0x01 and minus 0x21 in every
+// octet, and the top bit of every octet. Nothing writes them.
+var spStopConsts = [4]uint64{sp8, 0xfefefefefefefeff, 0xdedededededededf, 0x8080808080808080}
 
 // sp8 is SP in every byte of a word.
 const sp8 = 0x2020202020202020
@@ -422,8 +343,9 @@ func zeroByte(x uint64) uint64 {
 	return (x - lo1) &^ x & hi8
 }
 
-// relaxedLine canonicalizes one complete line (without its CRLF and without CR inside; at most
-// len(b.buf)-2 bytes) that starts with nothing pending but empty lines, in one pass into buf.
+// relaxedLine canonicalizes one complete line (without its CRLF; at most len(b.buf)-2 bytes; a bare
+// CR inside is content like any other octet) that starts with nothing pending but empty lines, in
+// one pass into buf.
 func (b *bodyHasher) relaxedLine(line []byte) {
 	// A line of WSP only is an empty line.
 	blank := true
@@ -542,8 +464,8 @@ func (b *bodyHasher) WriteNoWSP(p []byte) (int, error) {
 		return b.Write(p) // inside a line: the general path finishes it
 	}
 	n := len(p)
-	if r := lastCRLF(p, len(p)); r > 0 {
-		good, empty := wspFree(p, 0, r)
+	if r := lastCRLFIn(p, 0, len(p)); r > 0 {
+		good, empty := canonicalEnd(p, 0, r)
 		b.hashDirect(p[:good])
 		b.empties += empty
 		p = p[r:]

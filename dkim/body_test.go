@@ -199,6 +199,34 @@ func TestBodyHasherVectors(t *testing.T) {
 	}
 }
 
+// TestBodyHasherBufferEdge: a relaxed line to canonicalize is gathered in the hasher's 1024-octet
+// buffer when it fits with its CRLF and goes through the state machine when it does not; lines of
+// every length around that edge, with the run of WSP, the HTAB or the trailing SP anywhere, whole
+// and in chunks, must match the reference.
+func TestBodyHasherBufferEdge(t *testing.T) {
+	s := bodySigner(t, true)
+	for n := 1010; n <= 1030; n++ {
+		for _, wsp := range []string{"  ", "\t", " \t"} {
+			for _, at := range []int{0, 1, n / 2, n - 3} {
+				line := []byte(strings.Repeat("w", n))
+				copy(line[at:], wsp)
+				for _, body := range []string{
+					string(line) + "\r\n" + "next line\r\n",
+					"a b\r\n" + string(line[:n-1]) + " \r\n\r\n",
+				} {
+					want := sha256.Sum256([]byte(refCanonBody(body, true)))
+					if got := hashChunks(s, body); !bytes.Equal(got, want[:]) {
+						t.Fatalf("line of %d octets, %q at %d: hash differs from reference", n, wsp, at)
+					}
+					if got := hashChunks(s, body[:n/3], body[n/3:]); !bytes.Equal(got, want[:]) {
+						t.Fatalf("line of %d octets, %q at %d, in two chunks: hash differs from reference", n, wsp, at)
+					}
+				}
+			}
+		}
+	}
+}
+
 // TestBodyHasherNoAllocs: Write must not allocate, whatever the chunking.
 func TestBodyHasherNoAllocs(t *testing.T) {
 	body := []byte(strings.Repeat("line with  some \t spaces \r\n\r\n", 400))

@@ -139,23 +139,3 @@ func FuzzRelaxedHeader(f *testing.F) {
 		}
 	})
 }
-
-// TestNextTwoSP checks the SWAR search against bytes.Index at every start offset.
-func TestNextTwoSP(t *testing.T) {
-	rng := rand.New(rand.NewSource(3))
-	for n := 0; n < 3000; n++ {
-		p := make([]byte, rng.Intn(40))
-		for i := range p {
-			p[i] = " a\r\n "[rng.Intn(5)]
-		}
-		for i := 0; i <= len(p); i++ {
-			want := len(p)
-			if k := bytes.Index(p[i:], []byte("  ")); k >= 0 {
-				want = i + k
-			}
-			if got := nextTwoSP(p, i); got != want {
-				t.Fatalf("nextTwoSP(%q, %d) = %d, want %d", p, i, got, want)
-			}
-		}
-	}
-}
