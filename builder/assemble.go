@@ -78,6 +78,9 @@ type assembly struct {
 	// h is the DKIM body hasher, kept with the pooled assembly so that signing does not allocate
 	// one per message (dkim.Signer.ResetBodyHasher; one goroutine uses an assembly at a time).
 	h dkim.BodyHasher
+	// prep is the signature's header side, read once by sigLen (prepared) for this message.
+	prep     dkim.Prepared
+	prepared bool
 }
 
 var assemblies = sync.Pool{New: func() any { return new(assembly) }}
@@ -127,6 +130,7 @@ func (a *assembly) release() {
 	a.from[0] = multipart.Address{}
 	a.returnPath = ""
 	a.b, a.m, a.tree = nil, nil, nil
+	a.prepared = false
 	a.aw = appendWriter{}
 	a.cw = countWriter{}
 	if cap(a.buf) > 1<<20 {

@@ -47,17 +47,19 @@ func (b *Builder) Validate(m *Message) error {
 }
 
 // sigLen returns the length of the DKIM-Signature field of the assembled header block (0 without
-// a Signer). It is known without signing (dkim.Signer.SignatureLen): the field's length does not
-// depend on the body hash or the signature's value.
+// a Signer). It is known before the body hash (dkim.Prepared.Len): the first call reads the header
+// block into a.prep, whose AppendSignature later signs it without reading it again.
 func (a *assembly) sigLen() (int64, error) {
 	if a.b.Signer == nil {
 		return 0, nil
 	}
-	n, err := a.b.Signer.SignatureLen(a.hdr)
-	if err != nil {
-		return 0, signError(err)
+	if !a.prepared {
+		if err := a.b.Signer.Prepare(&a.prep, a.hdr); err != nil {
+			return 0, signError(err)
+		}
+		a.prepared = true
 	}
-	return int64(n), nil
+	return int64(a.prep.Len()), nil
 }
 
 // size returns the encoded size of the assembled message, signature included (exact when
@@ -252,16 +254,12 @@ func (a *assembly) appendTo(dst []byte) ([]byte, error) {
 		return dst[:start], bodyError(err)
 	}
 	if b.Signer != nil {
-		a.sig, err = b.Signer.AppendSignature(a.sig[:0], a.hdr, a.aw.h.Sum())
+		// The field fills its place exactly: a.prep fixed every tag's value, so its length too.
+		a.sig, err = a.prep.AppendSignature(a.sig[:0], a.aw.h.Sum())
 		if err != nil {
 			return dst[:start], signError(err)
 		}
-		if len(a.sig) == int(sigLen) {
-			copy(dst[at:], a.sig)
-		} else {
-			// The clock's Unix time gained a digit between sizing and signing: make room.
-			dst = slices.Replace(dst, at, at+int(sigLen), a.sig...)
-		}
+		copy(dst[at:at+int(sigLen)], a.sig)
 	}
 	if limit > 0 && int64(len(dst)-start) > limit {
 		return dst[:start], a.sizeError(int64(len(dst) - start))
@@ -289,7 +287,7 @@ func (b *Builder) WriteTo(w io.Writer, m *Message) (int64, error) {
 // Size). Any other Reader is read once: its encoded body is kept in memory up to
 // Builder.SpillThreshold bytes and beyond that in a temporary file, which is copied to w after the
 // header and removed. The DKIM t= tag comes from the Signer's clock (dkim.Options.Now), not
-// Builder.Now.
+// Builder.Now, read when the message's size is checked, before its body is produced.
 //
 // When ctx is done, writing stops before the next Read from an attachment and the next Write to
 // w, and the error wraps context.Cause(ctx) (errors.Is(err, context.Canceled) or
@@ -321,7 +319,11 @@ func (b *Builder) WriteToContext(ctx context.Context, w io.Writer, m *Message) (
 		return a.cw.n, bodyError(err)
 	}
 
-	// Signed: the body hash must be known before the header is written.
+	// Signed: the body hash must be known before the header is written. The header block is
+	// read for the signature first, so that a header the signer refuses writes nothing.
+	if _, err := a.sigLen(); err != nil {
+		return 0, err
+	}
 	a.h = b.Signer.ResetBodyHasher(a.h)
 	h := a.h
 	var bodyLen int64
@@ -354,7 +356,7 @@ func (b *Builder) WriteToContext(ctx context.Context, w io.Writer, m *Message) (
 		bodyLen = a.sp.n
 	}
 	a.sig = append(a.sig[:0], a.hdr[:a.sesLen]...)
-	a.sig, err = b.Signer.AppendSignature(a.sig, a.hdr, h.Sum())
+	a.sig, err = a.prep.AppendSignature(a.sig, h.Sum())
 	if err != nil {
 		return 0, signError(err)
 	}

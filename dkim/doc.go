@@ -57,23 +57,26 @@
 //
 // For streaming, hash the body with [Signer.NewBodyHasher] while it is written (the state carries
 // across Writes, so any chunking gives the same hash) and sign the header block with
-// [Signer.AppendSignature]; the field goes on top of the header block. A writer that knows some of
-// its bytes hold no SP and no HTAB (base64 lines) hands them to [BodyHasher.WriteNoWSP], which
-// hashes them without scanning them; [Signer.ResetBodyHasher] readies a hasher for the next
-// message instead of allocating one.
+// [Signer.AppendSignature]; the field goes on top of the header block. A writer that reserves the
+// field's place before it writes the body reads the header block once with [Signer.Prepare]:
+// [Prepared.Len] is the field's length, and [Prepared.AppendSignature] fills the place once the
+// body hash is known. A writer that knows some of its bytes hold no SP and no HTAB (base64 lines)
+// hands them to [BodyHasher.WriteNoWSP], which hashes them without scanning them;
+// [Signer.ResetBodyHasher] readies a hasher for the next message instead of allocating one.
 //
 // # Concurrency
 //
 // A [Signer] is immutable after [NewSigner] and safe for concurrent use by any number of goroutines;
-// per-call scratch space comes from a pool inside the Signer. A [BodyHasher] belongs to one message
-// at a time and one goroutine.
+// per-call scratch space comes from a pool inside the Signer. A [BodyHasher] and a [Prepared] belong
+// to one message at a time and one goroutine.
 //
 // # Performance
 //
 // Relaxed header canonicalization appends into a reused buffer without allocating; the
 // DKIM-Signature field is built with append, without fmt; the body hasher hashes already-canonical
-// lines straight from the caller's buffer (relaxed: every line before the next SP or HTAB at once)
-// and keeps fixed scratch space, so Write never allocates.
+// lines straight from the caller's buffer (relaxed: every line before the next one with an HTAB,
+// a run of WSP or WSP at its end, found in one pass, at once) and keeps fixed scratch space, so
+// Write never allocates.
 // Signing costs little more than SHA-256 over the message plus one private-key operation (see
 // bench_test.go).
 //

@@ -110,6 +110,36 @@ func ExampleSigner_AppendSignature() {
 	// Output: <nil> true true
 }
 
+// A writer that puts the signature at the top of a message it writes in one pass reserves the
+// field's place first: Prepare reads the header block once and knows the field's length, and
+// AppendSignature fills the place once the body hash is known.
+func ExamplePrepared() {
+	s, _ := dkim.NewSigner(dkim.Options{Domain: "example.com", Selector: "s", Key: exampleKey(),
+		Now: func() time.Time { return time.Unix(1735689600, 0) }})
+	header := []byte("From: joe@example.com\r\nSubject: hi\r\n")
+	var p dkim.Prepared // reusable for the next message
+	if err := s.Prepare(&p, header); err != nil {
+		fmt.Println(err)
+		return
+	}
+	msg := make([]byte, p.Len(), 1024) // the field's place
+	msg = append(append(msg, header...), "\r\n"...)
+	bh := s.NewBodyHasher()
+	for _, line := range []string{"Hello,\r\n", "bye.\r\n"} {
+		msg = append(msg, line...)
+		bh.Write([]byte(line))
+	}
+	field, err := p.AppendSignature(msg[:0:0], bh.Sum())
+	copy(msg, field)
+	fmt.Println(err, len(field) == p.Len())
+	fmt.Print(strings.ReplaceAll(string(msg[:bytes.Index(msg, []byte(" b="))]), "\r\n", "\n"))
+	// Output:
+	// <nil> true
+	// DKIM-Signature: v=1; a=ed25519-sha256; c=relaxed/relaxed; d=example.com; s=s;
+	//  t=1735689600; h=From:From:Subject:Subject;
+	//  bh=gTP6jCiZpoQCdwR7SiLdgsbsRg1zQAAzdK1djW6R8Cg=;
+}
+
 func ExampleParseSignature() {
 	sig, err := dkim.ParseSignature([]byte(" v=1; a=rsa-sha256; c=relaxed/relaxed; d=example.com; s=sel;\r\n" +
 		" h=From:To:Subject; bh=2jUSOH9NhtVGCQWNr9BrIAPreKQjO6Sn7XIkfJVOzv8=; b=AuUo\r\n FEfD"))

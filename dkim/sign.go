@@ -27,15 +27,11 @@ const maxLineLen = 78
 // signState is the per-call scratch of a Signer, pooled so that signing does not allocate per header
 // field (and, in steady state, not per message either, apart from the private-key operation).
 type signState struct {
-	fields []field
-	match  []int16 // per field: index into Signer.headers, or -1
-	counts []int   // per Signer.headers entry: instances in the message
-	buf    []byte  // canonicalization and base64 scratch
-	h      hash.Hash
-	body   *bodyHasher
-	sum    [sha256.Size]byte
-	sig    []byte               // SignatureLen's output scratch
-	zero   [maxRSABits / 8]byte // SignatureLen's stand-in signature
+	prep Prepared // Signer.AppendSignature's, SignatureLen's and Sign's
+	buf  []byte   // canonicalization and base64 scratch
+	h    hash.Hash
+	body *bodyHasher
+	sum  [sha256.Size]byte
 }
 
 // MaxSignedInstances bounds the instances of one field Sign signs. Sign lists every instance of a
@@ -247,61 +243,83 @@ func appendToken(dst []byte, col int, a string, b []byte, c string) ([]byte, int
 // the blank line) with the body hash bh from a BodyHasher, and appends the complete folded
 // "DKIM-Signature: ...\r\n" field to dst. The field must then be placed at the top of the header block.
 // header may alias dst[:len(dst)] (the bytes already in dst); on error dst is returned unchanged.
+// It is Prepare followed by Prepared.AppendSignature.
 func (s *Signer) AppendSignature(dst, header, bh []byte) ([]byte, error) {
-	if len(bh) != sha256.Size {
-		return dst, fmt.Errorf("%w: body hash of %d bytes (want %d from a BodyHasher)", ErrInvalidOptions, len(bh), sha256.Size)
-	}
 	st := s.pool.Get().(*signState)
 	defer s.pool.Put(st)
-	out, err := s.appendSignatureState(st, dst, header, bh, true)
-	if err != nil {
+	if err := s.Prepare(&st.prep, header); err != nil {
 		return dst, err
 	}
-	return out, nil
+	return st.prep.AppendSignature(dst, bh)
 }
 
 // SignatureLen returns the length of the field AppendSignature appends for header, without the
 // private-key operation: the field's length depends on the header fields it names and on the
 // signer's options, key size and clock (the digits of t= and x=), not on the body hash or the
 // signature's value. A field signed later has this length as long as the clock's Unix time keeps
-// its number of digits (it has had 10 since 2001 and keeps them until 2286). Errors are those of
-// AppendSignature.
+// its number of digits (it has had 10 since 2001 and keeps them until 2286); a Prepared fixes
+// the clock's reading, so its Len is exact. Errors are those of AppendSignature.
 func (s *Signer) SignatureLen(header []byte) (int, error) {
-	var bh [sha256.Size]byte
 	st := s.pool.Get().(*signState)
 	defer s.pool.Put(st)
-	out, err := s.appendSignatureState(st, st.sig[:0], header, bh[:], false)
-	st.sig = out[:0]
-	return len(out), err
+	if err := s.Prepare(&st.prep, header); err != nil {
+		return 0, err
+	}
+	return st.prep.Len(), nil
 }
 
-// appendSignatureState appends the signature field; with sign false it writes zero bytes of the
-// signature's length in place of the signature (for SignatureLen).
-func (s *Signer) appendSignatureState(st *signState, dst, header, bh []byte, sign bool) ([]byte, error) {
-	fs, err := parseHeader(st.fields[:0], header)
-	st.fields = fs
+// Prepared is a DKIM-Signature field whose header side is done. Signer.Prepare reads, checks and
+// canonicalizes the header fields it signs, once, and fixes every tag but bh= and b= (t= and x=
+// from the Signer's clock at that moment), so the field's length is known (Len) before the body
+// hash is; AppendSignature then completes the field with the body hash and the signature. A writer
+// that reserves the field's place at the top of the message before it writes the body, as package
+// builder does, so reads the header block once instead of twice.
+//
+// The zero Prepared is ready for Prepare; one reused for message after message does not allocate.
+// A Prepared belongs to one goroutine at a time; it keeps no reference to the header block.
+type Prepared struct {
+	s      *Signer
+	field  []byte  // the field up to and including "b=", with zeros for the value of bh=
+	bhAt   int     // offset in field of the value of bh=
+	canon  []byte  // the signed fields as the header hash reads them (canonicalized), in h= order
+	n      int     // the length of the finished field
+	fields []field // scratch: the header block's fields
+	match  []int16 // scratch, per field: index into Signer.headers, or -1
+	counts []int   // scratch, per Signer.headers entry: instances in the message
+}
+
+// Len returns the length of the field AppendSignature appends (0 when p is not prepared).
+func (p *Prepared) Len() int { return p.n }
+
+// Prepare readies p to sign the header block header (the message's header fields, CRLF-terminated,
+// without the blank line): see Prepared. On error p is left unprepared. Errors are those of Sign
+// for the header block.
+func (s *Signer) Prepare(p *Prepared, header []byte) error {
+	p.s, p.n = nil, 0
+	fs, err := parseHeader(p.fields[:0], header)
+	p.fields = fs
 	if err != nil {
-		return dst, err
+		return err
 	}
 	if err := checkSignable(header); err != nil {
-		return dst, err
+		return err
 	}
-	if cap(st.counts) < len(s.headers) {
-		st.counts = make([]int, len(s.headers))
+	if cap(p.counts) < len(s.headers) {
+		p.counts = make([]int, len(s.headers))
 	}
-	counts := st.counts[:len(s.headers)]
+	counts := p.counts[:len(s.headers)]
 	clear(counts)
-	if cap(st.match) < len(fs) {
-		st.match = make([]int16, len(fs), cap(fs))
+	if cap(p.match) < len(fs) {
+		p.match = make([]int16, len(fs), cap(fs))
 	}
-	match := st.match[:len(fs)]
+	match := p.match[:len(fs)]
 	hasFrom, listMgmt := false, false
 	for i, f := range fs {
 		name := header[f.start:f.nameEnd]
 		match[i] = -1
 		switch {
 		case equalFold(name, "DKIM-Signature"):
-			return dst, ErrAlreadySigned
+			return ErrAlreadySigned
 		case equalFold(name, "X-SES-LIST-MANAGEMENT-OPTIONS"):
 			listMgmt = true
 		}
@@ -317,7 +335,7 @@ func (s *Signer) appendSignatureState(st *signState, dst, header, bh []byte, sig
 				// quadratic), so Sign never writes a signature over one.
 				if !s.headerRelaxed {
 					if folds := bytes.Count(header[f.start:f.end], []byte{'\n'}) - 1; folds > MaxSimpleFoldLines {
-						return dst, &LimitError{What: "continuation lines of " + s.headers[k].name + " signed with simple canonicalization",
+						return &LimitError{What: "continuation lines of " + s.headers[k].name + " signed with simple canonicalization",
 							Limit: MaxSimpleFoldLines, Got: folds}
 					}
 				}
@@ -326,15 +344,15 @@ func (s *Signer) appendSignatureState(st *signState, dst, header, bh []byte, sig
 		}
 	}
 	if !hasFrom {
-		return dst, ErrNoFrom
+		return ErrNoFrom
 	}
 	if counts[0] > 1 {
-		return dst, malformed("more than one From field (RFC 5322 allows one; verifiers and mail clients may read different ones)")
+		return malformed("more than one From field (RFC 5322 allows one; verifiers and mail clients may read different ones)")
 	}
 	keys := 0
 	for k, n := range counts {
 		if n > MaxSignedInstances {
-			return dst, &LimitError{What: "instances of " + s.headers[k].name + " to sign", Limit: MaxSignedInstances, Got: n}
+			return &LimitError{What: "instances of " + s.headers[k].name + " to sign", Limit: MaxSignedInstances, Got: n}
 		}
 		keys += n
 		if n > 0 && s.headers[k].oversign {
@@ -342,11 +360,10 @@ func (s *Signer) appendSignatureState(st *signState, dst, header, bh []byte, sig
 		}
 	}
 	if keys > MaxHeaderKeys {
-		return dst, &LimitError{What: "h= entries", Limit: MaxHeaderKeys, Got: keys}
+		return &LimitError{What: "h= entries", Limit: MaxHeaderKeys, Got: keys}
 	}
 
-	start := len(dst)
-	dst = append(dst, s.prefix...)
+	dst := append(p.field[:0], s.prefix...)
 	col := s.prefixCol
 	var num [20]byte
 	t := s.now().Unix()
@@ -356,9 +373,8 @@ func (s *Signer) appendSignatureState(st *signState, dst, header, bh []byte, sig
 		dst, col = appendToken(dst, col, "x=", strconv.AppendInt(num[:0], x, 10), ";")
 	}
 
-	// h= and the header hash, in one loop so they cannot disagree.
-	h := st.h
-	h.Reset()
+	// h= and the header hash's input, in one loop so they cannot disagree.
+	canon := p.canon[:0]
 	first := true
 	for k := range s.headers {
 		sh := &s.headers[k]
@@ -376,16 +392,12 @@ func (s *Signer) appendSignatureState(st *signState, dst, header, bh []byte, sig
 			n++
 			dst, col = appendHName(dst, col, sh.name, first)
 			first = false
-			if !sign {
-				continue // sizing only: the header hash is not needed
-			}
 			f := header[fs[i].start:fs[i].end]
 			if s.headerRelaxed {
-				st.buf = appendRelaxedHeader(st.buf[:0], f)
-				st.buf = append(st.buf, '\r', '\n')
-				h.Write(st.buf)
+				canon = appendRelaxedHeader(canon, f)
+				canon = append(canon, '\r', '\n')
 			} else {
-				h.Write(f)
+				canon = append(canon, f...)
 			}
 		}
 		if n > 0 && sh.oversign {
@@ -395,31 +407,60 @@ func (s *Signer) appendSignatureState(st *signState, dst, header, bh []byte, sig
 	dst = append(dst, ';')
 	col++
 
-	st.buf = base64.StdEncoding.AppendEncode(st.buf[:0], bh)
-	dst, _ = appendToken(dst, col, "bh=", st.buf, ";")
+	var zero [bhLen]byte
+	dst, _ = appendToken(dst, col, "bh=", zero[:], ";")
+	p.bhAt = len(dst) - 1 - bhLen
 	// b= last, on a line of its own.
 	dst = append(dst, "\r\n b="...)
-	col = 3
+	p.field, p.canon = dst, canon
+	p.n = len(dst) + foldedLen(base64.StdEncoding.EncodedLen(s.sigBytes), 3)
+	p.s = s
+	return nil
+}
 
-	var sig []byte
-	if sign {
-		// The signature field itself, with an empty b= and without its final CRLF.
-		if s.headerRelaxed {
-			st.buf = appendRelaxedHeader(st.buf[:0], dst[start:])
-			h.Write(st.buf)
-		} else {
-			h.Write(dst[start:])
-		}
-		digest := h.Sum(st.sum[:0])
-		sig, err = s.opts.Key.Sign(rand.Reader, digest, s.hashOpt)
-		if err != nil {
-			return dst[:start], fmt.Errorf("dkim: signing failed: %w", err)
-		}
+// bhLen is the length of the value of bh=: a SHA-256 digest in base64.
+const bhLen = 44 // base64.StdEncoding.EncodedLen(sha256.Size)
+
+// AppendSignature signs with the body hash bh from a BodyHasher and appends the complete folded
+// "DKIM-Signature: ...\r\n" field, Len octets, to dst; the field must then be placed at the top of
+// the header block. It may be called more than once (each call signs anew). On error dst is
+// returned unchanged.
+func (p *Prepared) AppendSignature(dst, bh []byte) ([]byte, error) {
+	if p.s == nil {
+		return dst, fmt.Errorf("%w: Prepared.AppendSignature without a successful Signer.Prepare", ErrInvalidOptions)
+	}
+	if len(bh) != sha256.Size {
+		return dst, fmt.Errorf("%w: body hash of %d bytes (want %d from a BodyHasher)", ErrInvalidOptions, len(bh), sha256.Size)
+	}
+	s := p.s
+	st := s.pool.Get().(*signState)
+	defer s.pool.Put(st)
+	start := len(dst)
+	dst = append(dst, p.field...)
+	base64.StdEncoding.Encode(dst[start+p.bhAt:start+p.bhAt+bhLen], bh)
+
+	// The header hash: the signed fields, then this field with an empty b= and without its final
+	// CRLF.
+	h := st.h
+	h.Reset()
+	h.Write(p.canon)
+	if s.headerRelaxed {
+		st.buf = appendRelaxedHeader(st.buf[:0], dst[start:])
+		h.Write(st.buf)
 	} else {
-		sig = st.zero[:s.sigBytes]
+		h.Write(dst[start:])
+	}
+	sig, err := s.opts.Key.Sign(rand.Reader, h.Sum(st.sum[:0]), s.hashOpt)
+	if err != nil {
+		return dst[:start], fmt.Errorf("dkim: signing failed: %w", err)
 	}
 	st.buf = base64.StdEncoding.AppendEncode(st.buf[:0], sig)
-	b := st.buf
+	return appendFolded(dst, st.buf, 3), nil
+}
+
+// appendFolded appends the value b of b=, which starts at column col, folded at maxLineLen, and the
+// field's final CRLF.
+func appendFolded(dst, b []byte, col int) []byte {
 	for len(b) > 0 {
 		room := maxLineLen - col
 		if room <= 0 {
@@ -427,15 +468,23 @@ func (s *Signer) appendSignatureState(st *signState, dst, header, bh []byte, sig
 			col = 1
 			continue
 		}
-		if room > len(b) {
-			room = len(b)
-		}
+		room = min(room, len(b))
 		dst = append(dst, b[:room]...)
 		col += room
 		b = b[room:]
 	}
-	dst = append(dst, '\r', '\n')
-	return dst, nil
+	return append(dst, '\r', '\n')
+}
+
+// foldedLen returns the length of what appendFolded appends for a value of n octets from column
+// col (col < maxLineLen): the first line takes maxLineLen-col octets, every further line one
+// "\r\n " and up to maxLineLen-1.
+func foldedLen(n, col int) int {
+	breaks := 0
+	if rest := n - (maxLineLen - col); rest > 0 {
+		breaks = (rest + maxLineLen - 2) / (maxLineLen - 1)
+	}
+	return n + 3*breaks + 2
 }
 
 // appendHName appends one h= entry: "h=Name" first, then ":Name", folding after the colon.
@@ -532,8 +581,11 @@ func (s *Signer) Sign(dst, raw []byte) ([]byte, error) {
 	st.body.Write(body)
 	var bh [sha256.Size]byte
 	st.body.appendSum(bh[:0])
-	// One allocation at most for the signed message: the field is rarely over 1 KiB.
-	out, err := s.appendSignatureState(st, slices.Grow(dst, len(raw)+1024), header, bh[:], true)
+	if err := s.Prepare(&st.prep, header); err != nil {
+		return dst, err
+	}
+	// One allocation at most for the signed message.
+	out, err := st.prep.AppendSignature(slices.Grow(dst, st.prep.Len()+len(raw)), bh[:])
 	if err != nil {
 		return dst, err
 	}
