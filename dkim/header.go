@@ -2,7 +2,9 @@ package dkim
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
+	"math"
 	"strconv"
 	"strings"
 
@@ -49,6 +51,10 @@ func parseHeader(fs []field, hdr []byte) ([]field, error) {
 // message that inspect, strip and Verify refuse (Verify's MaxVerifyHeaderBytes is the same 1 MiB).
 // Its own limits (MaxSignedInstances, MaxHeaderKeys) bound what it signs.
 func signLimits() rawheader.Limits { return rawheader.Limits{} }
+
+// Prepared keeps field indexes in int16: this fails to compile if the grammar's default limit on
+// fields no longer fits.
+const _ = uint(math.MaxInt16 - rawheader.DefaultMaxFields)
 
 // headerVerdict returns the error for what the grammar found in a header block that a signature
 // cannot survive, once sc has read it.
@@ -113,9 +119,12 @@ func appendRelaxedHeader(dst, f []byte) []byte {
 	if colon >= len(f) {
 		return dst
 	}
+	v := f[colon+1:]
+	if out, ok := appendPlainValue(dst, v); ok {
+		return out
+	}
 	wsp := false
 	started := false
-	v := f[colon+1:]
 	for i := 0; i < len(v); {
 		c := v[i]
 		switch c {
@@ -142,3 +151,66 @@ func appendRelaxedHeader(dst, f []byte) []byte {
 }
 
 var headerSpecial = [256]bool{' ': true, '\t': true, '\r': true, '\n': true}
+
+// appendPlainValue appends the value v of a field (what follows the colon) in relaxed canonical
+// form and returns true when v is plain: only its final CRLF, one SP at its start and its folds
+// (CRLF and one SP or HTAB, between octets that are not WSP: each becomes one SP) are to change;
+// apart from them it holds no octet below 0x20, no SP before an octet of at most 0x20 (no run of
+// WSP), and neither starts nor ends with SP. Otherwise it returns dst unchanged and false (also,
+// rarely, for some plain values: see plainRun), and appendRelaxedHeader takes the value octet by
+// octet. Most values are plain; this looks at them eight octets at a time.
+func appendPlainValue(dst, v []byte) ([]byte, bool) {
+	if n := len(v); n >= 2 && v[n-2] == '\r' && v[n-1] == '\n' {
+		v = v[:n-2]
+	}
+	if len(v) > 0 && v[0] == ' ' {
+		v = v[1:]
+	}
+	if len(v) > 0 && (v[0] == ' ' || v[len(v)-1] == ' ') {
+		return dst, false
+	}
+	n := len(dst)
+	for {
+		k := bytes.IndexByte(v, '\r')
+		if k < 0 {
+			if !plainRun(v) {
+				return dst[:n], false
+			}
+			return append(dst, v...), true
+		}
+		// A fold: the octets around it are not WSP (nor the end of the value), its CRLF is one.
+		if k == 0 || v[k-1] == ' ' || k+3 >= len(v) || v[k+1] != '\n' ||
+			(v[k+2] != ' ' && v[k+2] != '\t') || v[k+3] == ' ' || v[k+3] == '\t' || !plainRun(v[:k]) {
+			return dst[:n], false
+		}
+		dst = append(append(dst, v[:k]...), ' ')
+		v = v[k+3:]
+	}
+}
+
+// plainRun reports whether r holds no octet below 0x20 and no SP before an octet of at most 0x20.
+// It may also report false for a few runs that have neither: a flag can come from a borrow, above
+// an octet flagged rightly ('!' just above a SP, for one).
+func plainRun(r []byte) bool {
+	const (
+		n20 = 0xdfdfdfdfdfdfdfe0 // minus 0x20 in every octet
+		n21 = 0xdedededededededf // minus 0x21
+		hi8 = 0x8080808080808080
+	)
+	i := 0
+	for ; i+9 <= len(r); i += 8 {
+		x := binary.LittleEndian.Uint64(r[i:])
+		y := binary.LittleEndian.Uint64(r[i+1:])
+		s := x ^ sp8
+		// Octets below 0x20, and SP before an octet below 0x21.
+		if ((x+n20)&^x|(s-0x0101010101010101)&^s&(y+n21)&^y)&hi8 != 0 {
+			return false
+		}
+	}
+	for ; i < len(r); i++ {
+		if c := r[i]; c < 0x20 || c == ' ' && i+1 < len(r) && r[i+1] <= ' ' {
+			return false
+		}
+	}
+	return true
+}

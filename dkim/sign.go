@@ -284,7 +284,8 @@ type Prepared struct {
 	canon  []byte  // the signed fields as the header hash reads them (canonicalized), in h= order
 	n      int     // the length of the finished field
 	fields []field // scratch: the header block's fields
-	match  []int16 // scratch, per field: index into Signer.headers, or -1
+	next   []int16 // scratch, per field: the field above it with the same name to sign, or -1 (signLimits: at most 10,000 fields)
+	last   []int16 // scratch, per Signer.headers entry: its last field in the block, or -1
 	counts []int   // scratch, per Signer.headers entry: instances in the message
 }
 
@@ -306,17 +307,20 @@ func (s *Signer) Prepare(p *Prepared, header []byte) error {
 	}
 	if cap(p.counts) < len(s.headers) {
 		p.counts = make([]int, len(s.headers))
+		p.last = make([]int16, len(s.headers))
 	}
-	counts := p.counts[:len(s.headers)]
+	counts, last := p.counts[:len(s.headers)], p.last[:len(s.headers)]
 	clear(counts)
-	if cap(p.match) < len(fs) {
-		p.match = make([]int16, len(fs), cap(fs))
+	for k := range last {
+		last[k] = -1
 	}
-	match := p.match[:len(fs)]
+	if cap(p.next) < len(fs) {
+		p.next = make([]int16, len(fs), cap(fs))
+	}
+	next := p.next[:len(fs)]
 	hasFrom, listMgmt := false, false
 	for i, f := range fs {
 		name := header[f.start:f.nameEnd]
-		match[i] = -1
 		switch {
 		case equalFold(name, "DKIM-Signature"):
 			return ErrAlreadySigned
@@ -325,7 +329,7 @@ func (s *Signer) Prepare(p *Prepared, header []byte) error {
 		}
 		for k := range s.headers {
 			if equalFold(name, s.headers[k].name) {
-				match[i] = int16(k)
+				next[i], last[k] = last[k], int16(i) // fields to sign, bottom-up
 				counts[k]++
 				if k == 0 {
 					hasFrom = true
@@ -385,10 +389,7 @@ func (s *Signer) Prepare(p *Prepared, header []byte) error {
 			continue
 		}
 		n := 0
-		for i := len(fs) - 1; i >= 0; i-- { // bottom-up, RFC 6376 §5.4.2
-			if int(match[i]) != k {
-				continue
-			}
+		for i := last[k]; i >= 0; i = next[i] { // bottom-up, RFC 6376 §5.4.2
 			n++
 			dst, col = appendHName(dst, col, sh.name, first)
 			first = false
