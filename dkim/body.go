@@ -102,9 +102,10 @@ var relaxedSpecial = [256]bool{'\r': true, ' ': true, '\t': true}
 // Write canonicalizes p into the hash. It never fails and never allocates.
 //
 // Lines that are already canonical (every line for simple; for relaxed, lines without HTAB, runs of
-// SP or trailing SP) are hashed straight from p, in one block per run of such lines. Other complete
-// relaxed lines are canonicalized in one tight pass into the scratch buffer; only lines cut by a
-// chunk boundary and bare CRs go through the byte-wise state machine.
+// SP or trailing SP; a bare CR is content) are hashed straight from p, in one block per run of
+// such lines. Other complete relaxed lines are canonicalized in one tight pass into the scratch
+// buffer (or by the state machine when longer than it); lines cut by a chunk boundary go through
+// the byte-wise state machine.
 func (b *bodyHasher) Write(p []byte) (int, error) {
 	n := len(p)
 	for len(p) > 0 {
