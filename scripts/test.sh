@@ -12,8 +12,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Checked the way the tests use it (/usr/bin/python3 importing the dkim module), not by a binary
-# of the package that may be present without the module, or absent with it.
-if ! /usr/bin/python3 -c 'import dkim' 2>/dev/null; then
+# of the package that may be present without the module, or absent with it. -I keeps the current
+# directory out of Python's path: run from the repository's root, a bare "import dkim" found the
+# dkim/ folder (a namespace package) and skipped the install on a machine without python3-dkim.
+if ! /usr/bin/python3 -I -c 'import dkim; dkim.verify' 2>/dev/null; then
   echo "test.sh: installing python3-dkim (Debian) for independent DKIM verification"
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq
