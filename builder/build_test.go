@@ -87,7 +87,11 @@ func TestSignatureClockReadOnce(t *testing.T) {
 	b.Signer = s
 	for _, build := range []func() ([]byte, error){
 		func() ([]byte, error) { return b.Bytes(m) },
-		func() ([]byte, error) { var w bytes.Buffer; _, err := b.WriteTo(&w, m); return w.Bytes(), err },
+		func() ([]byte, error) {
+			var w bytes.Buffer
+			_, err := b.WriteTo(&w, m)
+			return w.Bytes(), err
+		},
 	} {
 		calls.Store(0)
 		raw, err := build()
