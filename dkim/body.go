@@ -312,11 +312,18 @@ func nextSPStop(p []byte, i int) int {
 // borrow), so only the lowest flag is a candidate, which nextSPStop checks and passes over when it
 // is not a stop. sp, nlo1, n21 and hi8 are spStopConsts.
 func spStopRound(w *[17]byte, sp, nlo1, n21, hi8 uint64) (m0, m1 uint64) {
-	x0 := binary.LittleEndian.Uint64(w[0:]) ^ sp
-	y0 := binary.LittleEndian.Uint64(w[1:])
-	x1 := binary.LittleEndian.Uint64(w[8:]) ^ sp
-	y1 := binary.LittleEndian.Uint64(w[9:])
-	return (x0 + nlo1) &^ x0 & (y0 + n21) &^ y0 & hi8, (x1 + nlo1) &^ x1 & (y1 + n21) &^ y1 & hi8
+	m0 = spBeforeLow(binary.LittleEndian.Uint64(w[0:]), binary.LittleEndian.Uint64(w[1:]), sp, nlo1, n21, hi8)
+	m1 = spBeforeLow(binary.LittleEndian.Uint64(w[8:]), binary.LittleEndian.Uint64(w[9:]), sp, nlo1, n21, hi8)
+	return m0, m1
+}
+
+// spBeforeLow flags (the top bit of each octet) the octets of the word x that are SP followed by
+// an octet below 0x21, y being the word one octet further: every such octet, and possibly an
+// octet above one flagged (a borrow), so only the lowest flag is exact. sp, nlo1, n21 and hi8 are
+// sp8, minus01, minus21 and top8, passed in so that a loop can keep them in registers.
+func spBeforeLow(x, y, sp, nlo1, n21, hi8 uint64) uint64 {
+	x ^= sp
+	return (x + nlo1) &^ x & (y + n21) &^ y & hi8
 }
 
 // lowestOctet returns the offset of the lowest flagged octet of a round (m0|m1 not zero).
@@ -327,21 +334,24 @@ func lowestOctet(m0, m1 uint64) int {
 	return 8 + bits.TrailingZeros64(m1)/8
 }
 
-// spStopConsts are nextSPStop's constants: SP in every octet, minus 0x01 and minus 0x21 in every
-// octet, and the top bit of every octet. Nothing writes them.
-var spStopConsts = [4]uint64{sp8, 0xfefefefefefefeff, 0xdedededededededf, 0x8080808080808080}
+// spStopConsts are nextSPStop's constants, read from memory. Nothing writes them.
+var spStopConsts = [4]uint64{sp8, minus01, minus21, top8}
 
-// sp8 is SP in every byte of a word.
-const sp8 = 0x2020202020202020
+// Octet-wise constants of the word-at-a-time searches: SP in every octet, minus 0x01, minus 0x20
+// and minus 0x21 in every octet (adding one subtracts that from each octet, with borrows), and the
+// top bit of every octet.
+const (
+	sp8     = 0x2020202020202020
+	minus01 = 0xfefefefefefefeff
+	minus20 = 0xdfdfdfdfdfdfdfe0
+	minus21 = 0xdedededededededf
+	top8    = 0x8080808080808080
+)
 
 // zeroByte returns a word that is not zero if and only if some byte of x is zero; its lowest set
 // bit is the top bit of the first zero byte (bytes above it may be flagged wrongly).
 func zeroByte(x uint64) uint64 {
-	const (
-		lo1 = 0x0101010101010101
-		hi8 = 0x8080808080808080
-	)
-	return (x - lo1) &^ x & hi8
+	return (x + minus01) &^ x & top8
 }
 
 // relaxedLine canonicalizes one complete line (without its CRLF; at most len(b.buf)-2 bytes; a bare

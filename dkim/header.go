@@ -192,18 +192,12 @@ func appendPlainValue(dst, v []byte) ([]byte, bool) {
 // It may also report false for a few runs that have neither: a flag can come from a borrow, above
 // an octet flagged rightly ('!' just above a SP, for one).
 func plainRun(r []byte) bool {
-	const (
-		n20 = 0xdfdfdfdfdfdfdfe0 // minus 0x20 in every octet
-		n21 = 0xdedededededededf // minus 0x21
-		hi8 = 0x8080808080808080
-	)
 	i := 0
 	for ; i+9 <= len(r); i += 8 {
 		x := binary.LittleEndian.Uint64(r[i:])
 		y := binary.LittleEndian.Uint64(r[i+1:])
-		s := x ^ sp8
 		// Octets below 0x20, and SP before an octet below 0x21.
-		if ((x+n20)&^x|(s-0x0101010101010101)&^s&(y+n21)&^y)&hi8 != 0 {
+		if (x+minus20)&^x&top8|spBeforeLow(x, y, sp8, minus01, minus21, top8) != 0 {
 			return false
 		}
 	}

@@ -212,16 +212,3 @@ func FuzzRelaxedHeader(f *testing.F) {
 		}
 	})
 }
-
-// foldedLen is the length of what appendFolded appends, for every value length up to a 4096-bit
-// RSA signature in base64 and every starting column.
-func TestFoldedLen(t *testing.T) {
-	v := bytes.Repeat([]byte{'A'}, 700)
-	for col := range maxLineLen {
-		for n := 0; n <= len(v); n++ {
-			if got, want := foldedLen(n, col), len(appendFolded(nil, v[:n], col)); got != want {
-				t.Fatalf("foldedLen(%d, %d) = %d, appendFolded appends %d", n, col, got, want)
-			}
-		}
-	}
-}

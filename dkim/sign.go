@@ -48,7 +48,7 @@ func checkSignable(header []byte) error {
 	i := 0
 	for ; i+8 <= len(header); i += 8 {
 		x := binary.LittleEndian.Uint64(header[i:])
-		if x&0x8080808080808080 != 0 || zeroByte(x) != 0 {
+		if x&top8 != 0 || zeroByte(x) != 0 {
 			break
 		}
 	}
@@ -97,11 +97,13 @@ func NewSigner(opts Options) (*Signer, error) {
 		return nil, err
 	}
 	s.algo = algo
-	s.sigBytes = ed25519.SignatureSize
+	sigBytes := ed25519.SignatureSize
 	if algo == "rsa-sha256" {
 		s.hashOpt = crypto.SHA256
-		s.sigBytes = opts.Key.Public().(*rsa.PublicKey).Size()
+		sigBytes = opts.Key.Public().(*rsa.PublicKey).Size()
 	}
+	// Every b= value has one length: fold a stand-in once.
+	s.bLen = len(appendFolded(nil, make([]byte, base64.StdEncoding.EncodedLen(sigBytes))))
 	hc, err := canonicalization("HeaderCanonicalization", opts.HeaderCanonicalization)
 	if err != nil {
 		return nil, err
@@ -250,7 +252,7 @@ func (s *Signer) AppendSignature(dst, header, bh []byte) ([]byte, error) {
 	if err := s.Prepare(&st.prep, header); err != nil {
 		return dst, err
 	}
-	return st.prep.AppendSignature(dst, bh)
+	return st.prep.appendSignature(st, dst, bh)
 }
 
 // SignatureLen returns the length of the field AppendSignature appends for header, without the
@@ -414,7 +416,7 @@ func (s *Signer) Prepare(p *Prepared, header []byte) error {
 	// b= last, on a line of its own.
 	dst = append(dst, "\r\n b="...)
 	p.field, p.canon = dst, canon
-	p.n = len(dst) + foldedLen(base64.StdEncoding.EncodedLen(s.sigBytes), 3)
+	p.n = len(dst) + s.bLen
 	p.s = s
 	return nil
 }
@@ -430,12 +432,17 @@ func (p *Prepared) AppendSignature(dst, bh []byte) ([]byte, error) {
 	if p.s == nil {
 		return dst, fmt.Errorf("%w: Prepared.AppendSignature without a successful Signer.Prepare", ErrInvalidOptions)
 	}
+	st := p.s.pool.Get().(*signState)
+	defer p.s.pool.Put(st)
+	return p.appendSignature(st, dst, bh)
+}
+
+// appendSignature is AppendSignature with the scratch st (whose prep may be p).
+func (p *Prepared) appendSignature(st *signState, dst, bh []byte) ([]byte, error) {
 	if len(bh) != sha256.Size {
 		return dst, fmt.Errorf("%w: body hash of %d bytes (want %d from a BodyHasher)", ErrInvalidOptions, len(bh), sha256.Size)
 	}
 	s := p.s
-	st := s.pool.Get().(*signState)
-	defer s.pool.Put(st)
 	start := len(dst)
 	dst = append(dst, p.field...)
 	base64.StdEncoding.Encode(dst[start+p.bhAt:start+p.bhAt+bhLen], bh)
@@ -456,12 +463,13 @@ func (p *Prepared) AppendSignature(dst, bh []byte) ([]byte, error) {
 		return dst[:start], fmt.Errorf("dkim: signing failed: %w", err)
 	}
 	st.buf = base64.StdEncoding.AppendEncode(st.buf[:0], sig)
-	return appendFolded(dst, st.buf, 3), nil
+	return appendFolded(dst, st.buf), nil
 }
 
-// appendFolded appends the value b of b=, which starts at column col, folded at maxLineLen, and the
-// field's final CRLF.
-func appendFolded(dst, b []byte, col int) []byte {
+// appendFolded appends the value b of b=, which starts at column 3 (after "\r\n b="), folded at
+// maxLineLen, and the field's final CRLF.
+func appendFolded(dst, b []byte) []byte {
+	col := 3
 	for len(b) > 0 {
 		room := maxLineLen - col
 		if room <= 0 {
@@ -475,17 +483,6 @@ func appendFolded(dst, b []byte, col int) []byte {
 		b = b[room:]
 	}
 	return append(dst, '\r', '\n')
-}
-
-// foldedLen returns the length of what appendFolded appends for a value of n octets from column
-// col (col < maxLineLen): the first line takes maxLineLen-col octets, every further line one
-// "\r\n " and up to maxLineLen-1.
-func foldedLen(n, col int) int {
-	breaks := 0
-	if rest := n - (maxLineLen - col); rest > 0 {
-		breaks = (rest + maxLineLen - 2) / (maxLineLen - 1)
-	}
-	return n + 3*breaks + 2
 }
 
 // appendHName appends one h= entry: "h=Name" first, then ":Name", folding after the colon.
@@ -586,7 +583,7 @@ func (s *Signer) Sign(dst, raw []byte) ([]byte, error) {
 		return dst, err
 	}
 	// One allocation at most for the signed message.
-	out, err := st.prep.AppendSignature(slices.Grow(dst, st.prep.Len()+len(raw)), bh[:])
+	out, err := st.prep.appendSignature(st, slices.Grow(dst, st.prep.Len()+len(raw)), bh[:])
 	if err != nil {
 		return dst, err
 	}
@@ -634,7 +631,7 @@ type Signer struct {
 	prefixCol     int              // column after prefix
 	now           func() time.Time // clock for t=
 	pool          sync.Pool        // *signState
-	sigBytes      int              // length of a signature (b= before base64)
+	bLen          int              // length of the folded value of b= and the field's final CRLF
 }
 
 // BodyHasher canonicalizes and hashes a message body as it is written (one pass). It carries
