@@ -510,6 +510,34 @@ func requestID(md middleware.Metadata) string {
 	return id
 }
 
+// send is the one shape of every call that sends through the SES API (the Send methods and the V1
+// and V2 transports): call the operation with in and the call's options, classify an error as
+// op's (see SendError), and make SES's answer, read by answer, a Result for region.
+func send[In, Out, O any](ctx context.Context, op, region string, in In, call func(context.Context, In, ...func(*O)) (Out, error),
+	optFns []func(*O), answer func(Out) (id *string, md middleware.Metadata)) (*Result, error) {
+	out, err := call(ctx, in, optFns...)
+	if err != nil {
+		return nil, classify(op, err)
+	}
+	id, md := answer(out)
+	return newResult(aws.ToString(id), region, requestID(md), out), nil
+}
+
+// The answers of the SES API operations the package sends with: the SES message id and the
+// response's metadata (for the request id).
+func rawEmailAnswer(o *ses.SendRawEmailOutput) (*string, middleware.Metadata) {
+	return o.MessageId, o.ResultMetadata
+}
+func emailAnswer(o *ses.SendEmailOutput) (*string, middleware.Metadata) {
+	return o.MessageId, o.ResultMetadata
+}
+func templatedAnswer(o *ses.SendTemplatedEmailOutput) (*string, middleware.Metadata) {
+	return o.MessageId, o.ResultMetadata
+}
+func v2Answer(o *sesv2.SendEmailOutput) (*string, middleware.Metadata) {
+	return o.MessageId, o.ResultMetadata
+}
+
 // SendRawMessage checks the raw message r (see RawMessageInput) with the region of c (after
 // optFns) and sends it with SES v1 SendRawEmail. Nothing is sent when a check fails; SES's errors
 // are *SendError.
@@ -522,11 +550,7 @@ func (s *Sender) SendRawMessage(ctx context.Context, c RawEmailAPI, r *RawMessag
 	if err != nil {
 		return nil, err
 	}
-	out, err := c.SendRawEmail(ctx, in, optFns...)
-	if err != nil {
-		return nil, classify(opRaw, err)
-	}
-	return newResult(aws.ToString(out.MessageId), region, requestID(out.ResultMetadata), out), nil
+	return send(ctx, opRaw, region, in, c.SendRawEmail, optFns, rawEmailAnswer)
 }
 
 // SendRawMessageV2 checks the raw message r (see RawMessageV2Input) with the region of c (after
@@ -540,11 +564,7 @@ func (s *Sender) SendRawMessageV2(ctx context.Context, c EmailV2API, r *RawMessa
 	if err != nil {
 		return nil, err
 	}
-	out, err := c.SendEmail(ctx, in, optFns...)
-	if err != nil {
-		return nil, classify(opV2Raw, err)
-	}
-	return newResult(aws.ToString(out.MessageId), region, requestID(out.ResultMetadata), out), nil
+	return send(ctx, opV2Raw, region, in, c.SendEmail, optFns, v2Answer)
 }
 
 // opV2Raw names SES v2 SendEmail with a raw message in errors (the same operation as opV2).

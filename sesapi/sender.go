@@ -3,7 +3,6 @@ package sesapi
 import (
 	"context"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ses"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 
@@ -131,11 +130,7 @@ func (s *Sender) SendRawEmail(ctx context.Context, c RawEmailAPI, m *builder.Mes
 	if err != nil {
 		return nil, err
 	}
-	out, err := c.SendRawEmail(ctx, in, optFns...)
-	if err != nil {
-		return nil, classify(opRaw, err)
-	}
-	return newResult(aws.ToString(out.MessageId), region, requestID(out.ResultMetadata), out), nil
+	return send(ctx, opRaw, region, in, c.SendRawEmail, optFns, rawEmailAnswer)
 }
 
 // SendEmail checks and converts m for SES v1 SendEmail (see EmailInput), with the region of c
@@ -149,11 +144,7 @@ func (s *Sender) SendEmail(ctx context.Context, c EmailAPI, m *builder.Message, 
 	if err != nil {
 		return nil, err
 	}
-	out, err := c.SendEmail(ctx, in, optFns...)
-	if err != nil {
-		return nil, classify(opEmail, err)
-	}
-	return newResult(aws.ToString(out.MessageId), region, requestID(out.ResultMetadata), out), nil
+	return send(ctx, opEmail, region, in, c.SendEmail, optFns, emailAnswer)
 }
 
 // SendTemplatedEmail checks and converts m for SES v1 SendTemplatedEmail (see
@@ -168,11 +159,7 @@ func (s *Sender) SendTemplatedEmail(ctx context.Context, c TemplatedEmailAPI, m 
 	if err != nil {
 		return nil, err
 	}
-	out, err := c.SendTemplatedEmail(ctx, in, optFns...)
-	if err != nil {
-		return nil, classify(opTemplated, err)
-	}
-	return newResult(aws.ToString(out.MessageId), region, requestID(out.ResultMetadata), out), nil
+	return send(ctx, opTemplated, region, in, c.SendTemplatedEmail, optFns, templatedAnswer)
 }
 
 // SendEmailV2 checks and builds m for SES v2 SendEmail with raw content (see EmailV2Input), with
@@ -186,9 +173,5 @@ func (s *Sender) SendEmailV2(ctx context.Context, c EmailV2API, m *builder.Messa
 	if err != nil {
 		return nil, err
 	}
-	out, err := c.SendEmail(ctx, in, optFns...)
-	if err != nil {
-		return nil, classify(opV2, err)
-	}
-	return newResult(aws.ToString(out.MessageId), region, requestID(out.ResultMetadata), out), nil
+	return send(ctx, opV2, region, in, c.SendEmail, optFns, v2Answer)
 }

@@ -76,11 +76,7 @@ func (t V1) Prepare(s *Sender, it *Item) (*Prepared, error) {
 			return nil, err
 		}
 		return &Prepared{Recipients: len(in.Destinations), Send: func(ctx context.Context) (*Result, error) {
-			out, err := t.Client.SendRawEmail(ctx, in, opts...)
-			if err != nil {
-				return nil, classify(opRaw, err)
-			}
-			return newResult(aws.ToString(out.MessageId), region, requestID(out.ResultMetadata), out), nil
+			return send(ctx, opRaw, region, in, t.Client.SendRawEmail, opts, rawEmailAnswer)
 		}}, nil
 	case it.Message == nil:
 		return nil, &CheckError{Op: opRaw, Field: "Item", Reason: "neither Message nor Raw is set", Err: ErrUnsupported}
@@ -95,11 +91,7 @@ func (t V1) Prepare(s *Sender, it *Item) (*Prepared, error) {
 		}
 		d := in.Destination
 		return &Prepared{Recipients: len(d.ToAddresses) + len(d.CcAddresses) + len(d.BccAddresses), Send: func(ctx context.Context) (*Result, error) {
-			out, err := t.Client.SendTemplatedEmail(ctx, in, opts...)
-			if err != nil {
-				return nil, classify(opTemplated, err)
-			}
-			return newResult(aws.ToString(out.MessageId), region, requestID(out.ResultMetadata), out), nil
+			return send(ctx, opTemplated, region, in, t.Client.SendTemplatedEmail, opts, templatedAnswer)
 		}}, nil
 	}
 	region, err := v1Region(opRaw, t.Client, opts)
@@ -111,11 +103,7 @@ func (t V1) Prepare(s *Sender, it *Item) (*Prepared, error) {
 		return nil, err
 	}
 	return &Prepared{Recipients: len(in.Destinations), Send: func(ctx context.Context) (*Result, error) {
-		out, err := t.Client.SendRawEmail(ctx, in, opts...)
-		if err != nil {
-			return nil, classify(opRaw, err)
-		}
-		return newResult(aws.ToString(out.MessageId), region, requestID(out.ResultMetadata), out), nil
+		return send(ctx, opRaw, region, in, t.Client.SendRawEmail, opts, rawEmailAnswer)
 	}}, nil
 }
 
@@ -159,11 +147,7 @@ func (t V2) Prepare(s *Sender, it *Item) (*Prepared, error) {
 	in.EndpointId = strParam(t.EndpointID)
 	d := in.Destination
 	return &Prepared{Recipients: len(d.ToAddresses) + len(d.CcAddresses) + len(d.BccAddresses), Send: func(ctx context.Context) (*Result, error) {
-		out, err := t.Client.SendEmail(ctx, in, opts...)
-		if err != nil {
-			return nil, classify(opV2, err)
-		}
-		return newResult(aws.ToString(out.MessageId), region, requestID(out.ResultMetadata), out), nil
+		return send(ctx, opV2, region, in, t.Client.SendEmail, opts, v2Answer)
 	}}, nil
 }
 
