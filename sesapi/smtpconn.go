@@ -2,10 +2,25 @@ package sesapi
 
 import (
 	"context"
+	"errors"
 	"net"
+	"strconv"
 	"sync"
 	"time"
 )
+
+// MaxSMTPReadBytes is the most an SMTPSender reads from a server in one exchange: the setup of a
+// connection (greeting, EHLO, STARTTLS, the TLS handshake, AUTH), one message (RSET to the reply
+// to the final dot), or QUIT. Bytes are counted as they come off the network, TLS records
+// included. SES's replies to a whole exchange take a few kilobytes (a reply line is at most 512
+// octets, https://www.rfc-editor.org/rfc/rfc5321#section-4.5.3.1.5) and a TLS handshake some
+// more; go-smtp bounds each reply line (2,000 bytes), not how many lines a reply has.
+const MaxSMTPReadBytes = 1 << 20
+
+// ErrSMTPReplyTooLarge: the server sent more than MaxSMTPReadBytes in one exchange. The
+// connection is closed; the error also matches the category of where it happened (ErrTemporary
+// before the final dot of DATA, ErrUnknownOutcome after it).
+var ErrSMTPReplyTooLarge = errors.New("sesapi: the SMTP server sent more than " + strconv.Itoa(MaxSMTPReadBytes) + " bytes in one exchange")
 
 // pastDeadline is a deadline in the past: it makes every pending and future read and write on a
 // connection fail at once.
@@ -16,11 +31,31 @@ var pastDeadline = time.Unix(1, 0)
 // clears them after; ctxConn clamps every one of them to the context's deadline, and a context
 // cancelled mid-command sets a deadline in the past, so every network wait of the SMTP client
 // ends when its context does. The TLS layer (crypto/tls) sets deadlines through it too.
+//
+// It also bounds what one exchange reads (MaxSMTPReadBytes): bind and its unbind renew the
+// allowance. Reads, bind and unbind happen on the goroutine of the operation under way (the
+// SMTP client starts none of its own), so left needs no lock.
 type ctxConn struct {
 	net.Conn
 
 	mu  sync.Mutex // held while a deadline is computed and set, so a cancellation is never lost
 	ctx context.Context
+
+	left int // bytes the exchange under way may still read
+}
+
+// Read reads from the connection, and fails with ErrSMTPReplyTooLarge once the exchange under
+// way has read MaxSMTPReadBytes.
+func (c *ctxConn) Read(p []byte) (int, error) {
+	if c.left <= 0 {
+		return 0, ErrSMTPReplyTooLarge
+	}
+	if len(p) > c.left {
+		p = p[:c.left]
+	}
+	n, err := c.Conn.Read(p)
+	c.left -= n
+	return n, err
 }
 
 // bind makes ctx the context of the operations that follow, until the returned function is
@@ -30,6 +65,7 @@ func (c *ctxConn) bind(ctx context.Context) (unbind func()) {
 	c.ctx = ctx
 	_ = c.Conn.SetDeadline(c.clampLocked(time.Time{}))
 	c.mu.Unlock()
+	c.left = MaxSMTPReadBytes
 	stop := context.AfterFunc(ctx, func() {
 		c.mu.Lock()
 		_ = c.Conn.SetDeadline(pastDeadline)
@@ -41,6 +77,7 @@ func (c *ctxConn) bind(ctx context.Context) (unbind func()) {
 		c.ctx = nil
 		_ = c.Conn.SetDeadline(time.Time{})
 		c.mu.Unlock()
+		c.left = MaxSMTPReadBytes
 	}
 }
 

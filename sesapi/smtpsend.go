@@ -124,9 +124,11 @@ type SMTPConfig struct {
 // accepted); ErrUnknownOutcome when the connection was lost after the final dot and before the
 // reply (the server may have accepted the message; it is not sent again).
 //
-// The server's replies are untrusted input: go-smtp reads them with lines of at most 2,000 bytes,
-// and a server that never finishes a reply is stopped by the context's deadline, or by go-smtp's
-// command timeout (5 minutes; 12 after the final dot) when the context has none.
+// The server's replies are untrusted input: go-smtp reads them with lines of at most 2,000 bytes;
+// one exchange (a connection's setup, a message, QUIT) reads at most MaxSMTPReadBytes, beyond
+// which it fails with ErrSMTPReplyTooLarge; and a server that never finishes a reply is stopped
+// by the context's deadline, or by go-smtp's command timeout (5 minutes; 12 after the final dot)
+// when the context has none.
 type SMTPSender struct {
 	cfg      SMTPConfig
 	host     string
