@@ -12,7 +12,7 @@ import (
 
 // BenchmarkSMTPSend1000 sends 1,000 small delegated messages (about 1 KB, X-SES headers in DATA)
 // per operation to go-smtp's server on loopback, STARTTLS and AUTH PLAIN required, with a
-// self-signed ECDSA P-256 certificate: "reused" over one connection (RSET between messages),
+// self-signed ECDSA P-256 certificate: "reused" over one connection (NOOP between messages),
 // "new-connection" over a new connection each (TCP, STARTTLS handshake, EHLO, AUTH, QUIT every
 // time). ns/msg is the time per message.
 func BenchmarkSMTPSend1000(b *testing.B) {

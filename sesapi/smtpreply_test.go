@@ -5,8 +5,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"maps"
 	"net"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -16,21 +18,46 @@ import (
 
 // scriptedSMTP is a loopback SMTP server in plain text that accepts everything, and answers the
 // commands named in long ("EHLO", "RSET", ..., "." for the final dot of DATA) with a multi-line
-// reply of about that many bytes before its last line.
+// reply of about that many bytes before its last line. It counts the commands it receives, and
+// refuses a command with 554 the time refuse names (1 for the first time it is received).
 type scriptedSMTP struct {
 	l       net.Listener
 	long    map[string]int
+	refuse  map[string]int
 	written atomic.Int64 // bytes written to clients
 	conns   atomic.Int32 // connections accepted
+
+	mu   sync.Mutex
+	cmds map[string]int
 }
 
-func newScriptedSMTP(t *testing.T, long map[string]int) *scriptedSMTP {
+// count records cmd and returns the refusal to send instead of the usual reply, if any.
+func (s *scriptedSMTP) count(cmd string) (refusal string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cmds == nil {
+		s.cmds = map[string]int{}
+	}
+	s.cmds[cmd]++
+	if s.refuse[cmd] == s.cmds[cmd] {
+		return "554 5.0.0 refused\r\n"
+	}
+	return ""
+}
+
+func (s *scriptedSMTP) commands() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return maps.Clone(s.cmds)
+}
+
+func newScriptedSMTP(t *testing.T, long, refuse map[string]int) *scriptedSMTP {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &scriptedSMTP{l: l, long: long}
+	s := &scriptedSMTP{l: l, long: long, refuse: refuse}
 	t.Cleanup(func() { l.Close() })
 	go func() {
 		for {
@@ -72,6 +99,12 @@ func (s *scriptedSMTP) serve(c net.Conn) {
 		}
 		cmd, _, _ := strings.Cut(strings.TrimSpace(line), " ")
 		cmd = strings.ToUpper(cmd)
+		if r := s.count(cmd); r != "" {
+			if !write([]byte(r)) {
+				return
+			}
+			continue
+		}
 		ok := true
 		switch cmd {
 		case "QUIT":
@@ -89,6 +122,10 @@ func (s *scriptedSMTP) serve(c net.Conn) {
 				if l == ".\r\n" {
 					break
 				}
+			}
+			if r := s.count("."); r != "" {
+				ok = write([]byte(r))
+				break
 			}
 			ok = reply(".", "250 Ok 0100019a-scripted\r\n")
 		default:
@@ -115,7 +152,7 @@ func TestSMTPReplyTooLarge(t *testing.T) {
 		{"MAIL", sesapi.ErrTemporary},
 		{".", sesapi.ErrUnknownOutcome},
 	} {
-		srv := newScriptedSMTP(t, map[string]int{tc.cmd: endless})
+		srv := newScriptedSMTP(t, map[string]int{tc.cmd: endless}, nil)
 		ss, err := sesapi.NewSMTPSender(sesapi.SMTPConfig{Addr: srv.l.Addr().String(), TLS: sesapi.SMTPNoTLS})
 		if err != nil {
 			t.Fatal(err)
@@ -138,7 +175,7 @@ func TestSMTPReplyTooLarge(t *testing.T) {
 // under it, although the connection reads 1.9 MiB in all.
 func TestSMTPReadAllowanceRenews(t *testing.T) {
 	const big = 600 << 10
-	srv := newScriptedSMTP(t, map[string]int{".": big})
+	srv := newScriptedSMTP(t, map[string]int{".": big}, nil)
 	ss, err := sesapi.NewSMTPSender(sesapi.SMTPConfig{Addr: srv.l.Addr().String(), TLS: sesapi.SMTPNoTLS, MaxConns: 1})
 	if err != nil {
 		t.Fatal(err)
@@ -158,5 +195,36 @@ func TestSMTPReadAllowanceRenews(t *testing.T) {
 	}
 	if w := srv.written.Load(); w < 3*big {
 		t.Errorf("the server wrote %d bytes, want at least %d", w, 3*big)
+	}
+}
+
+// Between messages on one connection: NOOP after an accepted message, RSET (and the EHLO go-smtp
+// sends after it) only after a refusal. Four messages of four recipients each; the second is
+// refused at DATA.
+func TestSMTPBetweenMessages(t *testing.T) {
+	srv := newScriptedSMTP(t, nil, map[string]int{"DATA": 2}) // the second message's DATA
+	ss, err := sesapi.NewSMTPSender(sesapi.SMTPConfig{Addr: srv.l.Addr().String(), TLS: sesapi.SMTPNoTLS, MaxConns: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ss.Close()
+	_, sms := smtpMessages(t, 4)
+	for i, m := range sms {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		_, err := ss.Send(ctx, m, nil)
+		cancel()
+		if (err != nil) != (i == 1) {
+			t.Fatalf("message %d: %v", i, err)
+		}
+	}
+	got := srv.commands()
+	want := map[string]int{"EHLO": 2, "NOOP": 2, "RSET": 1, "MAIL": 4, "RCPT": 16, "DATA": 4, ".": 3}
+	for cmd, n := range want {
+		if got[cmd] != n {
+			t.Errorf("%s sent %d times, want %d (all: %v)", cmd, got[cmd], n, got)
+		}
+	}
+	if n := srv.conns.Load(); n != 1 {
+		t.Errorf("%d connections, want 1", n)
 	}
 }

@@ -114,8 +114,8 @@ type SMTPConfig struct {
 }
 
 // SMTPSender sends messages to an SMTP server (the SES SMTP interface, or any other) over a small
-// pool of connections, each reused for many messages with RSET between them and reopened when the
-// server has closed it. It is safe for concurrent use.
+// pool of connections, each reused for many messages with NOOP between them (RSET after a
+// refusal) and reopened when the server has closed it. It is safe for concurrent use.
 //
 // Every network wait honours the context given to Send. Every error after a connection was
 // attempted wraps one outcome category (Classify returns it): an *SMTPError for a server's reply;
@@ -149,6 +149,9 @@ type smtpConn struct {
 	c    *smtp.Client
 	nc   *ctxConn
 	sent int // messages sent on it
+	// clean: the last message on it ended with the server's acceptance, so no transaction is
+	// open and NOOP is enough before the next one (RSET otherwise).
+	clean bool
 }
 
 // NewSMTPSender checks cfg and returns a sender; no connection is opened until the first Send.
@@ -370,6 +373,7 @@ func (s *SMTPSender) sendOnce(ctx context.Context, m *SMTPMail, opts *SendOption
 	unbind()
 	if keep {
 		conn.sent++
+		conn.clean = err == nil
 		s.put(conn)
 	} else {
 		s.discard(conn)
@@ -377,8 +381,8 @@ func (s *SMTPSender) sendOnce(ctx context.Context, m *SMTPMail, opts *SendOption
 	return res, err
 }
 
-// ready returns a connection ready for MAIL, bound to ctx: an idle one that answers RSET, or a
-// new one.
+// ready returns a connection ready for MAIL, bound to ctx: an idle one that answers NOOP (RSET
+// after a refusal), or a new one.
 func (s *SMTPSender) ready(ctx context.Context) (*smtpConn, func(), error) {
 	for {
 		conn, err := s.get(ctx)
@@ -398,13 +402,21 @@ func (s *SMTPSender) ready(ctx context.Context) (*smtpConn, func(), error) {
 			continue
 		}
 		unbind := conn.nc.bind(ctx)
-		// RSET between messages: starts a clean transaction and finds a connection the server
-		// has closed (SES closes idle ones) before any part of the message is sent.
-		if err := conn.c.Reset(); err != nil {
+		// Between messages, one command finds a connection the server has closed (SES closes
+		// idle ones) before any part of the message is sent. After an accepted message no
+		// transaction is open, so NOOP does
+		// (https://www.rfc-editor.org/rfc/rfc5321#section-4.1.1.9). After a refusal, RSET
+		// abandons what the server may still hold; go-smtp then sends EHLO again before MAIL,
+		// one more round trip, which is why RSET is not used every time.
+		probe, command := conn.c.Noop, "NOOP"
+		if !conn.clean {
+			probe, command = conn.c.Reset, "RSET"
+		}
+		if err := probe(); err != nil {
 			unbind()
 			s.discard(conn)
 			if cerr := contextErr(ctx); cerr != nil {
-				return nil, nil, newSendFailure("sesapi: SMTP RSET", ErrNotSent, cerr)
+				return nil, nil, newSendFailure("sesapi: SMTP "+command, ErrNotSent, cerr)
 			}
 			continue
 		}

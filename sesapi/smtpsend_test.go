@@ -634,7 +634,7 @@ func (l *countingLimiter) get() (int, int) {
 	return l.calls, l.rcpts
 }
 
-// A connection the server closed while idle is found by RSET and replaced; MaxMessagesPerConn
+// A connection the server closed while idle is found by NOOP and replaced; MaxMessagesPerConn
 // opens a new connection after that many messages.
 func TestSMTPReconnects(t *testing.T) {
 	cert := testCert(t)
