@@ -10,11 +10,11 @@ import (
 )
 
 // MaxSMTPReadBytes is the most an SMTPSender reads from a server in one exchange: the setup of a
-// connection (greeting, EHLO, STARTTLS, the TLS handshake, AUTH), one message (NOOP or RSET to
-// the reply to the final dot), or QUIT. Bytes are counted as they come off the network, TLS
-// records included. SES's replies to a whole exchange take a few kilobytes (a reply line is at most 512
-// octets, https://www.rfc-editor.org/rfc/rfc5321#section-4.5.3.1.5) and a TLS handshake some
-// more; go-smtp bounds each reply line (2,000 bytes), not how many lines a reply has.
+// connection (greeting, EHLO, STARTTLS, the TLS handshake, AUTH), one message (NOOP or RSET to the
+// reply to the final dot), or QUIT. Bytes are counted as they come off the network, TLS records
+// included. SES's replies to a whole exchange take a few kilobytes (a reply line is at most 512
+// octets, https://www.rfc-editor.org/rfc/rfc5321#section-4.5.3.1.5) and a TLS handshake some more;
+// go-smtp bounds each reply line (2,000 bytes), not how many lines a reply has.
 const MaxSMTPReadBytes = 1 << 20
 
 // ErrSMTPReplyTooLarge: the server sent more than MaxSMTPReadBytes in one exchange. The
