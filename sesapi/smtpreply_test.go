@@ -228,3 +228,26 @@ func TestSMTPBetweenMessages(t *testing.T) {
 		t.Errorf("%d connections, want 1", n)
 	}
 }
+
+// A server that refuses NOOP (with 554 here) keeps its connection: RSET takes NOOP's place.
+func TestSMTPNoopRefused(t *testing.T) {
+	srv := newScriptedSMTP(t, nil, map[string]int{"NOOP": 1})
+	ss, err := sesapi.NewSMTPSender(sesapi.SMTPConfig{Addr: srv.l.Addr().String(), TLS: sesapi.SMTPNoTLS, MaxConns: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ss.Close()
+	_, sms := smtpMessages(t, 3)
+	for i, m := range sms {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		_, err := ss.Send(ctx, m, nil)
+		cancel()
+		if err != nil {
+			t.Fatalf("message %d: %v", i, err)
+		}
+	}
+	got := srv.commands()
+	if got["NOOP"] != 2 || got["RSET"] != 1 || got["MAIL"] != 3 || srv.conns.Load() != 1 {
+		t.Errorf("commands %v on %d connections, want NOOP 2, RSET 1, MAIL 3 on 1", got, srv.conns.Load())
+	}
+}

@@ -412,7 +412,14 @@ func (s *SMTPSender) ready(ctx context.Context) (*smtpConn, func(), error) {
 		if !conn.clean {
 			probe, command = conn.c.Reset, "RSET"
 		}
-		if err := probe(); err != nil {
+		err = probe()
+		if se := smtpReplyError(command, err); se != nil && command == "NOOP" && se.Code != 421 {
+			// The server answered but refused NOOP (RFC 5321 requires it; a relay may not
+			// have it): the connection is alive, and RSET does the same.
+			command = "RSET"
+			err = conn.c.Reset()
+		}
+		if err != nil {
 			unbind()
 			s.discard(conn)
 			if cerr := contextErr(ctx); cerr != nil {
