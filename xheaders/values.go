@@ -3,14 +3,15 @@ package xheaders
 import (
 	"errors"
 	"strings"
+
+	"github.com/sesraw/sesraw/sesrules"
 )
 
 const (
-	maxConfigSet  = 64  // [DG:quotas] configuration set names: up to 64 characters
-	maxTagPart    = 256 // [API1]/[API2] MessageTag Name and Value: 256 characters or fewer
-	maxTenant     = 64  // [API2] TenantName: up to 64 characters (header form UNCONFIRMED)
-	maxListName   = 64  // AWS::SES::ContactList ContactListName and Topic TopicName: ^[a-zA-Z0-9_-]{1,64}$ (CloudFormation reference)
-	maxLineOctets = 998 // RFC 5322 2.1.1
+	maxConfigSet = 64  // [DG:quotas] configuration set names: up to 64 characters
+	maxTagPart   = 256 // [API1]/[API2] MessageTag Name and Value: 256 characters or fewer
+	maxTenant    = 64  // [API2] TenantName: up to 64 characters (header form UNCONFIRMED)
+	maxListName  = 64  // AWS::SES::ContactList ContactListName and Topic TopicName: ^[a-zA-Z0-9_-]{1,64}$ (CloudFormation reference)
 )
 
 // truncValue truncates an offending value to 80 bytes for HeaderError.Value.
@@ -276,7 +277,7 @@ func (h *Headers) appendBlock(dst []byte, eol string) []byte {
 			if i > 0 {
 				// Fold after the comma when the next tag would push the line (plus the comma that
 				// may follow it) past 998 octets; unfolding restores ", ".
-				if line+2+need+1 > maxLineOctets {
+				if line+2+need+1 > sesrules.MaxLineOctets {
 					dst = append(dst, ',')
 					dst = append(dst, eol...)
 					dst = append(dst, ' ')

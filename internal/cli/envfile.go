@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/sesraw/sesraw/builder"
+	"github.com/sesraw/sesraw/sesrules"
 )
 
 // envelopeFile is the JSON form of a message's SMTP envelope that 'sesraw build --envelope FILE'
@@ -28,9 +29,6 @@ type envelopeFile struct {
 // maxEnvelopeFile bounds the envelope file read by send --envelope (50 addresses of at most 254
 // octets fit many times over).
 const maxEnvelopeFile = 64 << 10
-
-// maxEnvelopeRecipients is SES's recipient limit per message.
-const maxEnvelopeRecipients = 50
 
 func marshalEnvelope(env builder.Envelope) []byte {
 	ef := envelopeFile{From: env.From, Recipients: env.To}
@@ -72,8 +70,8 @@ func readEnvelopeFile(name string) (*envelopeFile, error) {
 	switch n := len(ef.Recipients); {
 	case n == 0:
 		return nil, bad("recipients: none", nil)
-	case n > maxEnvelopeRecipients:
-		return nil, bad("recipients: "+strconv.Itoa(n)+", SES takes at most 50 per message", nil)
+	case n > sesrules.MaxRecipients:
+		return nil, bad("recipients: "+strconv.Itoa(n)+", SES takes at most "+strconv.Itoa(sesrules.MaxRecipients)+" per message", nil)
 	}
 	for i, r := range ef.Recipients {
 		if err := bareAddress(r); err != nil {
