@@ -137,6 +137,25 @@ func (s *scriptedSMTP) serve(c net.Conn) {
 	}
 }
 
+// sendEach sends n messages one after another through one SMTPSender with a single connection to
+// s, and returns each Send's error.
+func (s *scriptedSMTP) sendEach(t *testing.T, n int) []error {
+	t.Helper()
+	ss, err := sesapi.NewSMTPSender(sesapi.SMTPConfig{Addr: s.l.Addr().String(), TLS: sesapi.SMTPNoTLS, MaxConns: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ss.Close()
+	_, sms := smtpMessages(t, n)
+	errs := make([]error, n)
+	for i, m := range sms {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		_, errs[i] = ss.Send(ctx, m, nil)
+		cancel()
+	}
+	return errs
+}
+
 // A server's reply is bounded as a whole, not only line by line: an endless multi-line reply
 // ends the exchange after MaxSMTPReadBytes with ErrSMTPReplyTooLarge, in the category of where it
 // came (before the final dot nothing was accepted; after it, the outcome is unknown), and the
@@ -176,16 +195,7 @@ func TestSMTPReplyTooLarge(t *testing.T) {
 func TestSMTPReadAllowanceRenews(t *testing.T) {
 	const big = 600 << 10
 	srv := newScriptedSMTP(t, map[string]int{".": big}, nil)
-	ss, err := sesapi.NewSMTPSender(sesapi.SMTPConfig{Addr: srv.l.Addr().String(), TLS: sesapi.SMTPNoTLS, MaxConns: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ss.Close()
-	_, sms := smtpMessages(t, 3)
-	for i, m := range sms {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		_, err := ss.Send(ctx, m, nil)
-		cancel()
+	for i, err := range srv.sendEach(t, 3) {
 		if err != nil {
 			t.Fatalf("message %d: %v", i, err)
 		}
@@ -203,16 +213,7 @@ func TestSMTPReadAllowanceRenews(t *testing.T) {
 // refused at DATA.
 func TestSMTPBetweenMessages(t *testing.T) {
 	srv := newScriptedSMTP(t, nil, map[string]int{"DATA": 2}) // the second message's DATA
-	ss, err := sesapi.NewSMTPSender(sesapi.SMTPConfig{Addr: srv.l.Addr().String(), TLS: sesapi.SMTPNoTLS, MaxConns: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ss.Close()
-	_, sms := smtpMessages(t, 4)
-	for i, m := range sms {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		_, err := ss.Send(ctx, m, nil)
-		cancel()
+	for i, err := range srv.sendEach(t, 4) {
 		if (err != nil) != (i == 1) {
 			t.Fatalf("message %d: %v", i, err)
 		}
@@ -232,16 +233,7 @@ func TestSMTPBetweenMessages(t *testing.T) {
 // A server that refuses NOOP (with 554 here) keeps its connection: RSET takes NOOP's place.
 func TestSMTPNoopRefused(t *testing.T) {
 	srv := newScriptedSMTP(t, nil, map[string]int{"NOOP": 1})
-	ss, err := sesapi.NewSMTPSender(sesapi.SMTPConfig{Addr: srv.l.Addr().String(), TLS: sesapi.SMTPNoTLS, MaxConns: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ss.Close()
-	_, sms := smtpMessages(t, 3)
-	for i, m := range sms {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		_, err := ss.Send(ctx, m, nil)
-		cancel()
+	for i, err := range srv.sendEach(t, 3) {
 		if err != nil {
 			t.Fatalf("message %d: %v", i, err)
 		}
