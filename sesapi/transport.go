@@ -64,23 +64,12 @@ func (t V1) Prepare(s *Sender, it *Item) (*Prepared, error) {
 	switch {
 	case it.Raw != nil && it.Message != nil:
 		return nil, &CheckError{Op: opRaw, Field: "Item", Reason: "both Message and Raw are set", Err: ErrConflict}
-	case it.Raw != nil && it.Template != nil:
-		return nil, &CheckError{Op: opTemplated, Field: "Template", Reason: "a raw message cannot use a template", Err: ErrUnsupported}
-	case it.Raw != nil:
-		region, err := v1Region(opRaw, t.Client, opts)
-		if err != nil {
-			return nil, err
-		}
-		in, err := s.RawMessageInput(region, it.Raw)
-		if err != nil {
-			return nil, err
-		}
-		return &Prepared{Recipients: len(in.Destinations), Send: func(ctx context.Context) (*Result, error) {
-			return send(ctx, opRaw, region, in, t.Client.SendRawEmail, opts, rawEmailAnswer)
-		}}, nil
-	case it.Message == nil:
+	case it.Raw == nil && it.Message == nil:
 		return nil, &CheckError{Op: opRaw, Field: "Item", Reason: "neither Message nor Raw is set", Err: ErrUnsupported}
 	case it.Template != nil:
+		if it.Raw != nil {
+			return nil, &CheckError{Op: opTemplated, Field: "Template", Reason: "a raw message cannot use a template", Err: ErrUnsupported}
+		}
 		region, err := v1Region(opTemplated, t.Client, opts)
 		if err != nil {
 			return nil, err
@@ -98,7 +87,12 @@ func (t V1) Prepare(s *Sender, it *Item) (*Prepared, error) {
 	if err != nil {
 		return nil, err
 	}
-	in, err := s.RawEmailInput(region, it.Message)
+	var in *ses.SendRawEmailInput
+	if it.Raw != nil {
+		in, err = s.RawMessageInput(region, it.Raw)
+	} else {
+		in, err = s.RawEmailInput(region, it.Message)
+	}
 	if err != nil {
 		return nil, err
 	}
