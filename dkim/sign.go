@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/sesraw/sesraw/rawheader"
+	"github.com/sesraw/sesraw/sesrules"
 )
 
 // maxLineLen is the column the DKIM-Signature field is folded at (RFC 5322 §2.1.1 SHOULD).
@@ -326,7 +327,7 @@ func (s *Signer) Prepare(p *Prepared, header []byte) error {
 		switch {
 		case equalFold(name, "DKIM-Signature"):
 			return ErrAlreadySigned
-		case equalFold(name, "X-SES-LIST-MANAGEMENT-OPTIONS"):
+		case equalFold(name, sesrules.HeaderListManagement):
 			listMgmt = true
 		}
 		for k := range s.headers {
