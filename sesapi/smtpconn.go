@@ -32,29 +32,30 @@ var pastDeadline = time.Unix(1, 0)
 // cancelled mid-command sets a deadline in the past, so every network wait of the SMTP client
 // ends when its context does. The TLS layer (crypto/tls) sets deadlines through it too.
 //
-// It also bounds what one exchange reads (MaxSMTPReadBytes): bind and its unbind renew the
-// allowance. Reads, bind and unbind happen on the goroutine of the operation under way (the
-// SMTP client starts none of its own), so left needs no lock.
+// It also bounds what one exchange reads (MaxSMTPReadBytes): bind and its unbind start the count
+// again. Reads, bind and unbind happen on the goroutine of the operation under way (the SMTP
+// client starts none of its own), so read needs no lock.
 type ctxConn struct {
 	net.Conn
 
 	mu  sync.Mutex // held while a deadline is computed and set, so a cancellation is never lost
 	ctx context.Context
 
-	left int // bytes the exchange under way may still read
+	read int // bytes the exchange under way has read (the zero value: none yet)
 }
 
 // Read reads from the connection, and fails with ErrSMTPReplyTooLarge once the exchange under
 // way has read MaxSMTPReadBytes.
 func (c *ctxConn) Read(p []byte) (int, error) {
-	if c.left <= 0 {
+	left := MaxSMTPReadBytes - c.read
+	if left <= 0 {
 		return 0, ErrSMTPReplyTooLarge
 	}
-	if len(p) > c.left {
-		p = p[:c.left]
+	if len(p) > left {
+		p = p[:left]
 	}
 	n, err := c.Conn.Read(p)
-	c.left -= n
+	c.read += n
 	return n, err
 }
 
@@ -65,7 +66,7 @@ func (c *ctxConn) bind(ctx context.Context) (unbind func()) {
 	c.ctx = ctx
 	_ = c.Conn.SetDeadline(c.clampLocked(time.Time{}))
 	c.mu.Unlock()
-	c.left = MaxSMTPReadBytes
+	c.read = 0
 	stop := context.AfterFunc(ctx, func() {
 		c.mu.Lock()
 		_ = c.Conn.SetDeadline(pastDeadline)
@@ -77,7 +78,7 @@ func (c *ctxConn) bind(ctx context.Context) (unbind func()) {
 		c.ctx = nil
 		_ = c.Conn.SetDeadline(time.Time{})
 		c.mu.Unlock()
-		c.left = MaxSMTPReadBytes
+		c.read = 0
 	}
 }
 
